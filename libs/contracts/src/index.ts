@@ -1,0 +1,9 @@
+/**
+ * @drill/contracts — the shared vocabulary of the drill: TLP 2.0 labels, the RSIT taxonomy, severities, roles,
+ * IOC types, report kinds, exercise statuses, and the domain error types every edge maps to HTTP.
+ * Plain TypeScript, no framework imports.
+ */
+export * from './tlp.js';
+export * from './rsit.js';
+export * from './vocab.js';
+export * from './errors.js';
