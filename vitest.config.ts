@@ -9,6 +9,7 @@ const plugins = [swc.vite({ module: { type: 'es6' } })];
 
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         plugins,

@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module.js';
+import { createRootLogger, PinoNestLogger } from './common/logger.js';
+import { requestLogging } from './common/request-logging.js';
+import { DrillExceptionFilter } from './common/error-filter.js';
+import { drillValidationPipe } from './common/validation.js';
+import { parseDrillConfig, type DrillConfig } from './config/drill-config.js';
+import { MetricsService } from './health/health.controller.js';
+
+export interface DrillApp {
+  app: NestExpressApplication;
+  config: DrillConfig;
+}
+
+/**
+ * Builds the configured application without listening, so that main.ts, the CLI and the e2e tests all start
+ * exactly the same server. `env` overrides process.env (tests never mutate the process environment).
+ */
+export async function createDrillApp(env: Record<string, string | undefined> = {}): Promise<DrillApp> {
+  const merged = { ...process.env, ...env };
+  const config = parseDrillConfig(merged); // fails fast with one line naming the bad setting
+  const logger = createRootLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    bodyParser: false,
+    logger: new PinoNestLogger(logger),
+  });
+  app.disable('x-powered-by');
+  app.use(requestLogging(logger));
+  const limit = config.bodyLimitBytes;
+  app.useBodyParser('json', { limit });
+  // Scenarios arrive as YAML; MSEL spreadsheets as multipart (parsed per route).
+  app.useBodyParser('text', { limit, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain', 'text/csv'] });
+
+  const metrics = app.get(MetricsService);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      end({ method: req.method, route });
+    });
+    next();
+  });
+
+  app.useGlobalPipes(drillValidationPipe());
+  app.useGlobalFilters(new DrillExceptionFilter());
+  app.enableShutdownHooks();
+
+  const doc = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('ACID Drill Orchestrator')
+      .setDescription('Cyber incident drills for national CERTs: scenarios, live injects, ISM reports, scoring, after-action reports.')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, doc, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  return { app, config };
+}

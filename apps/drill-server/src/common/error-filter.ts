@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { DrillError, type FieldProblem } from '@drill/contracts';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: FieldProblem[];
+}
+
+const STATUS_OF_KIND: Record<DrillError['kind'], number> = {
+  invalid: HttpStatus.UNPROCESSABLE_ENTITY,
+  'not-found': HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+};
+
+const REASON: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Errors raised by body parsers (malformed JSON, too large) carry `type` and `status`. */
+function bodyParserError(e: unknown): ErrorBody | undefined {
+  const err = e as { type?: string; status?: number; message?: string; limit?: number };
+  if (err?.type === 'entity.parse.failed') return { statusCode: 400, error: REASON[400]!, message: `malformed request body: ${err.message}` };
+  if (err?.type === 'entity.too.large') {
+    return { statusCode: 413, error: REASON[413]!, message: `request body exceeds the limit of ${err.limit} bytes` };
+  }
+  if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') {
+    return { statusCode: 415, error: REASON[415]!, message: err.message ?? 'unsupported encoding' };
+  }
+  return undefined;
+}
+
+/** The only place where errors become HTTP: every response body has the same shape. */
+export function toErrorBody(e: unknown): ErrorBody {
+  if (e instanceof DrillError) {
+    const statusCode = STATUS_OF_KIND[e.kind];
+    return { statusCode, error: REASON[statusCode]!, message: e.message, ...(e.details?.length ? { details: e.details } : {}) };
+  }
+  const parsed = bodyParserError(e);
+  if (parsed) return parsed;
+  if (e instanceof HttpException) {
+    const statusCode = e.getStatus();
+    const r = e.getResponse();
+    const body = typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : {};
+    const message = typeof r === 'string' ? r : Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? e.message);
+    const details = Array.isArray(body.details) ? (body.details as FieldProblem[]) : undefined;
+    return { statusCode, error: REASON[statusCode] ?? String(body.error ?? 'Error'), message, ...(details ? { details } : {}) };
+  }
+  return { statusCode: 500, error: REASON[500]!, message: 'internal error; it has been logged with the request id' };
+}
+
+@Catch()
+export class DrillExceptionFilter implements ExceptionFilter {
+  private readonly log = new Logger('http');
+
+  catch(e: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw e;
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = toErrorBody(e);
+    if (body.statusCode >= 500) this.log.error(e instanceof Error ? e : String(e));
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+}

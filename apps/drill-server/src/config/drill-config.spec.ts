@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseDrillConfig } from './drill-config.js';
+
+describe('parseDrillConfig', () => {
+  it('gives embedded defaults for an empty environment', () => {
+    const c = parseDrillConfig({});
+    expect(c).toEqual({
+      port: 3000,
+      database: { kind: 'sqlite', path: './data/drill.sqlite' },
+      redisUrl: undefined,
+      logLevel: 'info',
+      adminToken: undefined,
+      bodyLimitBytes: 2 * 1024 * 1024,
+      loadSampleScenarios: true,
+    });
+  });
+
+  it('reads postgres, redis, memory sqlite and sizes', () => {
+    expect(parseDrillConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
+    const c = parseDrillConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/test', REDIS_URL: 'redis://127.0.0.1:6379', BODY_LIMIT: '512kb' });
+    expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/test' });
+    expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(c.bodyLimitBytes).toBe(512 * 1024);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: /],
+    [{ DATABASE_URL: 'sqlite:' }, /^DATABASE_URL: /],
+    [{ REDIS_URL: 'localhost' }, /^REDIS_URL: /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ DRILL_ADMIN_TOKEN: 'short' }, /^DRILL_ADMIN_TOKEN: /],
+    [{ BODY_LIMIT: 'huge' }, /^BODY_LIMIT: /],
+    [{ LOAD_SAMPLE_SCENARIOS: 'maybe' }, /^LOAD_SAMPLE_SCENARIOS: /],
+  ])('refuses %o with one line naming the setting', (env, pattern) => {
+    let err: unknown;
+    try {
+      parseDrillConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(pattern);
+    expect((err as Error).message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The server's settings, read from the environment and validated once at start-up. Every setting has a default
+ * that works in embedded mode (SQLite file, in-process scheduler), so `npm start` needs no configuration.
+ */
+export type DatabaseSetting =
+  | { kind: 'sqlite'; path: string } // path ':memory:' for an in-memory database
+  | { kind: 'postgres'; url: string };
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface DrillConfig {
+  port: number;
+  database: DatabaseSetting;
+  redisUrl?: string;
+  logLevel: LogLevel;
+  adminToken?: string;
+  bodyLimitBytes: number;
+  loadSampleScenarios: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Each setting: its environment name, default, and what it means (the README table is written from this). */
+export const SETTINGS = {
+  PORT: { default: '3000', help: 'HTTP and socket.io port' },
+  DATABASE_URL: {
+    default: 'sqlite:./data/drill.sqlite',
+    help: '`sqlite:PATH`, `sqlite::memory:` or `postgres://user@host:5432/db`',
+  },
+  REDIS_URL: { default: '', help: 'unset = embedded mode; `redis://127.0.0.1:6379` = BullMQ scheduler and socket.io Redis adapter' },
+  LOG_LEVEL: { default: 'info', help: LOG_LEVELS.join(' | ') },
+  DRILL_ADMIN_TOKEN: { default: '', help: 'token of the first controller on an empty database (else one is generated and printed once)' },
+  BODY_LIMIT: { default: '2mb', help: 'largest request body accepted, e.g. `512kb`, `2mb`' },
+  LOAD_SAMPLE_SCENARIOS: { default: 'true', help: 'load the sample drills in scenarios/ into an empty database' },
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function setting(env: Env, name: keyof typeof SETTINGS): string {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? SETTINGS[name].default : v.trim();
+}
+
+function parseSize(raw: string): number | undefined {
+  const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw);
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase();
+  return Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
+function parseDatabase(raw: string): DatabaseSetting {
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length);
+    if (!path) throw new ConfigError(`DATABASE_URL: "${raw}" names no file; use sqlite:./data/drill.sqlite or sqlite::memory:`);
+    return { kind: 'sqlite', path };
+  }
+  if (/^postgres(ql)?:\/\//.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError(`DATABASE_URL: "${raw}" is not a valid postgres URL`);
+    }
+    return { kind: 'postgres', url: raw };
+  }
+  throw new ConfigError(`DATABASE_URL: "${raw}" must start with sqlite: or postgres://`);
+}
+
+/** Validates the environment; throws ConfigError with one line naming the setting at fault. */
+export function parseDrillConfig(env: Env): DrillConfig {
+  const portRaw = setting(env, 'PORT');
+  const port = Number(portRaw);
+  if (!/^\d+$/.test(portRaw) || port > 65535) throw new ConfigError(`PORT: "${portRaw}" must be a whole number from 0 to 65535`);
+
+  const logLevel = setting(env, 'LOG_LEVEL').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL: "${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  const redisUrl = setting(env, 'REDIS_URL') || undefined;
+  if (redisUrl && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL: "${redisUrl}" must look like redis://host:6379`);
+  }
+
+  const adminToken = setting(env, 'DRILL_ADMIN_TOKEN') || undefined;
+  if (adminToken && adminToken.length < 16) throw new ConfigError('DRILL_ADMIN_TOKEN: must be at least 16 characters');
+
+  const bodyRaw = setting(env, 'BODY_LIMIT');
+  const bodyLimitBytes = parseSize(bodyRaw);
+  if (bodyLimitBytes === undefined || bodyLimitBytes < 1024) {
+    throw new ConfigError(`BODY_LIMIT: "${bodyRaw}" must be a size such as 512kb or 2mb (at least 1kb)`);
+  }
+
+  const samples = setting(env, 'LOAD_SAMPLE_SCENARIOS').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(samples)) throw new ConfigError(`LOAD_SAMPLE_SCENARIOS: "${samples}" must be true or false`);
+
+  return {
+    port,
+    database: parseDatabase(setting(env, 'DATABASE_URL')),
+    redisUrl,
+    logLevel: logLevel as LogLevel,
+    adminToken,
+    bodyLimitBytes,
+    loadSampleScenarios: samples === 'true' || samples === '1',
+  };
+}

@@ -1,0 +1,19 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { generateToken, hashToken, tokenMatches } from './token.js';
+
+describe('tokens', () => {
+  it('are random, prefixed and long', () => {
+    const a = generateToken();
+    const b = generateToken();
+    expect(a).not.toBe(b);
+    expect(a).toMatch(/^drl_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('hash to the SHA-256 hex digest and match only themselves', () => {
+    const t = 'drl_example-token-value';
+    expect(hashToken(t)).toBe(createHash('sha256').update(t).digest('hex'));
+    expect(tokenMatches(t, hashToken(t))).toBe(true);
+    expect(tokenMatches(t + 'x', hashToken(t))).toBe(false);
+  });
+});

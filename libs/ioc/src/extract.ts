@@ -1,0 +1,105 @@
+import type { IocType } from '@drill/contracts';
+import { normaliseIoc } from './normalise.js';
+import { refangMapped } from './refang.js';
+
+export interface ExtractedIoc {
+  type: IocType;
+  value: string; // normalised
+  original: string; // the span as it appears in the pasted text (still defanged)
+}
+
+// File extensions that look like TLDs in free text ("invoice.pdf", "payload.zip"): reported as file names, not
+// domains. `.zip`, `.sh`, `.py` are real TLDs, but in an incident write-up they are nearly always files.
+const FILE_EXTENSIONS = new Set(
+  (
+    'exe dll sys scr com bat cmd ps1 psm1 vbs vbe js jse wsf wsh hta lnk msi msp jar apk dmg pkg iso img vhd vhdx ' +
+    'doc docx docm xls xlsx xlsm ppt pptx pptm rtf pdf one txt csv log json xml html htm eml msg ' +
+    'zip rar 7z gz tgz tar bz2 xz cab bin dat tmp sh py pl rb elf so dylib ' +
+    'jpg jpeg png gif bmp svg'
+  ).split(' '),
+);
+
+const L = String.raw`[\p{L}\p{N}_]`;
+const LABEL = String.raw`${L}(?:[\p{L}\p{N}_-]{0,61}${L})?`;
+const DOMAIN = String.raw`(?:${LABEL}\.)+\p{L}[\p{L}\p{N}-]{0,62}`;
+const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+const IPV6 = String.raw`(?:[0-9a-f]{0,4}:){2,7}(?:${IPV4}|[0-9a-f]{0,4})`;
+
+interface Pattern {
+  re: RegExp;
+  type: IocType | ((m: RegExpExecArray) => IocType | undefined);
+  /** Which part of the match is the indicator (defaults to the whole match). */
+  value?: (m: RegExpExecArray) => string;
+}
+
+// Order matters: earlier patterns claim their span, later ones skip anything inside a claimed span, so the host
+// of a URL is not also reported as a domain.
+const PATTERNS: Pattern[] = [
+  { re: new RegExp(String.raw`\b(?:https?|ftps?|sftp|wss?):\/\/[^\s<>"'\x60]+`, 'giu'), type: 'url' },
+  { re: new RegExp(String.raw`\[(?:${IPV6})\]:\d{1,5}(?!\d)`, 'giu'), type: 'ip-dst|port' },
+  {
+    re: new RegExp(String.raw`(?<![\w.+-])[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9_%+-])?@${DOMAIN}`, 'giu'),
+    type: 'email-src',
+  },
+  { re: new RegExp(String.raw`(?<![\w.:])${IPV4}:\d{1,5}(?![\w:]|\.\d)`, 'gu'), type: 'ip-dst|port' },
+  // MISP's freetext import files bare addresses as ip-dst; the analyst can change it.
+  { re: new RegExp(String.raw`(?<![\w.:])${IPV4}(?:\/\d{1,2})?(?![\w:]|\.\d)`, 'gu'), type: 'ip-dst' },
+  { re: new RegExp(String.raw`(?<![\w.:])${IPV6}(?:\/\d{1,3})?(?![\w:]|\.\w)`, 'giu'), type: 'ip-dst' },
+  { re: /\bCVE-\d{4}-\d{4,}\b/giu, type: 'vulnerability' },
+  { re: /\bAS\d{1,10}\b/gu, type: 'AS' },
+  {
+    re: /(?<![\p{L}\p{N}_])[0-9a-f]{32,64}(?![\p{L}\p{N}_])/giu,
+    type: (m) => ({ 32: 'md5', 40: 'sha1', 64: 'sha256' } as const)[m[0].length as 32 | 40 | 64],
+  },
+  // A host with a path but no scheme ("evil.example/gate.php"), as found in proxy logs.
+  { re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },
+  {
+    re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}(?![\w@-]|\.\w)`, 'giu'),
+    type: (m) => (FILE_EXTENSIONS.has(m[0].split('.').pop()!.toLowerCase()) ? 'filename' : 'domain'),
+  },
+];
+
+/** Trailing punctuation that ends a sentence rather than the indicator; ')' only when unbalanced. */
+function trimTrailing(s: string): string {
+  let t = s;
+  for (;;) {
+    const last = t.at(-1);
+    if (last === undefined) return t;
+    if ('.,;:!?\'"'.includes(last)) t = t.slice(0, -1);
+    else if (last === ')' && (t.match(/\(/g)?.length ?? 0) < (t.match(/\)/g)?.length ?? 0)) t = t.slice(0, -1);
+    else if (last === ']' && (t.match(/\[/g)?.length ?? 0) < (t.match(/\]/g)?.length ?? 0)) t = t.slice(0, -1);
+    else return t;
+  }
+}
+
+/**
+ * Scans free text (a pasted e-mail, a log excerpt, a partner's advisory) for indicators of every type it can
+ * recognise, refanging first. Returns valid indicators only, deduplicated by type and normalised value, in order of
+ * first appearance.
+ */
+export function defangedTextToIocs(text: string): ExtractedIoc[] {
+  const { text: flat, map } = refangMapped(typeof text === 'string' ? text : '');
+  const claimed: [number, number][] = [];
+  const found: (ExtractedIoc & { at: number })[] = [];
+  const seen = new Set<string>();
+  const overlaps = (s: number, e: number) => claimed.some(([cs, ce]) => s < ce && e > cs);
+
+  for (const p of PATTERNS) {
+    for (const m of flat.matchAll(p.re)) {
+      const start = m.index;
+      const raw = trimTrailing(m[0]);
+      const end = start + raw.length;
+      if (raw === '' || overlaps(start, end)) continue;
+      const type = typeof p.type === 'function' ? p.type(m as RegExpExecArray) : p.type;
+      if (!type) continue;
+      const n = normaliseIoc(type, raw);
+      if (!n.ok) continue;
+      claimed.push([start, end]);
+      const key = `${type}\u0000${n.value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      found.push({ type, value: n.value, original: text.slice(map[start]!, map[end]!).trim(), at: start });
+    }
+  }
+  return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...ioc }) => ioc);
+}

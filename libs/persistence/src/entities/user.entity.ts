@@ -1,0 +1,26 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { Role } from '@drill/contracts';
+import { epochMs } from '../columns.js';
+
+@Entity('users')
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  role!: Role;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  teamId!: string | null;
+
+  /** SHA-256 of the bearer token; the token itself is shown once and never stored. */
+  @Index({ unique: true })
+  @Column({ type: 'varchar', length: 64 })
+  tokenHash!: string;
+
+  @Column({ type: 'bigint', transformer: epochMs })
+  createdAt!: number;
+}

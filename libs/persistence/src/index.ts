@@ -1,0 +1,7 @@
+/**
+ * @drill/persistence — the TypeORM entities, the migrations that create them (portable between SQLite and
+ * PostgreSQL), and the data source options for either store.
+ */
+export * from './columns.js';
+export * from './data-source.js';
+export * from './entities/index.js';
