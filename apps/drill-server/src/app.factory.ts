@@ -10,6 +10,7 @@ import { DrillExceptionFilter } from './common/error-filter.js';
 import { drillValidationPipe } from './common/validation.js';
 import { parseDrillConfig, type DrillConfig } from './config/drill-config.js';
 import { MetricsService } from './health/health.controller.js';
+import { RedisIoAdapter } from './runtime/redis-io.adapter.js';
 
 export interface DrillApp {
   app: NestExpressApplication;
@@ -26,6 +27,7 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
   const logger = createRootLogger(config.logLevel);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
+    rawBody: true, // JSON scenarios are validated from their text, so errors can give line and column
     logger: new PinoNestLogger(logger),
   });
   app.disable('x-powered-by');
@@ -45,6 +47,12 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
     });
     next();
   });
+
+  if (config.redisUrl) {
+    const adapter = new RedisIoAdapter(app, config.redisUrl, config.redisPrefix);
+    await adapter.connect();
+    app.useWebSocketAdapter(adapter);
+  }
 
   app.useGlobalPipes(drillValidationPipe());
   app.useGlobalFilters(new DrillExceptionFilter());

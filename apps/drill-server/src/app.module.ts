@@ -1,20 +1,25 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, ENTITIES } from '@drill/persistence';
+import { dataSourceOptions } from '@drill/persistence';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
-import { AuditService } from './audit/audit.service.js';
 import { AuthGuard } from './auth/auth.guard.js';
-import { AuthService } from './auth/auth.service.js';
 import { UsersController } from './auth/users.controller.js';
 import { DRILL_CONFIG, DrillConfigModule } from './config/config.module.js';
-import type { DrillConfig } from './config/drill-config.js';
-import { HealthController, MetricsService } from './health/health.controller.js';
+import { parseDrillConfig, type DrillConfig } from './config/drill-config.js';
+import { CoreModule } from './core.module.js';
+import { HealthController } from './health/health.controller.js';
+import { NoReportLookup } from './runtime/report-lookup.js';
+import { ReportLookup } from './runtime/report-lookup.js';
+import { RuntimeModule } from './runtime/runtime.module.js';
+import { ScenariosController } from './scenarios/scenarios.controller.js';
+import { ScenariosService } from './scenarios/scenarios.service.js';
 import { TeamsController, TeamsService } from './teams/teams.controller.js';
 
 @Module({})
 export class AppModule {
   static forRoot(env: Record<string, string | undefined> = {}): DynamicModule {
+    const config = parseDrillConfig({ ...process.env, ...env });
     return {
       module: AppModule,
       imports: [
@@ -23,14 +28,13 @@ export class AppModule {
           inject: [DRILL_CONFIG],
           useFactory: (c: DrillConfig) => ({ ...dataSourceOptions(c.database), retryAttempts: 3, retryDelay: 1000 }),
         }),
-        TypeOrmModule.forFeature(ENTITIES),
+        CoreModule,
+        RuntimeModule.forRoot(config, { provide: ReportLookup, useClass: NoReportLookup }),
       ],
-      controllers: [HealthController, UsersController, TeamsController],
+      controllers: [HealthController, UsersController, TeamsController, ScenariosController],
       providers: [
-        AuthService,
-        AuditService,
-        MetricsService,
         TeamsService,
+        ScenariosService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],

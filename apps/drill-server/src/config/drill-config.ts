@@ -13,6 +13,7 @@ export interface DrillConfig {
   port: number;
   database: DatabaseSetting;
   redisUrl?: string;
+  redisPrefix: string;
   logLevel: LogLevel;
   adminToken?: string;
   bodyLimitBytes: number;
@@ -29,6 +30,7 @@ export const SETTINGS = {
     help: '`sqlite:PATH`, `sqlite::memory:` or `postgres://user@host:5432/db`',
   },
   REDIS_URL: { default: '', help: 'unset = embedded mode; `redis://127.0.0.1:6379` = BullMQ scheduler and socket.io Redis adapter' },
+  REDIS_PREFIX: { default: 'drill', help: 'prefix of every Redis key (BullMQ queues, socket.io channels); replicas of one deployment share it' },
   LOG_LEVEL: { default: 'info', help: LOG_LEVELS.join(' | ') },
   DRILL_ADMIN_TOKEN: { default: '', help: 'token of the first controller on an empty database (else one is generated and printed once)' },
   BODY_LIMIT: { default: '2mb', help: 'largest request body accepted, e.g. `512kb`, `2mb`' },
@@ -82,6 +84,9 @@ export function parseDrillConfig(env: Env): DrillConfig {
     throw new ConfigError(`REDIS_URL: "${redisUrl}" must look like redis://host:6379`);
   }
 
+  const redisPrefix = setting(env, 'REDIS_PREFIX');
+  if (!/^[\w.-]{1,64}$/.test(redisPrefix)) throw new ConfigError(`REDIS_PREFIX: "${redisPrefix}" must be 1-64 letters, digits, _ . or -`);
+
   const adminToken = setting(env, 'DRILL_ADMIN_TOKEN') || undefined;
   if (adminToken && adminToken.length < 16) throw new ConfigError('DRILL_ADMIN_TOKEN: must be at least 16 characters');
 
@@ -98,6 +103,7 @@ export function parseDrillConfig(env: Env): DrillConfig {
     port,
     database: parseDatabase(setting(env, 'DATABASE_URL')),
     redisUrl,
+    redisPrefix,
     logLevel: logLevel as LogLevel,
     adminToken,
     bodyLimitBytes,

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { In, IsNull, Not, type DataSource } from 'typeorm';
+import { Forbidden, NotFound, ValidationFailed } from '@drill/contracts';
+import { isControl, type Principal } from '@drill/auth';
+import { MAX_SPEED, MIN_SPEED } from '@drill/exercise';
+import { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, ScenarioVersionEntity, TeamEntity } from '@drill/persistence';
+import { ExerciseRuntime, injectPayload, statePayload } from './exercise-runtime.js';
+import { ScenarioCache } from './scenario-cache.js';
+import { InjectScheduler } from './scheduler.js';
+
+export interface CreateExercise {
+  scenarioId: string;
+  version?: number;
+  name: string;
+  speed: number;
+  teamIds: string[];
+  startAt?: string;
+  teamsSeeOwnScores?: boolean;
+}
+
+const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
+
+@Injectable()
+export class ExercisesService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly runtime: ExerciseRuntime,
+    private readonly scenarios: ScenarioCache,
+    private readonly scheduler: InjectScheduler,
+  ) {}
+
+  async create(input: CreateExercise, userId: string): Promise<ReturnType<ExercisesService['view']>> {
+    const problems: { path: string; message: string }[] = [];
+    if (input.speed < MIN_SPEED || input.speed > MAX_SPEED) problems.push({ path: '/speed', message: `must be from ${MIN_SPEED} to ${MAX_SPEED}` });
+    const uniqueTeams = [...new Set(input.teamIds)];
+    if (uniqueTeams.length !== input.teamIds.length) problems.push({ path: '/teamIds', message: 'lists a team twice' });
+    let startAt: number | null = null;
+    if (input.startAt !== undefined) {
+      startAt = Date.parse(input.startAt);
+      if (Number.isNaN(startAt)) problems.push({ path: '/startAt', message: 'must be an ISO 8601 date-time' });
+      else if (startAt < Date.now()) problems.push({ path: '/startAt', message: 'is in the past' });
+    }
+    const versions = this.ds.getRepository(ScenarioVersionEntity);
+    const version =
+      input.version ?? (await versions.findOne({ where: { scenarioId: input.scenarioId }, order: { version: 'DESC' }, select: { version: true } }))?.version;
+    if (version === undefined || !(await versions.existsBy({ scenarioId: input.scenarioId, version }))) {
+      throw new NotFound(`no scenario ${input.scenarioId}${input.version ? ` version ${input.version}` : ''}`, [{ path: input.version ? '/version' : '/scenarioId', message: 'unknown' }]);
+    }
+    const found = await this.ds.getRepository(TeamEntity).findBy({ id: In(uniqueTeams) });
+    for (const id of uniqueTeams) if (!found.some((t) => t.id === id)) problems.push({ path: '/teamIds', message: `unknown team ${id}` });
+    if (problems.length) throw new ValidationFailed('the exercise cannot be created as given', problems);
+
+    const ex: ExerciseEntity = Object.assign(new ExerciseEntity(), {
+      id: randomUUID(),
+      name: input.name,
+      scenarioId: input.scenarioId,
+      scenarioVersion: version,
+      status: startAt !== null ? 'scheduled' : 'draft',
+      speed: input.speed,
+      scheduledStartAt: startAt,
+      startedAt: null,
+      pausedAt: null,
+      pausedTotalMs: 0,
+      endedAt: null,
+      epoch: 0,
+      settings: { teamsSeeOwnScores: input.teamsSeeOwnScores ?? false },
+      createdBy: userId,
+      createdAt: Date.now(),
+    });
+    await this.ds.transaction(async (m) => {
+      await m.getRepository(ExerciseEntity).insert(ex);
+      await m.getRepository(ExerciseTeamEntity).insert(uniqueTeams.map((teamId) => ({ exerciseId: ex.id, teamId, lastSeq: 0 })));
+    });
+    if (startAt !== null) await this.scheduler.wakeAt(ex.id, ex.epoch, startAt);
+    return this.view(ex, found.map((t) => ({ id: t.id, code: t.code, name: t.name })));
+  }
+
+  view(ex: ExerciseEntity, teams: { id: string; code: string; name: string }[]) {
+    return {
+      id: ex.id,
+      name: ex.name,
+      scenarioId: ex.scenarioId,
+      scenarioVersion: ex.scenarioVersion,
+      status: ex.status,
+      speed: ex.speed,
+      clock: statePayload(ex),
+      scheduledStartAt: iso(ex.scheduledStartAt),
+      startedAt: iso(ex.startedAt),
+      endedAt: iso(ex.endedAt),
+      pausedTotalMs: ex.pausedTotalMs,
+      settings: ex.settings,
+      teams,
+    };
+  }
+
+  /** Loads the exercise if the caller takes part in it: drill control always, participants of enrolled teams. */
+  async forViewer(exerciseId: string, p: Principal): Promise<ExerciseEntity> {
+    const ex = await this.runtime.load(exerciseId);
+    if (!isControl(p.role)) {
+      const enrolled = p.teamId !== null && (await this.ds.getRepository(ExerciseTeamEntity).existsBy({ exerciseId, teamId: p.teamId }));
+      if (!enrolled) throw new Forbidden('your team does not take part in this exercise');
+    }
+    return ex;
+  }
+
+  async get(exerciseId: string, p: Principal) {
+    const ex = await this.forViewer(exerciseId, p);
+    const teams = await this.teamsOf(exerciseId);
+    // A participant sees the clock and its own team, not who else is enrolled.
+    return this.view(ex, isControl(p.role) ? teams : teams.filter((t) => t.id === p.teamId));
+  }
+
+  async list(p: Principal) {
+    const all = await this.ds.getRepository(ExerciseEntity).find({ order: { createdAt: 'DESC' } });
+    let visible = all;
+    if (!isControl(p.role)) {
+      const mine = new Set((await this.ds.getRepository(ExerciseTeamEntity).findBy({ teamId: p.teamId ?? '' })).map((r) => r.exerciseId));
+      visible = all.filter((e) => mine.has(e.id));
+    }
+    return visible.map((ex) => ({ id: ex.id, name: ex.name, scenarioId: ex.scenarioId, scenarioVersion: ex.scenarioVersion, status: ex.status, speed: ex.speed, clock: statePayload(ex) }));
+  }
+
+  async teamsOf(exerciseId: string) {
+    const teams = await this.runtime.enrolledTeams(exerciseId);
+    const named = await this.ds.getRepository(TeamEntity).findBy({ id: In(teams.map((t) => t.id)) });
+    return named.map((t) => ({ id: t.id, code: t.code, name: t.name })).sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** The injects released to a team, in sequence order, as the socket would have pushed them. */
+  async releasedTo(exerciseId: string, teamId: string, afterSeq = 0) {
+    const ex = await this.runtime.load(exerciseId);
+    const pinned = await this.scenarios.get(ex.scenarioId, ex.scenarioVersion);
+    const rows = await this.ds.getRepository(DeliveryEntity).find({
+      where: { exerciseId, teamId, status: 'released', seq: Not(IsNull()) },
+      order: { seq: 'ASC' },
+    });
+    return rows
+      .filter((d) => d.seq! > afterSeq && pinned.injects.has(d.injectId))
+      .map((d) => ({
+        ...injectPayload(exerciseId, pinned.injects.get(d.injectId)!, d.seq!, d.releasedAt!, d.releasedScenarioMs ?? 0),
+        deliveredAt: iso(d.deliveredAt),
+        acknowledgedAt: iso(d.acknowledgedAt),
+      }));
+  }
+
+  async injectsFor(exerciseId: string, p: Principal) {
+    await this.forViewer(exerciseId, p);
+    if (!p.teamId) throw new Forbidden('only participants receive injects; drill control reads the timeline');
+    return this.releasedTo(exerciseId, p.teamId);
+  }
+
+  /** Deliveries and audited events of the exercise in time order, for controllers and evaluators. */
+  async timeline(exerciseId: string) {
+    const ex = await this.runtime.load(exerciseId);
+    const codes = new Map((await this.teamsOf(exerciseId)).map((t) => [t.id, t.code]));
+    const deliveries = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId }, order: { releasedAt: 'ASC' } });
+    const events = await this.ds.getRepository(AuditEventEntity).find({ where: { exerciseId }, order: { seq: 'ASC' } });
+    const entries = [
+      ...deliveries.map((d) => ({
+        kind: 'delivery' as const,
+        at: iso(d.releasedAt ?? null),
+        injectId: d.injectId,
+        teamId: d.teamId,
+        teamCode: codes.get(d.teamId),
+        status: d.status,
+        seq: d.seq,
+        dueScenarioMs: d.dueScenarioMs,
+        releasedScenarioMs: d.releasedScenarioMs,
+        dueAt: iso(d.dueAt),
+        releasedAt: iso(d.releasedAt),
+        deliveredAt: iso(d.deliveredAt),
+        acknowledgedAt: iso(d.acknowledgedAt),
+        lagMs: d.lagMs,
+        late: d.late,
+        releasedBy: d.releasedBy,
+      })),
+      ...events
+        .filter((e) => e.action !== 'inject.release') // the delivery rows above already say it
+        .map((e) => ({ kind: 'event' as const, at: iso(e.at), action: e.action, actorUserId: e.actorUserId, actorRole: e.actorRole, targetType: e.targetType, targetId: e.targetId, before: e.before, after: e.after })),
+    ];
+    // Pending deliveries have no time yet; they go last.
+    entries.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff'));
+    return { exerciseId, status: ex.status, clock: statePayload(ex), entries };
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * What the runtime asks about ISM reports when it evaluates conditional injects. The ISM module provides the
+ * real answer from stored reports; the runtime depends only on this question.
+ */
+export abstract class ReportLookup {
+  /** Whether the team has sent at least one report (other than a bare acknowledgement) on the inject. */
+  abstract hasReport(exerciseId: string, teamId: string, injectId: string): Promise<boolean>;
+}
+
+/** Until ISM reports are stored, no team has reported: ifNoReport injects fire at their deadline. */
+export class NoReportLookup extends ReportLookup {
+  async hasReport(): Promise<boolean> {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ENTITIES } from '@drill/persistence';
+import type { DrillConfig } from '../config/drill-config.js';
+import { BullmqScheduler, WAKEUP_QUEUE, WakeupProcessor } from './bullmq-scheduler.js';
+import { DrillGateway } from './drill.gateway.js';
+import { ExerciseRuntime } from './exercise-runtime.js';
+import { ExercisesController } from './exercises.controller.js';
+import { ExercisesService } from './exercises.service.js';
+import { LiveChannel } from './live-channel.js';
+import { ReportLookup } from './report-lookup.js';
+import { ScenarioCache } from './scenario-cache.js';
+import { InjectScheduler, InProcessScheduler } from './scheduler.js';
+
+/** Parses redis://[:password@]host:port[/db] into the options BullMQ's ioredis connection takes. */
+export function redisConnection(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+/** The exercise runtime with the scheduler the mode calls for: in-process timers, or BullMQ on Redis. */
+@Module({})
+export class RuntimeModule {
+  static forRoot(config: DrillConfig, reportLookup: Provider): DynamicModule {
+    const cluster = config.redisUrl !== undefined;
+    return {
+      module: RuntimeModule,
+      imports: [
+        TypeOrmModule.forFeature(ENTITIES),
+        ...(cluster
+          ? [
+              BullModule.forRoot({ connection: redisConnection(config.redisUrl!), prefix: `${config.redisPrefix}:bull` }),
+              BullModule.registerQueue({ name: WAKEUP_QUEUE }),
+            ]
+          : []),
+      ],
+      controllers: [ExercisesController],
+      providers: [
+        ...(cluster ? [BullmqScheduler, WakeupProcessor, { provide: InjectScheduler, useExisting: BullmqScheduler }] : [{ provide: InjectScheduler, useClass: InProcessScheduler }]),
+        reportLookup,
+        ScenarioCache,
+        LiveChannel,
+        ExerciseRuntime,
+        ExercisesService,
+        DrillGateway,
+      ],
+      exports: [ExerciseRuntime, ExercisesService, LiveChannel, ScenarioCache, InjectScheduler],
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Repository } from 'typeorm';
+import { NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
+import { validateScenarioText, type Scenario } from '@drill/scenario';
+import { ScenarioVersionEntity } from '@drill/persistence';
+import { repoRoot } from '../common/repo-files.js';
+import { DRILL_CONFIG } from '../config/config.module.js';
+import type { DrillConfig } from '../config/drill-config.js';
+
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  latestVersion: number;
+  versions: number[];
+  injects: number;
+  updatedAt: string;
+}
+
+export interface ScenarioVersionView {
+  id: string;
+  version: number;
+  title: string;
+  createdAt: string;
+  createdBy: string | null;
+  sourceFormat: 'yaml' | 'json';
+  source: string;
+  scenario: Scenario;
+}
+
+const view = (v: ScenarioVersionEntity): ScenarioVersionView => ({
+  id: v.scenarioId,
+  version: v.version,
+  title: v.title,
+  createdAt: new Date(v.createdAt).toISOString(),
+  createdBy: v.createdBy,
+  sourceFormat: v.sourceFormat,
+  source: v.source,
+  scenario: v.definition,
+});
+
+@Injectable()
+export class ScenariosService implements OnApplicationBootstrap {
+  private readonly log = new Logger('scenarios');
+
+  constructor(
+    @InjectRepository(ScenarioVersionEntity) private readonly versions: Repository<ScenarioVersionEntity>,
+    @Inject(DRILL_CONFIG) private readonly config: DrillConfig,
+  ) {}
+
+  validate(text: string, format: 'yaml' | 'json'): { scenario?: Scenario; errors: FieldProblem[] } {
+    return validateScenarioText(text, format);
+  }
+
+  /** Validates and stores a new version; an id seen before gets version n+1, earlier versions stay untouched. */
+  async save(text: string, format: 'yaml' | 'json', userId: string | null): Promise<ScenarioVersionView> {
+    const { scenario, errors } = this.validate(text, format);
+    if (!scenario || errors.length) {
+      throw new ValidationFailed(`the scenario has ${errors.length} problem${errors.length === 1 ? '' : 's'}`, errors);
+    }
+    for (let attempt = 0; ; attempt++) {
+      const last = await this.versions.findOne({ where: { scenarioId: scenario.id }, order: { version: 'DESC' } });
+      const row = this.versions.create({
+        id: randomUUID(),
+        scenarioId: scenario.id,
+        version: (last?.version ?? 0) + 1,
+        title: scenario.title,
+        source: text,
+        sourceFormat: format,
+        definition: scenario,
+        createdBy: userId,
+        createdAt: Date.now(),
+      });
+      try {
+        await this.versions.insert(row);
+        return view(row);
+      } catch (e) {
+        // Two saves of the same id at once: the unique (scenarioId, version) index refuses one; it retries.
+        if (attempt >= 3) throw e;
+      }
+    }
+  }
+
+  async list(): Promise<ScenarioSummary[]> {
+    const rows = await this.versions.find({
+      select: { scenarioId: true, version: true, title: true, createdAt: true, definition: true },
+      order: { scenarioId: 'ASC', version: 'ASC' },
+    });
+    const byId = new Map<string, ScenarioVersionEntity[]>();
+    for (const r of rows) byId.set(r.scenarioId, [...(byId.get(r.scenarioId) ?? []), r]);
+    return [...byId.entries()].map(([id, vs]) => {
+      const latest = vs[vs.length - 1]!;
+      return {
+        id,
+        title: latest.title,
+        latestVersion: latest.version,
+        versions: vs.map((v) => v.version),
+        injects: latest.definition.injects.length,
+        updatedAt: new Date(latest.createdAt).toISOString(),
+      };
+    });
+  }
+
+  async get(scenarioId: string, version?: number): Promise<ScenarioVersionView> {
+    const row =
+      version === undefined
+        ? await this.versions.findOne({ where: { scenarioId }, order: { version: 'DESC' } })
+        : await this.versions.findOneBy({ scenarioId, version });
+    if (!row) throw new NotFound(version === undefined ? `no scenario ${scenarioId}` : `scenario ${scenarioId} has no version ${version}`);
+    return view(row);
+  }
+
+  /** A fresh install gets the sample drills, so there is something to run straight away. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.loadSampleScenarios || (await this.versions.count()) > 0) return;
+    const dir = join(repoRoot(), 'scenarios');
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    } catch {
+      return;
+    }
+    for (const f of files) {
+      try {
+        const v = await this.save(readFileSync(join(dir, f), 'utf8'), 'yaml', null);
+        this.log.log(`loaded sample scenario ${v.id} (${v.scenario.injects.length} injects) from scenarios/${f}`);
+      } catch (e) {
+        this.log.warn(`sample scenario scenarios/${f} was not loaded: ${(e as Error).message}`);
+      }
+    }
+  }
+}

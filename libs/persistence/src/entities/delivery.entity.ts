@@ -1,0 +1,69 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../columns.js';
+
+/**
+ * scheduled — will be released when the clock reaches dueScenarioMs;
+ * armed     — a conditional inject waiting for its trigger (ifNoReport is checked at dueScenarioMs,
+ *             ifReportMatches when a report arrives; dueScenarioMs null = no time check);
+ * released  — handed to the team (seq assigned), pushed to its connected clients;
+ * skipped   — the controller skipped it; not-triggered — its condition did not hold.
+ */
+export type DeliveryStatus = 'scheduled' | 'armed' | 'released' | 'skipped' | 'not-triggered';
+
+/** One row per (exercise, inject, team). Release is a conditional update on this row: exactly once. */
+@Entity('deliveries')
+@Index(['exerciseId', 'injectId', 'teamId'], { unique: true })
+@Index(['exerciseId', 'teamId', 'seq'])
+@Index(['exerciseId', 'status', 'dueScenarioMs'])
+export class DeliveryEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  exerciseId!: string;
+
+  @Column({ type: 'varchar', length: 100 })
+  injectId!: string;
+
+  @Column({ type: 'varchar', length: 36 })
+  teamId!: string;
+
+  @Column({ type: 'varchar', length: 20 })
+  status!: DeliveryStatus;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  dueScenarioMs!: number | null;
+
+  /** The wall instant the release was planned for, fixed at release time (for lag and lateness). */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  dueAt!: number | null;
+
+  @Column({ type: 'integer', nullable: true })
+  seq!: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  releasedAt!: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  releasedScenarioMs!: number | null;
+
+  /** How it was released: scheduler, controller, trigger:<kind>. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  releasedBy!: string | null;
+
+  @Column({ type: 'boolean' })
+  late!: boolean;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  deliveredAt!: number | null;
+
+  /** Wall ms from the planned release instant to the first client's receipt. */
+  @Column({ type: 'integer', nullable: true })
+  lagMs!: number | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  acknowledgedAt!: number | null;
+
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  acknowledgedBy!: string | null;
+}
