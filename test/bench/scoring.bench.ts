@@ -1,9 +1,15 @@
 // Full-exercise recompute cost: 30 teams × 200 injects × 5 reports per (team, inject) = 30 000 reports.
 // Run: npx vitest bench --run --project unit test/bench/scoring.bench.ts
-// The baseline touches every report once (the floor any scorer pays); vitest prints the ratio between the two.
+// The baseline touches every report once (the floor any scorer pays); vitest prints the ratios in its summary.
 import { bench, describe } from 'vitest';
 import type { IocType, ReportKind, Severity, TlpLabel } from '@drill/contracts';
-import { DEFAULT_SCORING_CONFIG, scoreExercise, type ExerciseScoringInput, type ScoringInject } from '@drill/scoring';
+import {
+  DEFAULT_SCORING_CONFIG,
+  explainInjectScore,
+  scoreExercise,
+  type ExerciseScoringInput,
+  type ScoringInject,
+} from '@drill/scoring';
 
 const TEAMS = 30;
 const INJECTS = 200;
@@ -133,9 +139,17 @@ describe(`scoreExercise: ${TEAMS} teams × ${INJECTS} injects × ${REPORTS_PER_P
     { time: 1000 },
   );
   bench(
-    'scoreExercise (full recompute with explanations)',
+    'scoreExercise (full recompute, structured reasons)',
     () => {
       sink += scoreExercise(input).teams.length;
+    },
+    { time: 3000 },
+  );
+  // Rendering prose for every score is what a full AAR does; scorecards render only what they show.
+  bench(
+    'scoreExercise + explainInjectScore for every (team, inject)',
+    () => {
+      for (const t of scoreExercise(input).teams) for (const s of t.injects) sink += explainInjectScore(s).final.length;
     },
     { time: 3000 },
   );

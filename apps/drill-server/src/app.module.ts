@@ -9,7 +9,8 @@ import { DRILL_CONFIG, DrillConfigModule } from './config/config.module.js';
 import { parseDrillConfig, type DrillConfig } from './config/drill-config.js';
 import { CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
-import { NoReportLookup } from './runtime/report-lookup.js';
+import { IsmModule } from './ism/ism.module.js';
+import { StoredReportLookup } from './ism/stored-report-lookup.js';
 import { ReportLookup } from './runtime/report-lookup.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
 import { ScenariosController } from './scenarios/scenarios.controller.js';
@@ -29,7 +30,8 @@ export class AppModule {
           useFactory: (c: DrillConfig) => ({ ...dataSourceOptions(c.database), retryAttempts: 3, retryDelay: 1000 }),
         }),
         CoreModule,
-        RuntimeModule.forRoot(config, { provide: ReportLookup, useClass: NoReportLookup }),
+        RuntimeModule.forRoot(config, { provide: ReportLookup, useClass: StoredReportLookup }),
+        IsmModule,
       ],
       controllers: [HealthController, UsersController, TeamsController, ScenariosController],
       providers: [

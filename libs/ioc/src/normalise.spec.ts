@@ -82,6 +82,7 @@ const valid: [IocType, string, string][] = [
   // vulnerabilities and AS numbers
   ['vulnerability', 'cve-2021-44228', 'CVE-2021-44228'],
   ['vulnerability', ' CVE-2024-123456 ', 'CVE-2024-123456'],
+  ['vulnerability', 'CVE-2014-0160', 'CVE-2014-0160'],
   ['AS', 'AS64500', 'AS64500'],
   ['AS', 'as64500', 'AS64500'],
   ['AS', '64500', 'AS64500'],
@@ -118,6 +119,7 @@ const invalid: [IocType, string, string][] = [
   ['ip-dst', '2001:db8:1:2:3:4:5', 'not a valid IPv4 or IPv6 address'],
   ['ip-dst', '2001:db8::12345', 'not a valid IPv4 or IPv6 address'],
   ['ip-dst', 'fe80::1%eth0', 'zone'],
+  ['ip-dst', '203.0.113.5:443', 'ip-dst|port'],
   ['ip-dst', '10.0.0.0/33', 'prefix'],
   ['ip-dst', '2001:db8::/129', 'prefix'],
   ['ip-dst|port', '203.0.113.5', 'port'],
@@ -149,6 +151,7 @@ const invalid: [IocType, string, string][] = [
   ['vulnerability', 'CVE-21-44228', 'CVE id'],
   ['vulnerability', 'CVE-2021-442', 'CVE id'],
   ['vulnerability', 'MS17-010', 'CVE id'],
+  ['vulnerability', 'CVE-2021-012345', 'CVE id'], // 5+ digit sequence numbers have no leading zero
   ['AS', 'AS4294967296', 'at most 4294967295'],
   ['AS', 'AS0', 'reserved'],
   ['AS', 'ASN-64500', 'AS64500'],

@@ -24,6 +24,9 @@ function hash(type: keyof typeof HASH_LENGTHS, s: string): Step {
 function ip(s: string): Step {
   // `[2001:db8::1]` is how people quote IPv6 next to ports; as a bare IOC the brackets mean nothing.
   const bare = /^\[[^\]]*\]$/.test(s) ? s.slice(1, -1) : s;
+  if (/^\d+(?:\.\d+){3}:\d+$/.test(bare) || /^\[.*\]:\d+$/.test(bare)) {
+    return { ok: false, message: 'this is an address with a port; use the ip-dst|port type' };
+  }
   return normaliseIpOrCidr(bare);
 }
 
@@ -119,7 +122,8 @@ function url(input: string): Step {
 }
 
 function vulnerability(s: string): Step {
-  if (!/^cve-\d{4}-\d{4,}$/i.test(s)) return { ok: false, message: 'a vulnerability is a CVE id such as CVE-2021-44228' };
+  // CVE id syntax (cve.org): the sequence number has 4 digits, or more without a leading zero.
+  if (!/^cve-\d{4}-(?:\d{4}|[1-9]\d{4,})$/i.test(s)) return { ok: false, message: 'a vulnerability is a CVE id such as CVE-2021-44228' };
   return { ok: true, value: s.toUpperCase() };
 }
 
@@ -144,7 +148,6 @@ function asNumber(s: string): Step {
 function filename(s: string): Step {
   // A path (C:\Users\…\evil.exe) is accepted as written: MISP's filename type takes paths too.
   if (s === '') return { ok: false, message: 'is empty' };
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(s)) return { ok: false, message: 'a file name cannot contain control characters' };
   return { ok: true, value: s };
 }

@@ -74,12 +74,14 @@ export function refangMapped(source: string): MappedText {
   return { text, map };
 }
 
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
+
 /** NFKC, drop invisible characters, refang, trim. */
 export function refang(value: string): string {
-  return refangMapped(value.normalize('NFKC')).text.normalize('NFKC').trim();
+  return cleanText(value).replace(DEFANG_TOKEN, (token: string, s: string | undefined) => replacementFor(token, s)).trim();
 }
 
 /** NFKC, drop invisible characters, trim — for types where defang tokens would be taken literally. */
 export function cleanText(value: string): string {
-  return nfkcMapped(value.normalize('NFKC')).text.trim();
+  return value.normalize('NFKC').replace(INVISIBLE_ALL, '').trim();
 }

@@ -56,6 +56,11 @@ export interface Inject {
   expectedActions?: string; // free text, MSEL "Expected Actions"
   answerKey?: AnswerKey;
   trigger?: InjectTrigger; // present = conditional inject: not released by offset alone
+  /**
+   * MSEL spreadsheet columns the format has no field for (Status, Assumptions, Measure of Performance, …), by
+   * header, kept so that export reproduces them. Controller-only: never deliver to teams. (Added by @drill/scenario.)
+   */
+  extraColumns?: Record<string, string>;
 }
 
 export interface ExpectedIoc {

@@ -21,7 +21,7 @@ function findSchemaFile(): string {
 export const SCENARIO_SCHEMA_PATH = findSchemaFile();
 export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(SCENARIO_SCHEMA_PATH, 'utf8'));
 
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false });
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
 // Annotation only: the friendly message for a keyword, kept in the schema next to the rule it explains.
 ajv.addKeyword({ keyword: 'x-message', schemaType: 'object' });
 
@@ -31,3 +31,8 @@ const validate = ajv.compile(SCENARIO_SCHEMA);
 export function schemaErrors(data: unknown): ErrorObject[] {
   return validate(data) ? [] : [...(validate.errors ?? [])];
 }
+
+const defs = SCENARIO_SCHEMA['$defs'] as Record<string, { pattern: string }>;
+/** Team codes as scenarios name them (one definition, in the schema); useful wherever teams are registered. */
+export const TEAM_CODE_PATTERN = new RegExp(defs['teamCode']!.pattern);
+export const TEAM_TAG_PATTERN = new RegExp(defs['tag']!.pattern);

@@ -1,11 +1,10 @@
-import { isLooserTlp, SEVERITIES, type TlpLabel } from '@drill/contracts';
+import { isLooserTlp, SEVERITIES, type IocType, type TlpLabel } from '@drill/contracts';
 import { iocFamily } from '@drill/ioc';
 import {
   COMPONENT_KEYS,
   STRUCTURE_FIELDS,
   type ActionsComponent,
   type ClassificationComponent,
-  type ComponentKey,
   type ComponentWeights,
   type CompletenessResult,
   type IocsComponent,
@@ -21,7 +20,6 @@ import {
   type StructureComponent,
   type StructureField,
 } from './model.js';
-import { fmt } from './timeliness.js';
 
 export interface CompletenessInput {
   answerKey?: ScoringAnswerKey;
@@ -34,13 +32,49 @@ export interface CompletenessInput {
   criticalMissCap: number;
 }
 
-// Family + value: both sides arrive normalised by @drill/ioc, so equality of this key is the whole match rule.
-function iocKey(ioc: ScoringIoc): string {
-  return `${iocFamily(ioc.type)}\u0000${ioc.value}`;
+/**
+ * What an answer key says about each (IOC family, value): which expected IOCs (by index) and which decoy it is.
+ * Both sides arrive normalised by @drill/ioc, so equality of family and value is the whole match rule.
+ * Built once per answer key and memoised (answer keys belong to immutable scenario versions), so scoring a team
+ * only walks its own reported IOCs: no per-team maps of the key, no concatenated lookup keys to hash.
+ */
+interface PreparedKey {
+  byFamily: Map<string, Map<string, { expected: number[]; decoy: number }>>;
+  /** Decoys that are not also expected (expected wins: a right answer is never penalised), first of duplicates. */
+  decoys: ScoringIoc[];
+  /** Expected actions' codes trimmed and lower-cased; their keywords likewise, empty ones dropped. */
+  actionCodes: string[];
+  keywords: string[][];
 }
 
-function describeIoc(i: ScoringIoc): string {
-  return `${i.type} ${i.original ?? i.value}`;
+const norm = (s: string): string => s.trim().toLowerCase();
+
+const prepared = new WeakMap<ScoringAnswerKey, PreparedKey>();
+
+function prepare(key: ScoringAnswerKey): PreparedKey {
+  let p = prepared.get(key);
+  if (p !== undefined) return p;
+  const byFamily: PreparedKey['byFamily'] = new Map();
+  const entry = (ioc: ScoringIoc) => {
+    const f = iocFamily(ioc.type);
+    let m = byFamily.get(f);
+    if (m === undefined) byFamily.set(f, (m = new Map()));
+    let e = m.get(ioc.value);
+    if (e === undefined) m.set(ioc.value, (e = { expected: [], decoy: -1 }));
+    return e;
+  };
+  key.iocs.forEach((ioc, i) => entry(ioc).expected.push(i));
+  const decoys: ScoringIoc[] = [];
+  for (const d of key.decoys) {
+    const e = entry(d);
+    if (e.expected.length > 0 || e.decoy >= 0) continue;
+    e.decoy = decoys.length;
+    decoys.push(d);
+  }
+  const keywords = key.actions.map((a) => a.keywords.map(norm).filter((k) => k !== ''));
+  p = { byFamily, decoys, actionCodes: key.actions.map((a) => norm(a.code)), keywords };
+  prepared.set(key, p);
+  return p;
 }
 
 /**
@@ -56,52 +90,60 @@ function weightedRecall<T extends { weight: number }>(all: readonly T[], matched
 const notDefined = { defined: false, score: null, weight: 0, effectiveWeight: 0 } as const;
 
 export function scoreIocs(key: ScoringAnswerKey | undefined, reports: readonly ScoringReport[], cap: number): IocsComponent {
-  // Earliest report that carried each family+value; the report id is what the evaluator checks against.
-  const reported = new Map<string, { reportId: string; ioc: ScoringIoc }>();
+  const expected = key?.iocs ?? [];
+  const pk = key === undefined ? undefined : prepare(key);
+  // Earliest report that carried each expected IOC / decoy; the report id is what the evaluator checks against.
+  const expectedHit: ({ reportId: string; type: IocType } | undefined)[] = new Array(expected.length);
+  const decoyHit: (string | undefined)[] = new Array(pk?.decoys.length ?? 0);
+  let others: Map<string, Set<string>> | undefined;
+  let otherReported = 0;
   for (const r of reports) {
-    for (const ioc of r.iocs ?? []) {
-      const k = iocKey(ioc);
-      if (!reported.has(k)) reported.set(k, { reportId: r.id, ioc });
+    const iocs = r.iocs;
+    if (iocs === undefined) continue;
+    for (const ioc of iocs) {
+      const family = iocFamily(ioc.type);
+      const e = pk?.byFamily.get(family)?.get(ioc.value);
+      if (e === undefined) {
+        // Distinct IOCs the key did not foresee, counted for the evaluator only.
+        others ??= new Map();
+        let set = others.get(family);
+        if (set === undefined) others.set(family, (set = new Set()));
+        if (!set.has(ioc.value)) {
+          set.add(ioc.value);
+          otherReported++;
+        }
+        continue;
+      }
+      for (const i of e.expected) expectedHit[i] ??= { reportId: r.id, type: ioc.type };
+      if (e.decoy >= 0) decoyHit[e.decoy] ??= r.id;
     }
   }
-  const expected = key?.iocs ?? [];
   const matched: MatchedIoc[] = [];
   const missed: ScoringExpectedIoc[] = [];
   const matchedExpected: ScoringExpectedIoc[] = [];
-  const expectedKeys = new Set<string>();
-  for (const e of expected) {
-    const k = iocKey(e);
-    expectedKeys.add(k);
-    const hit = reported.get(k);
-    if (hit) {
-      matchedExpected.push(e);
-      matched.push({
-        type: e.type,
-        value: e.value,
-        original: e.original,
-        weight: e.weight,
-        critical: e.critical,
-        reportId: hit.reportId,
-        reportedType: hit.ioc.type,
-      });
-    } else {
+  expected.forEach((e, i) => {
+    const hit = expectedHit[i];
+    if (hit === undefined) {
       missed.push(e);
+      return;
     }
-  }
-  // An IOC listed both as expected and as decoy is an authoring slip; expected wins so a right answer is never penalised.
+    matchedExpected.push(e);
+    matched.push({
+      type: e.type,
+      value: e.value,
+      original: e.original,
+      weight: e.weight,
+      critical: e.critical,
+      reportId: hit.reportId,
+      reportedType: hit.type,
+    });
+  });
   const decoysReported: (ScoringIoc & { reportId: string })[] = [];
-  const decoyKeys = new Set<string>();
-  for (const d of key?.decoys ?? []) {
-    const k = iocKey(d);
-    if (expectedKeys.has(k) || decoyKeys.has(k)) continue;
-    decoyKeys.add(k);
-    const hit = reported.get(k);
-    if (hit) decoysReported.push({ ...d, reportId: hit.reportId });
-  }
-  let otherReported = 0;
-  for (const k of reported.keys()) if (!expectedKeys.has(k) && !decoyKeys.has(k)) otherReported++;
+  pk?.decoys.forEach((d, i) => {
+    const reportId = decoyHit[i];
+    if (reportId !== undefined) decoysReported.push({ type: d.type, value: d.value, original: d.original, reportId });
+  });
 
-  const decoyNote = decoysReported.length > 0 ? `; decoys reported: ${decoysReported.map(describeIoc).join(', ')}` : '';
   if (expected.length === 0) {
     // Decoys alone give nothing to recall; they are listed for the evaluator but do not score.
     return {
@@ -115,7 +157,7 @@ export function scoreIocs(key: ScoringAnswerKey | undefined, reports: readonly S
       f2: null,
       criticalMissed: false,
       capped: false,
-      explanation: `the answer key expects no IOCs: component left out${decoyNote}`,
+      cap,
     };
   }
   const recall = weightedRecall(expected, matchedExpected);
@@ -128,14 +170,6 @@ export function scoreIocs(key: ScoringAnswerKey | undefined, reports: readonly S
   const criticalMissed = missed.some((m) => m.critical);
   const capped = criticalMissed && f2 > cap;
   const score = capped ? cap : f2;
-  const parts = [
-    `matched ${matched.length}/${expected.length} expected IOCs` +
-      (matched.length > 0 ? ` (${matched.map((m) => `${describeIoc(m)} from ${m.reportId}`).join(', ')})` : ''),
-    missed.length > 0 ? `missed ${missed.map((m) => describeIoc(m) + (m.critical ? ' [critical]' : '')).join(', ')}` : '',
-    decoysReported.length > 0 ? `decoys reported: ${decoysReported.map((d) => `${describeIoc(d)} in ${d.reportId}`).join(', ')}` : '',
-    `R = ${fmt(recall)}, P = ${fmt(precision)}, F2 = 5PR/(4P+R) = ${fmt(f2)}`,
-    capped ? `capped at ${fmt(cap)} because a critical IOC was missed` : '',
-  ].filter((s) => s !== '');
   return {
     defined: true,
     score,
@@ -150,7 +184,7 @@ export function scoreIocs(key: ScoringAnswerKey | undefined, reports: readonly S
     f2,
     criticalMissed,
     capped,
-    explanation: parts.join('; '),
+    cap,
   };
 }
 
@@ -166,25 +200,18 @@ function latestWith<K extends 'classification' | 'severity'>(
   return undefined;
 }
 
-const norm = (s: string): string => s.trim().toLowerCase();
-
 export function scoreClassification(key: ScoringAnswerKey | undefined, reports: readonly ScoringReport[]): ClassificationComponent {
   const latest = latestWith(reports, 'classification');
   const given = latest?.value;
   const expected = key?.classification;
   if (!expected) {
-    return { ...notDefined, given, givenInReport: latest?.reportId, match: 'not-expected', explanation: 'the answer key sets no classification: component left out' };
+    return { ...notDefined, given, givenInReport: latest?.reportId, match: 'not-expected' };
   }
-  const exp = `${expected.class}/${expected.type}`;
-  if (!given) {
-    return { defined: true, score: 0, weight: 0, effectiveWeight: 0, expected, match: 'none', explanation: `no classification given (expected ${exp}): 0` };
-  }
-  const giv = `${given.class}/${given.type}`;
+  if (!given) return { defined: true, score: 0, weight: 0, effectiveWeight: 0, expected, match: 'none' };
   const sameClass = norm(given.class) === norm(expected.class);
   const exact = sameClass && norm(given.type) === norm(expected.type);
   const score = exact ? 1 : sameClass ? 0.5 : 0;
   const match = exact ? 'exact' : sameClass ? 'class' : 'wrong';
-  const why = exact ? 'exact RSIT type' : sameClass ? 'right class, wrong type' : 'wrong class';
   return {
     defined: true,
     score,
@@ -194,7 +221,6 @@ export function scoreClassification(key: ScoringAnswerKey | undefined, reports: 
     given,
     givenInReport: latest!.reportId,
     match,
-    explanation: `given ${giv} in ${latest!.reportId}, expected ${exp}: ${why}, ${score}`,
   };
 }
 
@@ -203,9 +229,9 @@ export function scoreSeverity(key: ScoringAnswerKey | undefined, reports: readon
   const given = latest?.value;
   const expected = key?.severity;
   if (!expected) {
-    return { ...notDefined, given, givenInReport: latest?.reportId, explanation: 'the answer key sets no severity: component left out' };
+    return { ...notDefined, given, givenInReport: latest?.reportId };
   }
-  if (!given) return { defined: true, score: 0, weight: 0, effectiveWeight: 0, expected, explanation: `no severity given (expected ${expected}): 0` };
+  if (!given) return { defined: true, score: 0, weight: 0, effectiveWeight: 0, expected };
   // SEVERITIES has four grades, so the largest ordinal difference is 3 and the score stays within 0..1.
   const difference = Math.abs(SEVERITIES.indexOf(given) - SEVERITIES.indexOf(expected));
   const score = 1 - difference / 3;
@@ -218,7 +244,6 @@ export function scoreSeverity(key: ScoringAnswerKey | undefined, reports: readon
     given,
     givenInReport: latest!.reportId,
     difference,
-    explanation: `given ${given} in ${latest!.reportId}, expected ${expected}: 1 − ${difference}/3 = ${fmt(score)}`,
   };
 }
 
@@ -229,8 +254,8 @@ export function scoreSeverity(key: ScoringAnswerKey | undefined, reports: readon
  */
 export function scoreActions(key: ScoringAnswerKey | undefined, reports: readonly ScoringReport[]): ActionsComponent {
   const expected = key?.actions ?? [];
-  if (expected.length === 0) {
-    return { ...notDefined, matched: [], missed: [], recall: null, explanation: 'the answer key expects no actions: component left out' };
+  if (key === undefined || expected.length === 0) {
+    return { ...notDefined, matched: [], missed: [], recall: null };
   }
   const given: { reportId: string; code?: string; text: string; lowerText: string }[] = [];
   for (const r of reports) {
@@ -241,13 +266,15 @@ export function scoreActions(key: ScoringAnswerKey | undefined, reports: readonl
   const matched: MatchedAction[] = [];
   const matchedExpected: ScoringExpectedAction[] = [];
   const missed: ScoringExpectedAction[] = [];
-  for (const e of expected) {
-    const code = norm(e.code);
+  const { keywords, actionCodes } = prepare(key);
+  for (let idx = 0; idx < expected.length; idx++) {
+    const e = expected[idx]!;
+    const code = actionCodes[idx]!;
     let hit: MatchedAction | undefined;
     const byCode = given.find((g) => g.code !== undefined && g.code === code);
     if (byCode) hit = { code: e.code, weight: e.weight, reportId: byCode.reportId, by: 'code', actionText: byCode.text };
     else {
-      const kws = e.keywords.map((k) => k.trim().toLowerCase()).filter((k) => k !== '');
+      const kws = keywords[idx]!;
       for (const g of given) {
         const kw = kws.find((k) => g.lowerText.includes(k));
         if (kw !== undefined) {
@@ -262,15 +289,7 @@ export function scoreActions(key: ScoringAnswerKey | undefined, reports: readonl
     } else missed.push(e);
   }
   const recall = weightedRecall(expected, matchedExpected);
-  const parts = [
-    `matched ${matched.length}/${expected.length} expected actions` +
-      (matched.length > 0
-        ? ` (${matched.map((m) => `${m.code} by ${m.by === 'code' ? 'code' : `keyword "${m.keyword}"`} in ${m.reportId}`).join(', ')})`
-        : ''),
-    missed.length > 0 ? `missed ${missed.map((m) => m.code).join(', ')}` : '',
-    `weighted recall ${fmt(recall)}`,
-  ].filter((s) => s !== '');
-  return { defined: true, score: recall, weight: 0, effectiveWeight: 0, matched, missed, recall, explanation: parts.join('; ') };
+  return { defined: true, score: recall, weight: 0, effectiveWeight: 0, matched, missed, recall };
 }
 
 /**
@@ -286,7 +305,6 @@ export function scoreRecipients(key: ScoringAnswerKey | undefined, injectTlp: Tl
   const looserTlpReports = reports.filter((r) => isLooserTlp(r.tlp, maxTlp)).map((r) => ({ reportId: r.id, tlp: r.tlp }));
   const expected = key?.recipients ?? [];
   if (expected.length === 0) {
-    const note = looserTlpReports.length > 0 ? ` (reports looser than ${maxTlp}: ${looserTlpReports.map((r) => `${r.reportId} ${r.tlp}`).join(', ')})` : '';
     return {
       ...notDefined,
       reached: [],
@@ -295,7 +313,6 @@ export function scoreRecipients(key: ScoringAnswerKey | undefined, injectTlp: Tl
       maxTlp,
       looserTlpReports,
       halved: false,
-      explanation: `the answer key expects no recipients: component left out${note}`,
     };
   }
   const firstNamed = new Map<string, string>();
@@ -324,14 +341,7 @@ export function scoreRecipients(key: ScoringAnswerKey | undefined, injectTlp: Tl
   const recall = reached.length / seen.size;
   const halved = looserTlpReports.length > 0;
   const score = halved ? recall / 2 : recall;
-  const parts = [
-    `reached ${reached.length}/${seen.size} expected recipients` +
-      (reached.length > 0 ? ` (${reached.map((r) => `${r.recipient} via ${r.reportId}`).join(', ')})` : ''),
-    missed.length > 0 ? `missed ${missed.join(', ')}` : '',
-    halved ? `halved: ${looserTlpReports.map((r) => `${r.reportId} used ${r.tlp}`).join(', ')}, looser than ${maxTlp}` : '',
-    `score ${fmt(score)}`,
-  ].filter((s) => s !== '');
-  return { defined: true, score, weight: 0, effectiveWeight: 0, reached, missed, recall, maxTlp, looserTlpReports, halved, explanation: parts.join('; ') };
+  return { defined: true, score, weight: 0, effectiveWeight: 0, reached, missed, recall, maxTlp, looserTlpReports, halved };
 }
 
 function earlier(reports: readonly ScoringReport[], a: string, b: string): string {
@@ -373,14 +383,13 @@ export function scoreStructure(reports: readonly ScoringReport[]): StructureComp
     effectiveWeight: 0,
     filled,
     missing,
-    explanation: `${filled.length}/${STRUCTURE_FIELDS.length} fields filled` + (missing.length > 0 ? `; missing ${missing.join(', ')}` : ''),
   };
 }
 
 /**
  * Completeness C = Σ weight·score over the components the answer key defines, divided by the sum of those
  * weights (the left-out components' weight is spread proportionally). If every defined component weighs 0,
- * C = 0 and the explanation says so.
+ * C = 0 (`weightless` says why) rather than 0/0.
  */
 export function completeness(input: CompletenessInput): CompletenessResult {
   const { answerKey: key, reports } = input;
@@ -395,31 +404,18 @@ export function completeness(input: CompletenessInput): CompletenessResult {
   let totalWeight = 0;
   for (const k of COMPONENT_KEYS) if (components[k].defined) totalWeight += input.weights[k];
   let value = 0;
-  const terms: string[] = [];
-  const leftOut: ComponentKey[] = [];
   for (const k of COMPONENT_KEYS) {
     const c = components[k];
-    if (!c.defined) {
-      leftOut.push(k);
-      continue;
-    }
     c.weight = input.weights[k];
+    if (!c.defined) continue;
     c.effectiveWeight = totalWeight > 0 ? c.weight / totalWeight : 0;
     value += c.effectiveWeight * c.score!;
-    terms.push(`${k} ${fmt(c.effectiveWeight)}×${fmt(c.score!)}`);
   }
-  const reportNote =
-    reports.length === 0
-      ? 'no report counted'
-      : `from ${reports.length} report${reports.length === 1 ? '' : 's'} (${reports.map((r) => r.id).join(', ')})`;
-  const lateNote = input.reportsAfterDeadline.length > 0 ? `; after the deadline, not counted: ${input.reportsAfterDeadline.join(', ')}` : '';
-  const leftNote = leftOut.length > 0 ? `; left out (not in the answer key): ${leftOut.join(', ')}, weights rescaled` : '';
-  const sum = totalWeight > 0 ? `C = ${terms.join(' + ')} = ${fmt(value)}` : 'every defined component weighs 0: C = 0';
   return {
     value,
+    weightless: totalWeight === 0,
     reportsCounted: reports.map((r) => r.id),
-    reportsAfterDeadline: [...input.reportsAfterDeadline],
+    reportsAfterDeadline: input.reportsAfterDeadline,
     components,
-    explanation: `${sum} ${reportNote}${lateNote}${leftNote}`,
   };
 }

@@ -63,10 +63,14 @@ export function resolveScoringConfig(
   }
   const thresholds = o.ratingThresholds ?? DEFAULT_SCORING_CONFIG.ratingThresholds;
   if (o.ratingThresholds !== undefined) {
+    let inRange = true;
     for (const r of ['P', 'S', 'M'] as const) {
-      if (!isUnit(thresholds[r])) problems.push({ path: `/scoring/ratingThresholds/${r}`, message: 'must be between 0 and 1' });
+      if (!isUnit(thresholds[r])) {
+        inRange = false;
+        problems.push({ path: `/scoring/ratingThresholds/${r}`, message: 'must be between 0 and 1' });
+      }
     }
-    if (problems.length === 0 && !(thresholds.P >= thresholds.S && thresholds.S >= thresholds.M)) {
+    if (inRange && !(thresholds.P >= thresholds.S && thresholds.S >= thresholds.M)) {
       problems.push({ path: '/scoring/ratingThresholds', message: 'thresholds must satisfy P ≥ S ≥ M' });
     }
   }

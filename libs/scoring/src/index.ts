@@ -1,7 +1,8 @@
 /**
  * @drill/scoring — the scoring method: timeliness and completeness of each team's response to each inject,
- * with a per-item explanation, evaluator overrides kept beside the automatic figures, team totals and HSEEP
- * objective ratings. Pure functions over plain inputs; no I/O, no framework imports.
+ * with the reasons for every figure (structured in the scores, rendered as sentences by explain*), evaluator
+ * overrides kept beside the automatic figures, team totals and HSEEP objective ratings.
+ * Pure functions over plain inputs; no I/O, no framework imports.
  */
 export * from './model.js';
 export {
@@ -12,7 +13,7 @@ export {
   validateRatingOverride,
   validateScoreOverride,
 } from './config.js';
-export { timeliness } from './timeliness.js';
+export { effectiveTarget, timeliness } from './timeliness.js';
 export {
   completeness,
   scoreActions,
@@ -26,3 +27,18 @@ export {
 export { isBareAcknowledgement, scoreTeamInject } from './inject-score.js';
 export { ratingFor, rateObjectives, scoreTeam } from './aggregate.js';
 export { scoreExercise } from './exercise.js';
+export {
+  explainActions,
+  explainClassification,
+  explainCompleteness,
+  explainInjectScore,
+  explainIocs,
+  explainRating,
+  explainRecipients,
+  explainSeverity,
+  explainStructure,
+  explainTimeliness,
+  explainTimes,
+  fmt,
+  type InjectExplanation,
+} from './explain.js';

@@ -70,6 +70,10 @@ export interface ScoringExpectedAction {
   weight: number;
 }
 
+/**
+ * Treated as immutable once scored (it belongs to an immutable scenario version): the engine memoises a lookup
+ * index per answer key object, so mutate a copy, never the object itself.
+ */
 export interface ScoringAnswerKey {
   iocs: readonly ScoringExpectedIoc[];
   decoys: readonly ScoringIoc[];
@@ -164,10 +168,11 @@ export type TimelinessRule = 'no-report' | 'on-target' | 'linear' | 'after-deadl
 export interface TimelinessResult {
   value: number;
   rule: TimelinessRule;
+  /** Minutes from release to the first report, when there is one. */
+  toReport?: number;
   targetMinutes?: number;
   deadlineMinutes?: number;
   floor: number;
-  explanation: string;
 }
 
 interface ComponentBase {
@@ -179,7 +184,6 @@ interface ComponentBase {
   weight: number;
   /** Weight after rescaling over the defined components; 0 when not defined. */
   effectiveWeight: number;
-  explanation: string;
 }
 
 export interface MatchedIoc {
@@ -204,7 +208,9 @@ export interface IocsComponent extends ComponentBase {
   precision: number | null;
   f2: number | null;
   criticalMissed: boolean;
+  /** True when F2 exceeded `cap` and a critical IOC was missed: the score is then `cap`. */
   capped: boolean;
+  cap: number;
 }
 
 export interface ClassificationComponent extends ComponentBase {
@@ -264,10 +270,12 @@ export interface StructureComponent extends ComponentBase {
 
 export interface CompletenessResult {
   value: number;
+  /** Every defined component weighs 0 (a scenario authoring slip): C is 0. */
+  weightless: boolean;
   /** Reports that fed C: the team's non-bare reports submitted by the deadline, in time order. */
   reportsCounted: string[];
   /** Reports left out of C because they came after the deadline. */
-  reportsAfterDeadline: string[];
+  reportsAfterDeadline: readonly string[];
   components: {
     iocs: IocsComponent;
     classification: ClassificationComponent;
@@ -276,7 +284,6 @@ export interface CompletenessResult {
     recipients: RecipientsComponent;
     structure: StructureComponent;
   };
-  explanation: string;
 }
 
 export interface ScoreFigures {

@@ -1,4 +1,4 @@
-import type { TimelinessResult } from './model.js';
+import type { TimelinessResult, TimelinessRule } from './model.js';
 
 /**
  * Timeliness T from the time to report (scenario minutes after release):
@@ -19,47 +19,21 @@ export function timeliness(
   deadlineMinutes: number | undefined,
   floor: number,
 ): TimelinessResult {
-  const base = { targetMinutes, deadlineMinutes, floor };
-  if (toReport === undefined) {
-    return { ...base, value: 0, rule: 'no-report', explanation: 'no report on this inject: T = 0' };
-  }
+  const result = (value: number, rule: TimelinessRule): TimelinessResult => ({ value, rule, toReport, targetMinutes, deadlineMinutes, floor });
+  if (toReport === undefined) return result(0, 'no-report');
   const t = toReport;
-  if (targetMinutes === undefined && deadlineMinutes === undefined) {
-    return { ...base, value: 1, rule: 'no-target', explanation: `reported after ${fmt(t)} min; the inject sets no target or deadline: T = 1` };
-  }
-  if (deadlineMinutes !== undefined && t > deadlineMinutes) {
-    return {
-      ...base,
-      value: 0,
-      rule: 'after-deadline',
-      explanation: `first report after ${fmt(t)} min, past the ${fmt(deadlineMinutes)} min deadline: T = 0`,
-    };
-  }
-  const target = targetMinutes === undefined ? deadlineMinutes! : deadlineMinutes === undefined ? targetMinutes : Math.min(targetMinutes, deadlineMinutes);
-  if (t <= target) {
-    return { ...base, value: 1, rule: 'on-target', explanation: `first report after ${fmt(t)} min, within the ${fmt(target)} min target: T = 1` };
-  }
-  if (deadlineMinutes === undefined) {
-    return {
-      ...base,
-      value: floor,
-      rule: 'after-target-no-deadline',
-      explanation: `first report after ${fmt(t)} min, past the ${fmt(target)} min target with no deadline: T = ${fmt(floor)}`,
-    };
-  }
+  if (targetMinutes === undefined && deadlineMinutes === undefined) return result(1, 'no-target');
+  if (deadlineMinutes !== undefined && t > deadlineMinutes) return result(0, 'after-deadline');
+  const target = effectiveTarget(targetMinutes, deadlineMinutes)!;
+  if (t <= target) return result(1, 'on-target');
+  if (deadlineMinutes === undefined) return result(floor, 'after-target-no-deadline');
   // target < t ≤ deadline here, so the denominator is positive.
-  const value = 1 - ((1 - floor) * (t - target)) / (deadlineMinutes - target);
-  return {
-    ...base,
-    value,
-    rule: 'linear',
-    explanation:
-      `first report after ${fmt(t)} min, between the ${fmt(target)} min target and the ${fmt(deadlineMinutes)} min deadline: ` +
-      `T = 1 − (1 − ${fmt(floor)})·(${fmt(t)} − ${fmt(target)})/(${fmt(deadlineMinutes)} − ${fmt(target)}) = ${fmt(value)}`,
-  };
+  return result(1 - ((1 - floor) * (t - target)) / (deadlineMinutes - target), 'linear');
 }
 
-/** Display only: figures stay unrounded everywhere else. */
-export function fmt(x: number): string {
-  return Number.isInteger(x) ? String(x) : x.toFixed(3).replace(/0+$/, '');
+/** The target T falls from: the deadline when no target is set, and never later than the deadline. */
+export function effectiveTarget(targetMinutes: number | undefined, deadlineMinutes: number | undefined): number | undefined {
+  if (targetMinutes === undefined) return deadlineMinutes;
+  if (deadlineMinutes === undefined) return targetMinutes;
+  return Math.min(targetMinutes, deadlineMinutes);
 }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { type OnGatewayConnection, type OnGatewayInit, SubscribeMessage, WebSocketGateway, ConnectedSocket, MessageBody } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { isControl, type Principal } from '@drill/auth';
+import { canSeeReport, type IsmReport } from '@drill/ism';
 import { AuthService } from '../auth/auth.service.js';
 import { ExerciseRuntime, statePayload } from './exercise-runtime.js';
 import { ExercisesService } from './exercises.service.js';
@@ -36,7 +37,10 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(ns: Namespace): void {
     this.ns = ns;
-    this.live.attach(ns, (exerciseId, teamId, payload) => this.deliverLocally(exerciseId, teamId, payload));
+    this.live.attach(ns, {
+      release: (exerciseId, teamId, payload) => this.deliverLocally(exerciseId, teamId, payload),
+      report: (exerciseId, report, teamIds, view) => this.pushReportLocally(exerciseId, report, teamIds, view),
+    });
     ns.use((socket, next) => {
       this.authenticate(socket as DrillSocket).then(
         () => next(),
@@ -103,6 +107,16 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
         if (payload.seq === socket.data.sentSeq + 1) this.send(socket, payload);
         else if (payload.seq > socket.data.sentSeq) await this.catchUp(socket); // a gap: fetch what is missing, in order
       });
+    }
+  }
+
+  /** TLP decides per socket: only viewers the report's label and recipients open it to receive it. */
+  private pushReportLocally(exerciseId: string, report: IsmReport, exerciseTeamIds: string[], view: unknown): void {
+    for (const id of this.ns?.adapter.rooms.get(exerciseRoom(exerciseId)) ?? []) {
+      const socket = this.ns.sockets.get(id) as DrillSocket | undefined;
+      const p = socket?.data.principal;
+      if (!socket || !p) continue;
+      if (canSeeReport(report, { userId: p.userId, role: p.role, teamId: p.teamId }, { exerciseTeamIds })) socket.emit('ism.report', view);
     }
   }
 

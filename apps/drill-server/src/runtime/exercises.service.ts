@@ -5,7 +5,7 @@ import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { Forbidden, NotFound, ValidationFailed } from '@drill/contracts';
 import { isControl, type Principal } from '@drill/auth';
 import { MAX_SPEED, MIN_SPEED } from '@drill/exercise';
-import { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, ScenarioVersionEntity, TeamEntity } from '@drill/persistence';
+import { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, ScenarioVersionEntity, TeamEntity } from '@drill/persistence';
 import { ExerciseRuntime, injectPayload, statePayload } from './exercise-runtime.js';
 import { ScenarioCache } from './scenario-cache.js';
 import { InjectScheduler } from './scheduler.js';
@@ -157,6 +157,7 @@ export class ExercisesService {
     const codes = new Map((await this.teamsOf(exerciseId)).map((t) => [t.id, t.code]));
     const deliveries = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId }, order: { releasedAt: 'ASC' } });
     const events = await this.ds.getRepository(AuditEventEntity).find({ where: { exerciseId }, order: { seq: 'ASC' } });
+    const reports = await this.ds.getRepository(IsmReportEntity).find({ where: { exerciseId }, order: { submittedAt: 'ASC' } });
     const entries = [
       ...deliveries.map((d) => ({
         kind: 'delivery' as const,
@@ -176,8 +177,22 @@ export class ExercisesService {
         late: d.late,
         releasedBy: d.releasedBy,
       })),
+      ...reports.map((r) => ({
+        kind: 'report' as const,
+        at: iso(r.submittedAt),
+        reportId: r.id,
+        reportKind: r.kind,
+        teamId: r.teamId,
+        teamCode: r.teamId ? codes.get(r.teamId) : undefined,
+        authorUserId: r.authorUserId,
+        injectIds: r.injectIds,
+        tlp: r.tlp,
+        title: r.title,
+        submittedScenarioMs: r.submittedScenarioMs,
+      })),
       ...events
-        .filter((e) => e.action !== 'inject.release') // the delivery rows above already say it
+        // the delivery and report rows above already say these
+        .filter((e) => e.action !== 'inject.release' && e.action !== 'ism.report')
         .map((e) => ({ kind: 'event' as const, at: iso(e.at), action: e.action, actorUserId: e.actorUserId, actorRole: e.actorRole, targetType: e.targetType, targetId: e.targetId, before: e.before, after: e.after })),
     ];
     // Pending deliveries have no time yet; they go last.

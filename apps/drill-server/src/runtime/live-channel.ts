@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
+import type { IsmReport } from '@drill/ism';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
 
@@ -36,7 +37,16 @@ export const controlRoom = (exerciseId: string) => `ex:${exerciseId}:control`;
 // Inter-replica message: "team T of exercise E has a new delivery"; every replica serves its own sockets.
 export const RELEASE_SIGNAL = 'drill:release';
 
+export const REPORT_SIGNAL = 'drill:report';
+
 export type LocalReleaseHandler = (exerciseId: string, teamId: string, payload: InjectPayload) => void;
+/** `report` decides who may see it (TLP); `view` is what is sent. */
+export type LocalReportHandler = (exerciseId: string, report: IsmReport, exerciseTeamIds: string[], view: unknown) => void;
+
+export interface LocalHandlers {
+  release: LocalReleaseHandler;
+  report: LocalReportHandler;
+}
 
 /**
  * What the runtime needs from the socket layer, without depending on the gateway: the namespace (set by the
@@ -45,7 +55,7 @@ export type LocalReleaseHandler = (exerciseId: string, teamId: string, payload: 
 @Injectable()
 export class LiveChannel {
   private ns?: Namespace;
-  private onRelease: LocalReleaseHandler = () => {};
+  private handlers: LocalHandlers = { release: () => {}, report: () => {} };
   /** Only a Redis-backed adapter reaches other replicas; the in-memory one has none to reach. */
   private readonly clustered: boolean;
 
@@ -53,16 +63,23 @@ export class LiveChannel {
     this.clustered = config.redisUrl !== undefined;
   }
 
-  attach(ns: Namespace, onRelease: LocalReleaseHandler): void {
+  attach(ns: Namespace, handlers: LocalHandlers): void {
     this.ns = ns;
-    this.onRelease = onRelease;
-    ns.on(RELEASE_SIGNAL, (exerciseId: string, teamId: string, payload: InjectPayload) => onRelease(exerciseId, teamId, payload));
+    this.handlers = handlers;
+    ns.on(RELEASE_SIGNAL, (exerciseId: string, teamId: string, payload: InjectPayload) => handlers.release(exerciseId, teamId, payload));
+    ns.on(REPORT_SIGNAL, (exerciseId: string, report: IsmReport, teamIds: string[], view: unknown) => handlers.report(exerciseId, report, teamIds, view));
   }
 
   /** Hands a released inject to every replica, each of which sends it to its own sockets of that team. */
   announceRelease(exerciseId: string, teamId: string, payload: InjectPayload): void {
-    this.onRelease(exerciseId, teamId, payload);
+    this.handlers.release(exerciseId, teamId, payload);
     if (this.clustered) this.ns?.serverSideEmit(RELEASE_SIGNAL, exerciseId, teamId, payload);
+  }
+
+  /** Hands a new ISM report to every replica, each of which pushes it to those of its sockets TLP lets see it. */
+  announceReport(exerciseId: string, report: IsmReport, exerciseTeamIds: string[], view: unknown): void {
+    this.handlers.report(exerciseId, report, exerciseTeamIds, view);
+    if (this.clustered) this.ns?.serverSideEmit(REPORT_SIGNAL, exerciseId, report, exerciseTeamIds, view);
   }
 
   emitState(state: ExerciseStatePayload): void {

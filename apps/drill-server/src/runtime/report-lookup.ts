@@ -7,9 +7,3 @@ export abstract class ReportLookup {
   abstract hasReport(exerciseId: string, teamId: string, injectId: string): Promise<boolean>;
 }
 
-/** Until ISM reports are stored, no team has reported: ifNoReport injects fire at their deadline. */
-export class NoReportLookup extends ReportLookup {
-  async hasReport(): Promise<boolean> {
-    return false;
-  }
-}

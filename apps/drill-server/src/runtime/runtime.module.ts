@@ -34,6 +34,7 @@ export class RuntimeModule {
     const cluster = config.redisUrl !== undefined;
     return {
       module: RuntimeModule,
+      global: true, // the ISM, scoring and reporting modules build on the runtime
       imports: [
         TypeOrmModule.forFeature(ENTITIES),
         ...(cluster

@@ -2,10 +2,11 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
 import { ExerciseTeamEntity } from './exercise-team.entity.js';
 import { ExerciseEntity } from './exercise.entity.js';
+import { IsmReportEntity } from './ism-report.entity.js';
 import { ScenarioVersionEntity } from './scenario-version.entity.js';
 import { TeamEntity } from './team.entity.js';
 import { UserEntity } from './user.entity.js';
 
-export { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, ScenarioVersionEntity, TeamEntity, UserEntity };
+export { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, ScenarioVersionEntity, TeamEntity, UserEntity };
 export type { DeliveryStatus };
-export const ENTITIES = [TeamEntity, UserEntity, AuditEventEntity, ScenarioVersionEntity, ExerciseEntity, ExerciseTeamEntity, DeliveryEntity];
+export const ENTITIES = [TeamEntity, UserEntity, AuditEventEntity, ScenarioVersionEntity, ExerciseEntity, ExerciseTeamEntity, DeliveryEntity, IsmReportEntity];

@@ -1,0 +1,91 @@
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
+import { fixture } from './support/drill.js';
+
+const yamlOf = (title: string) => fixture('runtime-drill.yaml').replace('title: Runtime test drill', `title: ${title}`);
+
+describe('scenario authoring over HTTP', () => {
+  let s: TestServer;
+  let evaluator: string;
+  let participant: string;
+
+  beforeAll(async () => {
+    s = await startServer();
+    evaluator = (await createUser(s, 'evaluator')).token;
+    participant = (await createUser(s, 'participant', await createTeam(s, 'SG'))).token;
+  });
+  afterAll(() => s.close());
+
+  const post = (path: string, body: string, type = 'application/yaml') => s.http().post(path).set(bearer(ADMIN_TOKEN)).set('Content-Type', type).send(body);
+
+  it('creates version 1, then version n+1 for the same id, keeping earlier versions unchanged', async () => {
+    const v1 = await post('/api/scenarios', yamlOf('First title'));
+    expect(v1.status).toBe(201);
+    expect(v1.body).toEqual({ id: 'runtime-test-drill', version: 1, title: 'First title', injects: 5 });
+    const v2 = await post('/api/scenarios', yamlOf('Second title'));
+    expect(v2.body.version).toBe(2);
+    const first = await s.http().get('/api/scenarios/runtime-test-drill/versions/1').set(bearer(evaluator));
+    expect(first.status).toBe(200);
+    expect(first.body.title).toBe('First title');
+    expect(first.body.source).toBe(yamlOf('First title')); // stored exactly as submitted
+    expect(first.body.scenario.injects[1]).toMatchObject({ id: 'I-02', offset: '+00:02', offsetSeconds: 120, targets: { teams: ['SG'], tags: [] } });
+    const latest = await s.http().get('/api/scenarios/runtime-test-drill').set(bearer(ADMIN_TOKEN));
+    expect(latest.body.version).toBe(2);
+    const list = await s.http().get('/api/scenarios').set(bearer(ADMIN_TOKEN));
+    expect(list.body).toContainEqual(expect.objectContaining({ id: 'runtime-test-drill', latestVersion: 2, versions: [1, 2], injects: 5 }));
+    expect((await s.http().get('/api/scenarios/runtime-test-drill/versions/9').set(bearer(ADMIN_TOKEN))).status).toBe(404);
+  });
+
+  it('accepts JSON too, and reports JSON errors with line and column', async () => {
+    const json = JSON.stringify({ id: 'json-drill', title: 'JSON drill', summary: 's', plannedDuration: '+01:00', objectives: [], phases: [], injects: [{ id: 'A', offset: '+00:10', title: 'a', body: 'b', severity: 'low', tlp: 'TLP:GREEN' }] }, null, 2);
+    const ok = await post('/api/scenarios', json, 'application/json');
+    expect(ok.status).toBe(201);
+    expect(ok.body.id).toBe('json-drill');
+    const bad = await post('/api/scenarios', json.replace('"+00:10"', '"10 minutes"'), 'application/json');
+    expect(bad.status).toBe(422);
+    const offset = bad.body.details.find((d: { path: string }) => d.path === '/injects/0/offset');
+    expect(offset).toBeDefined();
+    const line = json.split('\n').findIndex((l) => l.includes('"+00:10"')) + 1;
+    expect(offset.line).toBe(line);
+    expect(offset.column).toBeGreaterThan(1);
+  });
+
+  it('refuses an invalid scenario with every problem, its path, line and column', async () => {
+    const broken = yamlOf('Broken')
+      .replace('offset: "+00:08"', 'offset: "+03:10"') // past the planned duration
+      .replace('id: I-03', 'id: I-02'); // duplicate id
+    const r = await post('/api/scenarios', broken);
+    expect(r.status).toBe(422);
+    expect(r.body.statusCode).toBe(422);
+    expect(r.body.details.length).toBeGreaterThanOrEqual(2);
+    for (const d of r.body.details) {
+      expect(d).toEqual({ path: expect.any(String), line: expect.any(Number), column: expect.any(Number), message: expect.any(String) });
+    }
+    const lines = broken.split('\n');
+    const dupLine = lines.findIndex((l, n) => l.includes('id: I-02') && n > lines.findIndex((x) => x.includes('id: I-02'))) + 1;
+    expect(r.body.details.some((d: { line: number; message: string }) => d.line === dupLine && /duplicate/i.test(d.message))).toBe(true);
+    const offLine = lines.findIndex((l) => l.includes('"+03:10"')) + 1;
+    expect(r.body.details.some((d: { line: number; message: string }) => d.line === offLine && /planned duration/i.test(d.message))).toBe(true);
+    const list = await s.http().get('/api/scenarios').set(bearer(ADMIN_TOKEN));
+    expect(list.body.find((x: { id: string }) => x.id === 'runtime-test-drill')?.title).not.toBe('Broken');
+  });
+
+  it('validates without saving', async () => {
+    const good = await post('/api/scenarios/validate', yamlOf('Dry run'));
+    expect(good.status).toBe(200);
+    expect(good.body).toEqual({ valid: true, errors: [] });
+    const bad = await post('/api/scenarios/validate', 'id: x\ntitle: [unclosed');
+    expect(bad.status).toBe(200);
+    expect(bad.body.valid).toBe(false);
+    expect(bad.body.errors[0].line).toBeGreaterThanOrEqual(1);
+    const versions = await s.http().get('/api/scenarios/runtime-test-drill').set(bearer(ADMIN_TOKEN));
+    expect(versions.body.title).not.toBe('Dry run');
+  });
+
+  it('is for controllers (write) and evaluators (read) only', async () => {
+    expect((await s.http().post('/api/scenarios').set(bearer(evaluator)).set('Content-Type', 'application/yaml').send(yamlOf('x'))).status).toBe(403);
+    expect((await s.http().get('/api/scenarios').set(bearer(participant))).status).toBe(403);
+    expect((await s.http().post('/api/scenarios').set(bearer(ADMIN_TOKEN)).set('Content-Type', 'application/xml').send('<x/>')).status).toBe(415);
+  });
+});
