@@ -270,3 +270,58 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
     expect(shape.body.details.map((p: { path: string }) => p.path)).toEqual(expect.arrayContaining(['/speed', '/teamIds']));
   });
 });
+
+describe('exercise runtime: conditional injects', () => {
+  let server: TestServer;
+  afterEach(() => server?.close());
+
+  it('fires after, ifNoReport (per team, at the deadline) and ifReportMatches (on a matching report)', async () => {
+    server = await startServer();
+    const SG = await createTeam(server, 'SG');
+    const MY = await createTeam(server, 'MY');
+    const sgUser = await createUser(server, 'participant', SG);
+    const myUser = await createUser(server, 'participant', MY);
+    await saveScenario(server, fixture('conditional-drill.yaml'));
+    const ex = await createExercise(server, { scenarioId: 'conditional-test-drill', name: 'conditions', speed: 60, teamIds: [SG, MY] });
+    const sg = await new DrillClient(server.url, sgUser.token, ex.id).connect();
+    const my = await new DrillClient(server.url, myUser.token, ex.id).connect();
+    try {
+      await act(server, ex.id, 'start');
+      await sg.waitFor(() => sg.injects.length === 1, 5000, 'C-01');
+      // SG reports on C-01 classifying it as an infected system; MY stays silent.
+      const report = await server.http().post(`/api/exercises/${ex.id}/ism/reports`).set(bearer(sgUser.token)).send({
+        kind: 'notification',
+        injectIds: ['C-01'],
+        title: 'Infected workstation',
+        tlp: 'TLP:AMBER',
+        classification: { class: 'malicious-code', type: 'infected-system' },
+      });
+      expect(report.status).toBe(201);
+      await sg.waitFor(() => sg.injects.length === 3, 5000, 'SG follow-ups');
+      await my.waitFor(() => my.injects.length === 3, 8000, 'MY follow-ups'); // C-03 at C-01 + 3 min = 4 s
+      await sleep(500);
+      expect(sg.injects.map((i) => [i.seq, i.injectId])).toEqual([
+        [1, 'C-01'],
+        [2, 'C-04'],
+        [3, 'C-02'],
+      ]);
+      expect(my.injects.map((i) => [i.seq, i.injectId])).toEqual([
+        [1, 'C-01'],
+        [2, 'C-02'],
+        [3, 'C-03'],
+      ]);
+      const rows = (await timeline(server, ex.id)).filter((e) => e.kind === 'delivery');
+      const row = (team: string, inject: string) => rows.find((r) => r.teamCode === team && r.injectId === inject);
+      expect(row('SG', 'C-03').status).toBe('not-triggered'); // SG reported by the deadline
+      expect(row('MY', 'C-04').status).toBe('armed'); // MY never sent a matching report
+      expect(row('MY', 'C-03').releasedBy).toBe('trigger:ifNoReport');
+      expect(row('SG', 'C-04').releasedBy).toBe('trigger:ifReportMatches');
+      expect(row('MY', 'C-02').releasedBy).toBe('trigger:after');
+      // C-02 is due one scenario minute after C-01's release to each team.
+      expect(row('MY', 'C-02').dueScenarioMs - row('MY', 'C-01').releasedScenarioMs).toBe(60_000);
+    } finally {
+      sg.disconnect();
+      my.disconnect();
+    }
+  });
+});

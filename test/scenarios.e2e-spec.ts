@@ -88,4 +88,56 @@ describe('scenario authoring over HTTP', () => {
     expect((await s.http().get('/api/scenarios').set(bearer(participant))).status).toBe(403);
     expect((await s.http().post('/api/scenarios').set(bearer(ADMIN_TOKEN)).set('Content-Type', 'application/xml').send('<x/>')).status).toBe(415);
   });
+
+  it('imports an MSEL from CSV and XLSX (case-insensitive headers), and exports versions back', async () => {
+    const csv = [
+      'control number,MOVE,Delivery Time,Title,Description,From,To,Expected Actions,Severity,TLP',
+      'M-01,P1: Detection,T+00:05,Phishing wave reported,Citizens report SMS lures.,Police hotline,all,Collect samples,medium,TLP:GREEN',
+      'M-02,P1: Detection,+00:20,Lure domain identified,Domain seen in lures.,Registrar,"SG, MY",Request takedown,high,TLP:AMBER',
+    ].join('\n');
+    const r = await s.http().post('/api/scenarios/import?id=msel-csv&title=MSEL%20CSV').set(bearer(ADMIN_TOKEN)).attach('file', Buffer.from(csv), 'msel.csv');
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ id: 'msel-csv', version: 1, injects: 2 });
+    const stored = await s.http().get('/api/scenarios/msel-csv').set(bearer(ADMIN_TOKEN));
+    expect(stored.body.scenario.injects[1]).toMatchObject({ id: 'M-02', offset: '+00:20', severity: 'high', tlp: 'TLP:AMBER', targets: { teams: ['SG', 'MY'] }, from: 'Registrar', expectedActions: 'Request takedown' });
+
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('MSEL');
+    ws.addRow(['ID', 'Move', 'T+', 'Subject', 'Details', 'From Org', 'Target', 'Expected Actions', 'Severity', 'TLP']);
+    ws.addRow(['X-01', 'Move 1', '+00:10', 'Vendor update server compromised', 'Signed update carries a backdoor.', 'Vendor PSIRT', 'tag:tier1', 'Hunt for the hash', 'critical', 'TLP:AMBER+STRICT']);
+    const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
+    const x = await s.http().post('/api/scenarios/import?id=msel-xlsx').set(bearer(ADMIN_TOKEN)).attach('file', xlsx, 'msel.xlsx');
+    expect(x.status, JSON.stringify(x.body)).toBe(201);
+    const sx = await s.http().get('/api/scenarios/msel-xlsx').set(bearer(ADMIN_TOKEN));
+    expect(sx.body.scenario.injects[0]).toMatchObject({ id: 'X-01', offsetSeconds: 600, targets: { tags: ['tier1'] }, severity: 'critical', tlp: 'TLP:AMBER+STRICT' });
+
+    const out = await s.http().get('/api/scenarios/msel-csv/versions/1/export?format=csv').set(bearer(ADMIN_TOKEN)).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(out.status).toBe(200);
+    expect(out.headers['content-disposition']).toContain('msel-csv-v1.csv');
+    const again = await s.http().post('/api/scenarios/import?id=msel-csv&title=MSEL%20CSV').set(bearer(ADMIN_TOKEN)).attach('file', out.body as Buffer, 'again.csv');
+    expect(again.body.version).toBe(2);
+    const v2 = await s.http().get('/api/scenarios/msel-csv/versions/2').set(bearer(ADMIN_TOKEN));
+    const pick = (i: Record<string, unknown>) => ({ id: i.id, offset: i.offset, phase: i.phase, title: i.title, body: i.body, from: i.from, targets: i.targets, expectedActions: i.expectedActions, severity: i.severity, tlp: i.tlp });
+    expect(v2.body.scenario.injects.map(pick)).toEqual(stored.body.scenario.injects.map(pick));
+    const xl = await s.http().get('/api/scenarios/msel-xlsx/versions/1/export?format=xlsx').set(bearer(ADMIN_TOKEN));
+    expect(xl.status).toBe(200);
+    expect(xl.headers['content-type']).toContain('spreadsheetml');
+  });
+
+  it('refuses a bad MSEL with row-numbered errors', async () => {
+    const csv = 'ID,Delivery Time,Title\nA-1,+00:10,ok\nA-2,soon,bad time\nA-1,+00:30,duplicate\n';
+    const r = await s.http().post('/api/scenarios/import').set(bearer(ADMIN_TOKEN)).attach('file', Buffer.from(csv), 'bad.csv');
+    expect(r.status).toBe(422);
+    const lines = r.body.details.map((d: { line?: number }) => d.line);
+    expect(lines).toEqual(expect.arrayContaining([3]));
+    expect(JSON.stringify(r.body.details)).toContain('row 3');
+    const none = await s.http().post('/api/scenarios/import').set(bearer(ADMIN_TOKEN)).attach('file', Buffer.from('x'), 'notes.txt');
+    expect(none.status).toBe(415);
+    const missing = await s.http().post('/api/scenarios/import').set(bearer(ADMIN_TOKEN)).field('x', 'y');
+    expect(missing.status).toBe(400);
+  });
 });
