@@ -14,6 +14,7 @@ import { StoredReportLookup } from './ism/stored-report-lookup.js';
 import { ReportLookup } from './runtime/report-lookup.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
 import { ScenariosController } from './scenarios/scenarios.controller.js';
+import { ScoringModule } from './scoring/scoring.module.js';
 import { ScenariosService } from './scenarios/scenarios.service.js';
 import { TeamsController, TeamsService } from './teams/teams.controller.js';
 
@@ -32,6 +33,7 @@ export class AppModule {
         CoreModule,
         RuntimeModule.forRoot(config, { provide: ReportLookup, useClass: StoredReportLookup }),
         IsmModule,
+        ScoringModule,
       ],
       controllers: [HealthController, UsersController, TeamsController, ScenariosController],
       providers: [

@@ -230,9 +230,9 @@ export class IsmService {
     return (await this.loadAll(exerciseId)).filter((r) => canSeeReport(toDomain(r), viewer, { exerciseTeamIds: teams.ids })).map((r) => this.view(r, teams.idToCode));
   }
 
-  /** Every report of the exercise, for drill control's timeline and for scoring. */
-  async all(exerciseId: string): Promise<IsmReport[]> {
-    return (await this.loadAll(exerciseId)).map(toDomain);
+  /** Every report of the exercise with its scenario time of submission, for scoring and the AAR. */
+  async all(exerciseId: string): Promise<(IsmReport & { submittedScenarioMs: number })[]> {
+    return (await this.loadAll(exerciseId)).map((r) => ({ ...toDomain(r), submittedScenarioMs: r.submittedScenarioMs }));
   }
 
   async stix(exerciseId: string, p: Principal) {

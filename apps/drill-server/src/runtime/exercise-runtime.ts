@@ -28,6 +28,9 @@ export const LATE_AFTER_MS = 1000;
 const EARLY_TOLERANCE_MS = 2;
 const PENDING: DeliveryStatus[] = ['scheduled', 'armed'];
 
+/** Told of every release after it is committed (scoring arms a deadline check with it). */
+export type ReleaseListener = (ex: ExerciseEntity, teamId: string, inject: ScenarioInject, releasedAt: number) => void;
+
 export interface Actor {
   userId: string | null;
   role: string | null;
@@ -61,6 +64,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
   private readonly log = new Logger('runtime');
   private readonly mutex = new KeyedMutex();
   private readonly sqliteWrites = new KeyedMutex();
+  private readonly releaseListeners: ReleaseListener[] = [];
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -80,6 +84,10 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       else if (ex.scheduledStartAt !== null) await this.scheduler.wakeAt(ex.id, ex.epoch, ex.scheduledStartAt);
     }
     if (live.length) this.log.log(`resumed ${live.length} exercise(s) after start-up`);
+  }
+
+  onReleased(listener: ReleaseListener): void {
+    this.releaseListeners.push(listener);
   }
 
   // ---- transactions --------------------------------------------------------------------------------------
@@ -222,6 +230,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       lagMs: null,
       acknowledgedAt: null,
       acknowledgedBy: null,
+      acknowledgedScenarioMs: null,
     };
   }
 
@@ -328,6 +337,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
     const inject = pinned.injects.get(row.injectId)!;
     const payload = injectPayload(ex.id, inject, seq, now, releasedScenarioMs);
     this.live.announceRelease(ex.id, row.teamId, payload);
+    for (const l of this.releaseListeners) l(ex, row.teamId, inject, now);
     this.live.toControl(ex.id, 'delivery', { teamId: row.teamId, injectId: row.injectId, seq, releasedAt: payload.releasedAt, late, releasedBy: by });
     await this.audit.record({
       actorUserId: actor?.userId ?? null,
@@ -502,10 +512,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
 
   async acknowledge(exerciseId: string, teamId: string, injectId: string, userId: string): Promise<boolean> {
     const at = Date.now();
+    const acknowledgedScenarioMs = Math.floor(scenarioMsAt(clockOf(await this.load(exerciseId)), at));
     const r = await this.ds
       .createQueryBuilder()
       .update(DeliveryEntity)
-      .set({ acknowledgedAt: at, acknowledgedBy: userId })
+      .set({ acknowledgedAt: at, acknowledgedBy: userId, acknowledgedScenarioMs })
       .where('exerciseId = :e AND teamId = :t AND injectId = :i AND status = :s AND acknowledgedAt IS NULL', { e: exerciseId, t: teamId, i: injectId, s: 'released' })
       .execute();
     if (!r.affected) return false;

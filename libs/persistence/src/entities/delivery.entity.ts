@@ -66,4 +66,7 @@ export class DeliveryEntity {
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   acknowledgedBy!: string | null;
+
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  acknowledgedScenarioMs!: number | null;
 }

@@ -4,9 +4,10 @@ import { ExerciseTeamEntity } from './exercise-team.entity.js';
 import { ExerciseEntity } from './exercise.entity.js';
 import { IsmReportEntity } from './ism-report.entity.js';
 import { ScenarioVersionEntity } from './scenario-version.entity.js';
+import { RatingOverrideEntity, ScoreOverrideEntity } from './score-override.entity.js';
 import { TeamEntity } from './team.entity.js';
 import { UserEntity } from './user.entity.js';
 
-export { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, ScenarioVersionEntity, TeamEntity, UserEntity };
+export { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, RatingOverrideEntity, ScenarioVersionEntity, ScoreOverrideEntity, TeamEntity, UserEntity };
 export type { DeliveryStatus };
-export const ENTITIES = [TeamEntity, UserEntity, AuditEventEntity, ScenarioVersionEntity, ExerciseEntity, ExerciseTeamEntity, DeliveryEntity, IsmReportEntity];
+export const ENTITIES = [TeamEntity, UserEntity, AuditEventEntity, ScenarioVersionEntity, ExerciseEntity, ExerciseTeamEntity, DeliveryEntity, IsmReportEntity, ScoreOverrideEntity, RatingOverrideEntity];

@@ -1,0 +1,245 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { In, type DataSource } from 'typeorm';
+import { Forbidden, NotFound } from '@drill/contracts';
+import { isControl, type Principal } from '@drill/auth';
+import { scenarioMsAt, wallTimeFor } from '@drill/exercise';
+import {
+  explainInjectScore,
+  explainRating,
+  resolveScoringConfig,
+  scoreExercise,
+  validateRatingOverride,
+  validateScoreOverride,
+  type ExerciseScores,
+  type InjectScore,
+  type Rating,
+  type ScoringConfig,
+} from '@drill/scoring';
+import { DeliveryEntity, ExerciseEntity, RatingOverrideEntity, ScoreOverrideEntity, UserEntity } from '@drill/persistence';
+import { AuditService } from '../audit/audit.service.js';
+import { IsmService } from '../ism/ism.service.js';
+import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
+import { ExercisesService } from '../runtime/exercises.service.js';
+import { LiveChannel } from '../runtime/live-channel.js';
+import { ScenarioCache } from '../runtime/scenario-cache.js';
+
+const MIN = 60_000;
+/** Reports arriving together are scored together: one recompute per exercise per this many ms. */
+const RECOMPUTE_DEBOUNCE_MS = 250;
+
+export interface ScoringSnapshot {
+  exercise: ExerciseEntity;
+  config: ScoringConfig;
+  scores: ExerciseScores;
+  teams: { id: string; code: string; name: string }[];
+  injectTitles: Map<string, string>;
+  userNames: Map<string, string>;
+}
+
+/**
+ * Feeds the pure scoring engine from what the drill recorded (releases, acknowledgements, ISM reports, evaluator
+ * overrides), keeps the control room's live board current, and records overrides with their justification.
+ */
+@Injectable()
+export class ScoringService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('scoring');
+  private readonly pending = new Map<string, NodeJS.Timeout>();
+  private readonly deadlineTimers = new Set<NodeJS.Timeout>();
+  private readonly lastPercent = new Map<string, Map<string, number | null>>();
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly exercises: ExercisesService,
+    private readonly runtime: ExerciseRuntime,
+    private readonly scenarios: ScenarioCache,
+    private readonly ism: IsmService,
+    private readonly live: LiveChannel,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.ism.onReport((exerciseId) => this.scheduleRecompute(exerciseId));
+    // When a response deadline passes without a report, the score becomes final: tell the board then.
+    this.runtime.onReleased((ex, _teamId, inject) => {
+      if (!inject.responseRequired || inject.deadlineMinutes === undefined || ex.status !== 'running') return;
+      const due = wallTimeFor(clockOf(ex), scenarioMsAt(clockOf(ex), Date.now()) + inject.deadlineMinutes * MIN);
+      const t = setTimeout(() => {
+        this.deadlineTimers.delete(t);
+        this.scheduleRecompute(ex.id);
+      }, Math.max(0, due - Date.now()) + 50);
+      this.deadlineTimers.add(t);
+    });
+  }
+
+  onModuleDestroy(): void {
+    for (const t of [...this.pending.values(), ...this.deadlineTimers]) clearTimeout(t);
+  }
+
+  private scheduleRecompute(exerciseId: string): void {
+    if (this.pending.has(exerciseId)) return;
+    this.pending.set(
+      exerciseId,
+      setTimeout(() => {
+        this.pending.delete(exerciseId);
+        this.pushUpdates(exerciseId).catch((e: unknown) => this.log.error(e as Error));
+      }, RECOMPUTE_DEBOUNCE_MS),
+    );
+  }
+
+  /** Recomputes and sends `score.update` for each team whose figure moved (control room; the team itself if allowed). */
+  private async pushUpdates(exerciseId: string): Promise<void> {
+    const snap = await this.snapshot(exerciseId);
+    const last = this.lastPercent.get(exerciseId) ?? new Map<string, number | null>();
+    for (const t of snap.scores.teams) {
+      if (last.has(t.teamId) && last.get(t.teamId) === t.percent) continue;
+      last.set(t.teamId, t.percent);
+      const update = { exerciseId, teamId: t.teamId, percent: t.percent, autoPercent: t.autoPercent, injects: t.injects.map((i) => ({ injectId: i.injectId, final: i.final.score })) };
+      this.live.toControl(exerciseId, 'score.update', update);
+      if (snap.exercise.settings.teamsSeeOwnScores) this.live.toTeam(exerciseId, t.teamId, 'score.update', update);
+    }
+    this.lastPercent.set(exerciseId, last);
+  }
+
+  async snapshot(exerciseId: string): Promise<ScoringSnapshot> {
+    const exercise = await this.runtime.load(exerciseId);
+    const pinned = await this.scenarios.get(exercise.scenarioId, exercise.scenarioVersion);
+    const teams = await this.exercises.teamsOf(exerciseId);
+    const codeOf = new Map(teams.map((t) => [t.id, t.code]));
+    const injectWeights = Object.fromEntries(pinned.scenario.injects.map((i) => [i.id, 1]));
+    const config = resolveScoringConfig(pinned.scenario.scoring, injectWeights);
+    const deliveries = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId, status: 'released' } });
+    const reports = await this.ism.all(exerciseId);
+    const scoreOverrides = await this.ds.getRepository(ScoreOverrideEntity).find({ where: { exerciseId }, order: { at: 'ASC' } });
+    const ratingOverrides = await this.ds.getRepository(RatingOverrideEntity).find({ where: { exerciseId }, order: { at: 'ASC' } });
+
+    const scores = scoreExercise({
+      injects: pinned.scenario.injects,
+      teams: teams.map((t) => t.id),
+      releases: deliveries.map((d) => ({
+        teamId: d.teamId,
+        injectId: d.injectId,
+        releasedAtScenarioMin: (d.releasedScenarioMs ?? 0) / MIN,
+        ...(d.acknowledgedScenarioMs !== null ? { ackAtScenarioMin: d.acknowledgedScenarioMs / MIN } : {}),
+      })),
+      // Answer keys name recipient teams by code; reports store team ids.
+      reports: reports.map((r) => ({
+        ...r,
+        atScenarioMin: r.submittedScenarioMs / MIN,
+        recipients: { teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => codeOf.get(id) ?? id) },
+      })),
+      objectives: pinned.scenario.objectives,
+      scoreOverrides: scoreOverrides.map((o) => ({
+        teamId: o.teamId,
+        injectId: o.injectId,
+        ...(o.timeliness !== null ? { timeliness: o.timeliness } : {}),
+        ...(o.completeness !== null ? { completeness: o.completeness } : {}),
+        justification: o.justification,
+        by: o.byUserId,
+        at: new Date(o.at).toISOString(),
+      })),
+      ratingOverrides: ratingOverrides.map((o) => ({
+        objectiveId: o.objectiveId,
+        ...(o.teamId ? { teamId: o.teamId } : {}),
+        rating: o.rating,
+        justification: o.justification,
+        by: o.byUserId,
+        at: new Date(o.at).toISOString(),
+      })),
+      config,
+    });
+    const byIds = [...new Set([...scoreOverrides.map((o) => o.byUserId), ...ratingOverrides.map((o) => o.byUserId)])];
+    const users = byIds.length ? await this.ds.getRepository(UserEntity).findBy({ id: In(byIds) }) : [];
+    return {
+      exercise,
+      config,
+      scores,
+      teams,
+      injectTitles: new Map(pinned.scenario.injects.map((i) => [i.id, i.title])),
+      userNames: new Map(users.map((u) => [u.id, u.name])),
+    };
+  }
+
+  private injectView(s: InjectScore, snap: ScoringSnapshot) {
+    return { ...s, title: snap.injectTitles.get(s.injectId), overrideBy: s.override ? snap.userNames.get(s.override.by) : undefined, explanation: explainInjectScore(s) };
+  }
+
+  /** Who may read scorecards: drill control always; a participant only its own team's, when the exercise allows it. */
+  private async checkReader(exerciseId: string, p: Principal, teamId?: string): Promise<ExerciseEntity> {
+    const ex = await this.exercises.forViewer(exerciseId, p);
+    if (p.role === 'controller' || p.role === 'evaluator') return ex;
+    if (p.role === 'participant' && ex.settings.teamsSeeOwnScores && teamId !== undefined && teamId === p.teamId) return ex;
+    throw new Forbidden(isControl(p.role) ? 'observers do not read scorecards' : 'teams do not see scores in this exercise (only their own, when the exercise allows it)');
+  }
+
+  async scorecards(exerciseId: string, p: Principal, teamId?: string) {
+    await this.checkReader(exerciseId, p, teamId);
+    const snap = await this.snapshot(exerciseId);
+    const teams = snap.scores.teams.filter((t) => teamId === undefined || t.teamId === teamId);
+    if (teamId !== undefined && teams.length === 0) throw new NotFound(`team ${teamId} is not in this exercise`);
+    const named = new Map(snap.teams.map((t) => [t.id, t]));
+    return {
+      exerciseId,
+      method: snap.config,
+      teams: teams.map((t) => ({ ...t, code: named.get(t.teamId)?.code, name: named.get(t.teamId)?.name, injects: t.injects.map((i) => this.injectView(i, snap)) })),
+      // Objective ratings compare teams: for drill control only.
+      objectives:
+        teamId === undefined || isControl(p.role)
+          ? snap.scores.objectives
+              .map((o) => ({ ...o, perTeam: teamId === undefined ? o.perTeam : o.perTeam.filter((x) => x.teamId === teamId) }))
+              .map((o) => ({ ...o, explanation: explainRating(o, snap.config.ratingThresholds) }))
+          : [],
+      unusedOverrides: snap.scores.unusedScoreOverrides,
+    };
+  }
+
+  async overrideScore(exerciseId: string, teamId: string, injectId: string, input: { timeliness?: number; completeness?: number; justification: string }, p: Principal, requestId?: string) {
+    await this.checkReader(exerciseId, p);
+    const before = await this.snapshot(exerciseId);
+    const current = before.scores.teams.find((t) => t.teamId === teamId)?.injects.find((i) => i.injectId === injectId);
+    if (!current) throw new NotFound(`team ${teamId} has no scored response to inject ${injectId} (it was not released to the team or needs no response)`);
+    const at = Date.now();
+    validateScoreOverride({ ...input, by: p.userId, at: new Date(at).toISOString() });
+    await this.ds.getRepository(ScoreOverrideEntity).insert({ id: randomUUID(), exerciseId, teamId, injectId, timeliness: input.timeliness ?? null, completeness: input.completeness ?? null, justification: input.justification, byUserId: p.userId, at });
+    const after = (await this.snapshot(exerciseId)).scores.teams.find((t) => t.teamId === teamId)!.injects.find((i) => i.injectId === injectId)!;
+    await this.audit.record({
+      actorUserId: p.userId,
+      actorRole: p.role,
+      action: 'score.override',
+      targetType: 'score',
+      targetId: `${teamId}/${injectId}`,
+      exerciseId,
+      before: { auto: current.auto, final: current.final, override: current.override ?? null },
+      after: { final: after.final, override: after.override, justification: input.justification },
+      requestId,
+      at,
+    });
+    this.scheduleRecompute(exerciseId);
+    return this.injectView(after, await this.snapshot(exerciseId));
+  }
+
+  async overrideRating(exerciseId: string, objectiveId: string, input: { rating: Rating; justification: string; teamId?: string }, p: Principal, requestId?: string) {
+    await this.checkReader(exerciseId, p);
+    const snap = await this.snapshot(exerciseId);
+    const objective = snap.scores.objectives.find((o) => o.objectiveId === objectiveId);
+    if (!objective) throw new NotFound(`the scenario has no objective ${objectiveId}`);
+    if (input.teamId && !snap.teams.some((t) => t.id === input.teamId)) throw new NotFound(`team ${input.teamId} is not in this exercise`, [{ path: '/teamId', message: 'unknown team' }]);
+    const at = Date.now();
+    validateRatingOverride({ objectiveId, ...input, by: p.userId, at: new Date(at).toISOString() });
+    await this.ds.getRepository(RatingOverrideEntity).insert({ id: randomUUID(), exerciseId, objectiveId, teamId: input.teamId ?? null, rating: input.rating, justification: input.justification, byUserId: p.userId, at });
+    await this.audit.record({
+      actorUserId: p.userId,
+      actorRole: p.role,
+      action: 'rating.override',
+      targetType: 'objective',
+      targetId: input.teamId ? `${objectiveId}/${input.teamId}` : objectiveId,
+      exerciseId,
+      before: { computed: objective.computedRating, rating: objective.rating },
+      after: { rating: input.rating, justification: input.justification },
+      requestId,
+      at,
+    });
+    return (await this.scorecards(exerciseId, p)).objectives.find((o) => o.objectiveId === objectiveId);
+  }
+}
