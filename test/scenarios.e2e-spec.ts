@@ -140,4 +140,25 @@ describe('scenario authoring over HTTP', () => {
     const missing = await s.http().post('/api/scenarios/import').set(bearer(ADMIN_TOKEN)).field('x', 'y');
     expect(missing.status).toBe(400);
   });
+
+  it('loads the sample drills on first start, each valid, each with conditional injects and per-team targets', async () => {
+    const fresh = await startServer({ LOAD_SAMPLE_SCENARIOS: 'true' });
+    try {
+      const list = await fresh.http().get('/api/scenarios').set(bearer(ADMIN_TOKEN));
+      expect(list.body.map((x: { id: string }) => x.id).sort()).toEqual(['acid-gov-impersonation-scam', 'acid-ransomware-health-bank', 'acid-supply-chain-vendor']);
+      for (const summary of list.body) {
+        const { body } = await fresh.http().get(`/api/scenarios/${summary.id}`).set(bearer(ADMIN_TOKEN));
+        const injects = body.scenario.injects as { trigger?: unknown; targets: { all?: boolean }; artefacts: unknown[]; answerKey?: { decoys: unknown[] } }[];
+        expect(injects.length).toBeGreaterThanOrEqual(12);
+        expect(injects.length).toBeLessThanOrEqual(25);
+        expect(injects.filter((i) => i.trigger).length).toBeGreaterThanOrEqual(2);
+        expect(injects.some((i) => !i.targets.all)).toBe(true);
+        expect(injects.some((i) => i.artefacts.length > 0)).toBe(true);
+        expect(injects.some((i) => (i.answerKey?.decoys.length ?? 0) > 0)).toBe(true);
+        expect(body.scenario.objectives.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
 });

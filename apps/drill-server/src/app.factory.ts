@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module.js';
 import { createRootLogger, PinoNestLogger } from './common/logger.js';
+import { repoRoot } from './common/repo-files.js';
 import { requestLogging } from './common/request-logging.js';
 import { DrillExceptionFilter } from './common/error-filter.js';
 import { drillValidationPipe } from './common/validation.js';
@@ -53,6 +55,10 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
     await adapter.connect();
     app.useWebSocketAdapter(adapter);
   }
+
+  // The web consoles (team, control board, evaluator): plain files, no build step. They hold no file named like
+  // an API route, so /api, /health and /metrics still reach Nest.
+  app.useStaticAssets(join(repoRoot(), 'apps', 'drill-server', 'web', 'public'), { index: 'index.html', fallthrough: true, maxAge: 0 });
 
   app.useGlobalPipes(drillValidationPipe());
   app.useGlobalFilters(new DrillExceptionFilter());

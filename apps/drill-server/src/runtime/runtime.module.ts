@@ -9,6 +9,7 @@ import { ExerciseRuntime } from './exercise-runtime.js';
 import { ExercisesController } from './exercises.controller.js';
 import { ExercisesService } from './exercises.service.js';
 import { LiveChannel } from './live-channel.js';
+import { PresenceController } from './presence.controller.js';
 import { ReportLookup } from './report-lookup.js';
 import { ScenarioCache } from './scenario-cache.js';
 import { InjectScheduler, InProcessScheduler } from './scheduler.js';
@@ -44,7 +45,7 @@ export class RuntimeModule {
             ]
           : []),
       ],
-      controllers: [ExercisesController],
+      controllers: [ExercisesController, PresenceController],
       providers: [
         ...(cluster ? [BullmqScheduler, WakeupProcessor, { provide: InjectScheduler, useExisting: BullmqScheduler }] : [{ provide: InjectScheduler, useClass: InProcessScheduler }]),
         reportLookup,
