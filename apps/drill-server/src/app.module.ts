@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions } from '@drill/persistence';
+import { dataSourceOptions, openDataSource } from '@drill/persistence';
 import { AuditInterceptor } from './audit/audit.interceptor.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { UsersController } from './auth/users.controller.js';
@@ -29,6 +29,8 @@ export class AppModule {
         TypeOrmModule.forRootAsync({
           inject: [DRILL_CONFIG],
           useFactory: (c: DrillConfig) => ({ ...dataSourceOptions(c.database), retryAttempts: 3, retryDelay: 1000 }),
+          // Replicas starting together on one PostgreSQL database take turns to migrate it.
+          dataSourceFactory: (options) => openDataSource(options!),
         }),
         CoreModule,
         RuntimeModule.forRoot(config, { provide: ReportLookup, useClass: StoredReportLookup }),

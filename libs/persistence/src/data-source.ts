@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DataSourceOptions } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
@@ -25,4 +25,31 @@ export function dataSourceOptions(db: DatabaseTarget): DataSourceOptions {
       conn.pragma('busy_timeout = 5000');
     },
   };
+}
+
+/** Any fixed 64-bit key works; it only has to be the same in every replica of a deployment. */
+const MIGRATION_LOCK_KEY = 7_341_220_260_001;
+
+/**
+ * Opens the data source and brings its schema up to date. On PostgreSQL, replicas starting together would each
+ * run the pending migrations at once and collide (duplicate CREATE TABLE); an advisory lock lets one migrate
+ * while the others wait, then find nothing left to do.
+ */
+export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  if (options.type !== 'postgres' || !options.migrationsRun) return new DataSource(options).initialize();
+  const ds = await new DataSource({ ...options, migrationsRun: false }).initialize();
+  const lock = ds.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await ds.runMigrations({ transaction: 'all' });
+  } catch (e) {
+    await ds.destroy().catch(() => undefined);
+    throw e;
+  } finally {
+    // Releasing the connection does not end the session, so the lock is dropped explicitly.
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release().catch(() => undefined);
+  }
+  return ds;
 }
