@@ -14,6 +14,7 @@ describe('scoring a drill end to end', () => {
   let evaluator: { id: string; token: string };
   const clients: DrillClient[] = [];
   let control: DrillClient;
+  let observer: DrillClient;
 
   beforeAll(async () => {
     s = await startServer();
@@ -23,9 +24,10 @@ describe('scoring a drill end to end', () => {
     await saveScenario(s, fixture('scoring-drill.yaml'));
     exerciseId = (await createExercise(s, { scenarioId: 'scoring-test-drill', name: 'scoring', speed: 60, teamIds: Object.values(teams) })).id;
     control = await new DrillClient(s.url, ADMIN_TOKEN, exerciseId).connect();
+    observer = await new DrillClient(s.url, (await createUser(s, 'observer')).token, exerciseId).connect();
     const sg = await new DrillClient(s.url, users.SG.token, exerciseId).connect();
     const my = await new DrillClient(s.url, users.MY.token, exerciseId).connect();
-    clients.push(control, sg, my);
+    clients.push(control, sg, my, observer);
     await act(s, exerciseId, 'start');
     await sg.waitFor(() => sg.injects.length === 1, 5000, 'S-01');
     await my.waitFor(() => my.injects.length === 1, 5000, 'S-01');
@@ -174,6 +176,7 @@ describe('scoring a drill end to end', () => {
     await waitUntil(() => control.events.some((e) => e.event === 'score.update'), 5000, 'score.update');
     const updates = control.events.filter((e) => e.event === 'score.update').map((e) => (e.data as { teamId: string }).teamId);
     expect(updates).toEqual(expect.arrayContaining([teams.SG, teams.MY]));
-    for (const c of clients.slice(1)) expect(c.events.some((e) => e.event === 'score.update')).toBe(false);
+    for (const c of clients.slice(1, 3)) expect(c.events.some((e) => e.event === 'score.update')).toBe(false);
+    expect(observer.events.some((e) => e.event === 'score.update')).toBe(false); // observers watch, they do not read scores
   });
 });

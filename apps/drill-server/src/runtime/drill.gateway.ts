@@ -6,7 +6,7 @@ import { canSeeReport, type IsmReport } from '@drill/ism';
 import { AuthService } from '../auth/auth.service.js';
 import { ExerciseRuntime, statePayload } from './exercise-runtime.js';
 import { ExercisesService } from './exercises.service.js';
-import { controlRoom, exerciseRoom, LiveChannel, teamRoom, type InjectPayload } from './live-channel.js';
+import { controlRoom, exerciseRoom, LiveChannel, scoresRoom, teamRoom, type InjectPayload } from './live-channel.js';
 import { KeyedMutex } from './mutex.js';
 
 interface SocketData {
@@ -72,6 +72,7 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
     if (!principal) return;
     await socket.join(exerciseRoom(exerciseId));
     if (isControl(principal.role)) await socket.join(controlRoom(exerciseId));
+    if (principal.role === 'controller' || principal.role === 'evaluator') await socket.join(scoresRoom(exerciseId));
     else await socket.join(teamRoom(exerciseId, principal.teamId!));
     const ex = await this.runtime.load(exerciseId);
     socket.emit('exercise.state', statePayload(ex));

@@ -33,6 +33,8 @@ export interface ExerciseStatePayload {
 export const exerciseRoom = (exerciseId: string) => `ex:${exerciseId}`;
 export const teamRoom = (exerciseId: string, teamId: string) => `ex:${exerciseId}:team:${teamId}`;
 export const controlRoom = (exerciseId: string) => `ex:${exerciseId}:control`;
+/** Controllers and evaluators only: observers watch the drill but do not read scores. */
+export const scoresRoom = (exerciseId: string) => `ex:${exerciseId}:scores`;
 
 // Inter-replica message: "team T of exercise E has a new delivery"; every replica serves its own sockets.
 export const RELEASE_SIGNAL = 'drill:release';
@@ -88,6 +90,10 @@ export class LiveChannel {
 
   toControl(exerciseId: string, event: string, data: unknown): void {
     this.ns?.to(controlRoom(exerciseId)).emit(event, data);
+  }
+
+  toScorers(exerciseId: string, event: string, data: unknown): void {
+    this.ns?.to(scoresRoom(exerciseId)).emit(event, data);
   }
 
   toTeam(exerciseId: string, teamId: string, event: string, data: unknown): void {

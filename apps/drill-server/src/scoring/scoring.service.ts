@@ -96,7 +96,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       if (last.has(t.teamId) && last.get(t.teamId) === t.percent) continue;
       last.set(t.teamId, t.percent);
       const update = { exerciseId, teamId: t.teamId, percent: t.percent, autoPercent: t.autoPercent, injects: t.injects.map((i) => ({ injectId: i.injectId, final: i.final.score })) };
-      this.live.toControl(exerciseId, 'score.update', update);
+      this.live.toScorers(exerciseId, 'score.update', update);
       if (snap.exercise.settings.teamsSeeOwnScores) this.live.toTeam(exerciseId, t.teamId, 'score.update', update);
     }
     this.lastPercent.set(exerciseId, last);
