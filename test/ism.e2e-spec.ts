@@ -186,4 +186,12 @@ describe('ISM reports under TLP 2.0', () => {
     expect(list.body.find((x: { title: string }) => x.title === 'bulk').iocs).toHaveLength(1000);
     console.log(`1,000-IOC report: accepted in ${(t1 - t0).toFixed(0)} ms, listed in ${(t2 - t1).toFixed(0)} ms (see test/bench for the measured figures)`);
   });
+
+  it('parses pasted, defanged text into typed IOCs for the consoles', async () => {
+    const r = await s.http().post('/api/ioc/extract').set(bearer(tokens.author)).send({ text: 'Beacon to hxxps://update-check[.]example/gate from 203.0.113[.]9; hash d41d8cd98f00b204e9800998ecf8427e' });
+    expect(r.status).toBe(200);
+    const byType = Object.fromEntries(r.body.iocs.map((i: { type: string; value: string }) => [i.type, i.value]));
+    expect(byType).toMatchObject({ url: 'https://update-check.example/gate', 'ip-dst': '203.0.113.9', md5: 'd41d8cd98f00b204e9800998ecf8427e' });
+    expect((await s.http().post('/api/ioc/extract').send({ text: 'x' })).status).toBe(401);
+  });
 });
