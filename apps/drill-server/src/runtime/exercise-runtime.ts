@@ -292,7 +292,14 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       .where('d.exerciseId = :id AND d.status IN (:...pending) AND d.dueScenarioMs IS NOT NULL', { id: ex.id, pending: PENDING })
       .getRawOne<{ min: string | number | null }>();
     if (next?.min === null || next?.min === undefined) return;
-    await this.scheduler.wakeAt(ex.id, ex.epoch, wallTimeFor(clockOf(ex), Number(next.min)));
+    const at = wallTimeFor(clockOf(ex), Number(next.min));
+    await this.scheduler.wakeAt(ex.id, ex.epoch, at);
+    // A wake-up that arrived a little early finds nothing due, and the scheduler would drop a second wake-up for the
+    // same instant as a duplicate: a local timer makes sure a release due within the next second is not stranded.
+    if (at - Date.now() < 1000) {
+      const t = setTimeout(() => void this.tick(ex.id).catch((e: unknown) => this.log.error(e as Error)), Math.max(0, at - Date.now()) + 1);
+      t.unref();
+    }
   }
 
   /**
@@ -318,7 +325,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
         .createQueryBuilder()
         .update(DeliveryEntity)
         .set({ status: 'released', releasedAt: now, releasedScenarioMs, dueAt, late, releasedBy: by })
-        .where('id = :id AND status IN (:...from)', { id: row.id, from })
+        .where('id = :id', { id: row.id })
         .execute();
       if (!claimed.affected) return undefined;
       // The row lock taken by this update serialises sequence numbers per team until commit.
