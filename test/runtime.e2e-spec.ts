@@ -243,6 +243,27 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
     }
   });
 
+  it('starts a scheduled exercise by itself at its start time', async () => {
+    const d = await setUp({});
+    server = d.server;
+    const startAt = new Date(Date.now() + 1500).toISOString();
+    const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'scheduled', speed: 600, teamIds: [d.teams.SG], startAt });
+    expect(ex.status).toBe('scheduled');
+    const sg = await new DrillClient(server.url, d.users.SG!.token, ex.id).connect();
+    try {
+      await sg.waitFor(() => sg.injects.length === 3, 8000, 'injects after the scheduled start');
+      const view = await server.http().get(`/api/exercises/${ex.id}`).set(bearer(ADMIN_TOKEN));
+      expect(view.body.status).toBe('running');
+      expect(Math.abs(Date.parse(view.body.startedAt) - Date.parse(startAt))).toBeLessThan(500);
+      expect(sg.states.map((st) => st.status)).toEqual(expect.arrayContaining(['scheduled', 'running']));
+      const past = await server.http().post('/api/exercises').set(bearer(ADMIN_TOKEN)).send({ scenarioId: 'runtime-test-drill', name: 'x', speed: 1, teamIds: [d.teams.SG], startAt: '2020-01-01T00:00:00Z' });
+      expect(past.status).toBe(422);
+      expect(past.body.details[0].path).toBe('/startAt');
+    } finally {
+      sg.disconnect();
+    }
+  });
+
   it('refuses a socket handshake without a valid token or for an exercise the team is not in', async () => {
     const d = await setUp({});
     server = d.server;
