@@ -11,6 +11,7 @@ import { CoreModule } from './core.module.js';
 import { HealthController } from './health/health.controller.js';
 import { IsmModule } from './ism/ism.module.js';
 import { StoredReportLookup } from './ism/stored-report-lookup.js';
+import { ReportingModule } from './reporting/reporting.module.js';
 import { ReportLookup } from './runtime/report-lookup.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
 import { ScenariosController } from './scenarios/scenarios.controller.js';
@@ -36,6 +37,7 @@ export class AppModule {
         RuntimeModule.forRoot(config, { provide: ReportLookup, useClass: StoredReportLookup }),
         IsmModule,
         ScoringModule,
+        ReportingModule,
       ],
       controllers: [HealthController, UsersController, TeamsController, ScenariosController],
       providers: [

@@ -385,6 +385,6 @@ export interface Aar {
   scorecards: TeamScorecard[];
   injects: InjectAnalysis[];
   sharing: SharingMatrix;
-  plan: (ImprovementItem & { responsibleTeamCode?: string; objectiveCapability?: string })[];
+  plan: (ImprovementItem & { responsibleTeamCode?: string; responsibleTeamName?: string; objectiveCapability?: string })[];
   timeline: TimelineRow[];
 }

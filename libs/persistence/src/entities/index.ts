@@ -1,3 +1,4 @@
+import { AarNoteEntity, AarPlanItemEntity, AarStateEntity } from './aar.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
 import { ExerciseTeamEntity } from './exercise-team.entity.js';
@@ -8,6 +9,6 @@ import { RatingOverrideEntity, ScoreOverrideEntity } from './score-override.enti
 import { TeamEntity } from './team.entity.js';
 import { UserEntity } from './user.entity.js';
 
-export { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, RatingOverrideEntity, ScenarioVersionEntity, ScoreOverrideEntity, TeamEntity, UserEntity };
+export { AarNoteEntity, AarPlanItemEntity, AarStateEntity, AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, RatingOverrideEntity, ScenarioVersionEntity, ScoreOverrideEntity, TeamEntity, UserEntity };
 export type { DeliveryStatus };
-export const ENTITIES = [TeamEntity, UserEntity, AuditEventEntity, ScenarioVersionEntity, ExerciseEntity, ExerciseTeamEntity, DeliveryEntity, IsmReportEntity, ScoreOverrideEntity, RatingOverrideEntity];
+export const ENTITIES = [TeamEntity, UserEntity, AuditEventEntity, ScenarioVersionEntity, ExerciseEntity, ExerciseTeamEntity, DeliveryEntity, IsmReportEntity, ScoreOverrideEntity, RatingOverrideEntity, AarNoteEntity, AarPlanItemEntity, AarStateEntity];

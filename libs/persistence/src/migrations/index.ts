@@ -3,6 +3,7 @@ import { Scenarios1764115200002 } from './0002-scenarios.js';
 import { Exercises1764115200003 } from './0003-exercises.js';
 import { IsmReports1764115200004 } from './0004-ism.js';
 import { Scoring1764115200005 } from './0005-scoring.js';
+import { Aar1764115200006 } from './0006-aar.js';
 
 // In order; a migration once released is never edited, only followed by a new one.
-export const MIGRATIONS = [Foundation0001, Scenarios1764115200002, Exercises1764115200003, IsmReports1764115200004, Scoring1764115200005];
+export const MIGRATIONS = [Foundation0001, Scenarios1764115200002, Exercises1764115200003, IsmReports1764115200004, Scoring1764115200005, Aar1764115200006];

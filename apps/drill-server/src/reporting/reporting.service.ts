@@ -1,0 +1,280 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { In, type DataSource } from 'typeorm';
+import { Conflict, NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
+import type { Principal } from '@drill/auth';
+import { scenarioMsAt } from '@drill/exercise';
+import { AarNoteEntity, AarPlanItemEntity, AarStateEntity, AuditEventEntity, DeliveryEntity, TeamEntity, UserEntity } from '@drill/persistence';
+import { buildAar, renderAarCsv, renderAarHtml, type Aar, type AarNote, type AarState, type ImprovementItem } from '@drill/reporting';
+import { IsmService } from '../ism/ism.service.js';
+import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
+import { ExercisesService } from '../runtime/exercises.service.js';
+import { ScenarioCache } from '../runtime/scenario-cache.js';
+import { ScoringService } from '../scoring/scoring.service.js';
+import type { AarNoteDto, PlanItemDto } from './reporting.dto.js';
+
+export const REPORT_FORMATS = ['html', 'json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+// Releases, acknowledgements and reports have rows of their own in the AAR's raw timeline, and the writing of the
+// AAR itself is not part of the exercise.
+const inTimeline = (action: string) => action !== 'inject.release' && action !== 'ism.report' && action !== 'inject.acknowledge' && !action.startsWith('aar.');
+
+/** A real calendar date: 2027-02-30 matches the pattern but is not one. */
+function isCalendarDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+/**
+ * The after-action report: evaluators' notes and improvement plan (editable while the AAR is a draft), the report
+ * assembled from the drill's record and scores, and publishing, which freezes the report as it then stands.
+ */
+@Injectable()
+export class ReportingService {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly scoring: ScoringService,
+    private readonly ism: IsmService,
+    private readonly scenarios: ScenarioCache,
+    private readonly runtime: ExerciseRuntime,
+    private readonly exercises: ExercisesService,
+  ) {}
+
+  private async stateRow(exerciseId: string): Promise<AarStateEntity | null> {
+    return this.ds.getRepository(AarStateEntity).findOneBy({ exerciseId });
+  }
+
+  private async names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids.filter((x): x is string => typeof x === 'string'))];
+    if (unique.length === 0) return new Map();
+    const users = await this.ds.getRepository(UserEntity).findBy({ id: In(unique) });
+    return new Map(users.map((u) => [u.id, u.name]));
+  }
+
+  private stateView(row: AarStateEntity | null, names: Map<string, string>): AarState {
+    if (!row || row.status !== 'published') return { status: 'draft' };
+    return { status: 'published', publishedAt: iso(row.publishedAt)!, ...(row.publishedBy ? { publishedBy: names.get(row.publishedBy) ?? row.publishedBy } : {}) };
+  }
+
+  private noteView(n: AarNoteEntity, names: Map<string, string>): AarNote {
+    return { id: n.id, objectiveId: n.objectiveId, kind: n.kind, text: n.text, author: names.get(n.authorUserId) ?? n.authorUserId, authorId: n.authorUserId, at: iso(n.at)! };
+  }
+
+  private planView(p: AarPlanItemEntity, names: Map<string, string>): ImprovementItem {
+    return {
+      id: p.id,
+      ...(p.objectiveId !== null ? { objectiveId: p.objectiveId } : {}),
+      capability: p.capability,
+      issue: p.issue,
+      correctiveAction: p.correctiveAction,
+      capabilityElement: p.capabilityElement,
+      ...(p.responsibleTeamId !== null ? { responsibleTeamId: p.responsibleTeamId } : {}),
+      ...(p.organisation !== null ? { organisation: p.organisation } : {}),
+      ...(p.poc !== null ? { poc: p.poc } : {}),
+      ...(p.startDate !== null ? { startDate: p.startDate } : {}),
+      dueDate: p.dueDate,
+      createdBy: names.get(p.createdBy) ?? p.createdBy,
+      createdAt: iso(p.createdAt)!,
+    };
+  }
+
+  /** The evaluators' part of the AAR as it stands: state, notes and improvement plan. */
+  async workspace(exerciseId: string) {
+    await this.runtime.load(exerciseId); // 404 for an unknown exercise
+    const [row, notes, plan] = await Promise.all([
+      this.stateRow(exerciseId),
+      this.ds.getRepository(AarNoteEntity).find({ where: { exerciseId }, order: { at: 'ASC' } }),
+      this.ds.getRepository(AarPlanItemEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC' } }),
+    ]);
+    const names = await this.names([row?.publishedBy, ...notes.map((n) => n.authorUserId), ...plan.map((p) => p.createdBy)]);
+    return { exerciseId, state: this.stateView(row, names), notes: notes.map((n) => this.noteView(n, names)), plan: plan.map((p) => this.planView(p, names)) };
+  }
+
+  /** Draft edits only: a published AAR is frozen. */
+  private async assertDraft(exerciseId: string): Promise<void> {
+    const row = await this.stateRow(exerciseId);
+    if (row?.status === 'published') throw new Conflict(`the AAR of exercise ${exerciseId} was published on ${iso(row.publishedAt)} and can no longer be changed`);
+  }
+
+  private async objectivesOf(exerciseId: string) {
+    const ex = await this.runtime.load(exerciseId);
+    return (await this.scenarios.get(ex.scenarioId, ex.scenarioVersion)).scenario.objectives;
+  }
+
+  async addNote(exerciseId: string, dto: AarNoteDto, p: Principal): Promise<AarNote> {
+    const objectives = await this.objectivesOf(exerciseId);
+    await this.assertDraft(exerciseId);
+    if (!objectives.some((o) => o.id === dto.objectiveId)) {
+      throw new ValidationFailed(`the scenario has no objective ${dto.objectiveId}`, [{ path: '/objectiveId', message: `must be one of ${objectives.map((o) => o.id).join(', ') || '(none)'}` }]);
+    }
+    const row: AarNoteEntity = Object.assign(new AarNoteEntity(), { id: randomUUID(), exerciseId, objectiveId: dto.objectiveId, kind: dto.kind, text: dto.text, authorUserId: p.userId, at: Date.now() });
+    await this.ds.getRepository(AarNoteEntity).insert(row);
+    return this.noteView(row, new Map([[p.userId, p.name]]));
+  }
+
+  async deleteNote(exerciseId: string, noteId: string): Promise<AarNote> {
+    await this.runtime.load(exerciseId);
+    await this.assertDraft(exerciseId);
+    const row = await this.ds.getRepository(AarNoteEntity).findOneBy({ id: noteId, exerciseId });
+    if (!row) throw new NotFound(`exercise ${exerciseId} has no AAR note ${noteId}`);
+    await this.ds.getRepository(AarNoteEntity).delete({ id: noteId, exerciseId });
+    return this.noteView(row, await this.names([row.authorUserId]));
+  }
+
+  async addPlanItem(exerciseId: string, dto: PlanItemDto, p: Principal): Promise<ImprovementItem> {
+    const objectives = await this.objectivesOf(exerciseId);
+    await this.assertDraft(exerciseId);
+    const teams = await this.exercises.teamsOf(exerciseId);
+    const problems: FieldProblem[] = [];
+    const objective = dto.objectiveId === undefined ? undefined : objectives.find((o) => o.id === dto.objectiveId);
+    if (dto.objectiveId !== undefined && !objective) problems.push({ path: '/objectiveId', message: `the scenario has no objective ${dto.objectiveId}` });
+    const capability = dto.capability ?? objective?.capability;
+    if (capability === undefined && dto.objectiveId === undefined) problems.push({ path: '/capability', message: 'give the capability, or an objectiveId to take it from' });
+    if (dto.responsibleTeamId === undefined && dto.organisation === undefined) {
+      problems.push({ path: '/responsibleTeamId', message: 'name the responsible team (responsibleTeamId) or organisation' });
+    }
+    if (dto.responsibleTeamId !== undefined && !teams.some((t) => t.id === dto.responsibleTeamId)) {
+      problems.push({ path: '/responsibleTeamId', message: 'is not a team of this exercise' });
+    }
+    if (dto.startDate !== undefined && !isCalendarDate(dto.startDate)) problems.push({ path: '/startDate', message: 'is not a calendar date' });
+    if (!isCalendarDate(dto.dueDate)) problems.push({ path: '/dueDate', message: 'is not a calendar date' });
+    else if (dto.startDate !== undefined && isCalendarDate(dto.startDate) && dto.startDate > dto.dueDate) problems.push({ path: '/dueDate', message: 'is before startDate' });
+    if (problems.length > 0) throw new ValidationFailed('the improvement-plan item cannot be recorded as given', problems);
+
+    const row: AarPlanItemEntity = Object.assign(new AarPlanItemEntity(), {
+      id: randomUUID(),
+      exerciseId,
+      objectiveId: dto.objectiveId ?? null,
+      capability: capability!,
+      issue: dto.issue,
+      correctiveAction: dto.correctiveAction,
+      capabilityElement: dto.capabilityElement,
+      responsibleTeamId: dto.responsibleTeamId ?? null,
+      organisation: dto.organisation ?? null,
+      poc: dto.poc ?? null,
+      startDate: dto.startDate ?? null,
+      dueDate: dto.dueDate,
+      createdBy: p.userId,
+      createdAt: Date.now(),
+    });
+    await this.ds.getRepository(AarPlanItemEntity).insert(row);
+    return this.planView(row, new Map([[p.userId, p.name]]));
+  }
+
+  async deletePlanItem(exerciseId: string, itemId: string): Promise<ImprovementItem> {
+    await this.runtime.load(exerciseId);
+    await this.assertDraft(exerciseId);
+    const row = await this.ds.getRepository(AarPlanItemEntity).findOneBy({ id: itemId, exerciseId });
+    if (!row) throw new NotFound(`exercise ${exerciseId} has no improvement-plan item ${itemId}`);
+    await this.ds.getRepository(AarPlanItemEntity).delete({ id: itemId, exerciseId });
+    return this.planView(row, await this.names([row.createdBy]));
+  }
+
+  /** Assembles the report from the current record; `state` says how it is to be labelled. */
+  private async assemble(exerciseId: string, state: AarState): Promise<Aar> {
+    const snap = await this.scoring.snapshot(exerciseId);
+    const ex = snap.exercise;
+    const scenario = (await this.scenarios.get(ex.scenarioId, ex.scenarioVersion)).scenario;
+    const [deliveries, reports, events, notes, plan, teamRows] = await Promise.all([
+      this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId } }),
+      this.ism.all(exerciseId),
+      this.ds.getRepository(AuditEventEntity).find({ where: { exerciseId }, order: { seq: 'ASC' } }),
+      this.ds.getRepository(AarNoteEntity).find({ where: { exerciseId }, order: { at: 'ASC' } }),
+      this.ds.getRepository(AarPlanItemEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC' } }),
+      this.ds.getRepository(TeamEntity).findBy({ id: In(snap.teams.map((t) => t.id)) }),
+    ]);
+    const timelineEvents = events.filter((e) => inTimeline(e.action));
+    const names = await this.names([...notes.map((n) => n.authorUserId), ...plan.map((p) => p.createdBy), ...timelineEvents.map((e) => e.actorUserId)]);
+    for (const [id, name] of snap.userNames) names.set(id, name);
+    const country = new Map(teamRows.map((t) => [t.id, t.country]));
+    return buildAar({
+      exercise: {
+        id: ex.id,
+        name: ex.name,
+        status: ex.status,
+        speed: ex.speed,
+        createdAt: iso(ex.createdAt),
+        startedAt: iso(ex.startedAt),
+        endedAt: iso(ex.endedAt),
+        scenarioMsAtEnd: ex.startedAt === null ? null : scenarioMsAt(clockOf(ex), ex.endedAt ?? Date.now()),
+      },
+      scenario: {
+        id: scenario.id,
+        version: ex.scenarioVersion,
+        title: scenario.title,
+        summary: scenario.summary,
+        plannedDurationMinutes: scenario.plannedDurationMinutes,
+        objectives: scenario.objectives,
+        phases: scenario.phases,
+        injects: scenario.injects,
+      },
+      teams: snap.teams.map((t) => ({ ...t, country: country.get(t.id) ?? null })),
+      deliveries: deliveries.map((d) => ({
+        teamId: d.teamId,
+        injectId: d.injectId,
+        status: d.status,
+        releasedAt: iso(d.releasedAt),
+        releasedScenarioMs: d.releasedScenarioMs,
+        acknowledgedAt: iso(d.acknowledgedAt),
+        acknowledgedScenarioMs: d.acknowledgedScenarioMs,
+      })),
+      reports,
+      events: timelineEvents.map((e) => ({
+        at: iso(e.at)!,
+        action: e.action,
+        actor: e.actorUserId ? (names.get(e.actorUserId) ?? e.actorUserId) : null,
+        actorRole: e.actorRole,
+        targetType: e.targetType,
+        targetId: e.targetId,
+      })),
+      scores: snap.scores,
+      method: { timelinessWeight: snap.config.timelinessWeight, ratingThresholds: snap.config.ratingThresholds, weights: snap.config.weights },
+      notes: notes.map((n) => this.noteView(n, names)),
+      plan: plan.map((p) => this.planView(p, names)),
+      state,
+      userNames: Object.fromEntries(names),
+      generatedAt: new Date().toISOString(),
+    });
+  }
+
+  /** The report: the frozen copy once published, otherwise assembled now and labelled DRAFT. */
+  async report(exerciseId: string): Promise<Aar> {
+    await this.runtime.load(exerciseId);
+    const row = await this.stateRow(exerciseId);
+    if (row?.status === 'published' && row.snapshot) return JSON.parse(row.snapshot) as Aar;
+    return this.assemble(exerciseId, { status: 'draft' });
+  }
+
+  async render(exerciseId: string, format: ReportFormat): Promise<{ aar: Aar; body: string }> {
+    const aar = await this.report(exerciseId);
+    const body = format === 'html' ? await renderAarHtml(aar) : format === 'csv' ? renderAarCsv(aar) : JSON.stringify(aar);
+    return { aar, body };
+  }
+
+  /**
+   * Publishes the AAR once the exercise is over. The report as it stands is stored and served from then on;
+   * notes and plan can no longer change. Exactly once: the state moves from draft by a conditional update.
+   */
+  async publish(exerciseId: string, p: Principal) {
+    const ex = await this.runtime.load(exerciseId);
+    if (ex.status !== 'completed' && ex.status !== 'aborted') {
+      throw new Conflict(`the AAR can be published once the exercise is completed or aborted (it is ${ex.status})`);
+    }
+    await this.assertDraft(exerciseId);
+    const at = Date.now();
+    const aar = await this.assemble(exerciseId, { status: 'published', publishedAt: new Date(at).toISOString(), publishedBy: p.name });
+    const repo = this.ds.getRepository(AarStateEntity);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ exerciseId, status: 'draft', publishedAt: null, publishedBy: null, snapshot: null })
+      .orIgnore()
+      .execute();
+    const done = await repo.update({ exerciseId, status: 'draft' }, { status: 'published', publishedAt: at, publishedBy: p.userId, snapshot: JSON.stringify(aar) });
+    if (done.affected !== 1) throw new Conflict(`the AAR of exercise ${exerciseId} is already published`);
+    return { exerciseId, state: aar.state, keyFigures: aar.keyFigures };
+  }
+}

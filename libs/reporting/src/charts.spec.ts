@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { buildAar } from './build.js';
+import { chartSpecs, renderChartSvg, sharingSpec } from './charts.js';
+import { fixtureInput } from './spec-fixture.js';
+
+describe('AAR charts', () => {
+  const aar = buildAar(fixtureInput());
+
+  it('carry their data inline: nothing for Vega to fetch', () => {
+    for (const spec of Object.values(chartSpecs(aar))) expect(JSON.stringify(spec)).not.toMatch(/"url"\s*:/);
+  });
+
+  it('draw the sharing heat map over every team pair, self-pairs blank', () => {
+    const values = (sharingSpec(aar) as { data: { values: { from: string; to: string; total: number | null }[] } }).data.values;
+    expect(values).toHaveLength(9);
+    expect(values.find((v) => v.from === 'A' && v.to === 'A')!.total).toBeNull();
+    expect(values.find((v) => v.from === 'B' && v.to === 'C')!.total).toBe(1); // B's report to all
+    expect(values.find((v) => v.from === 'C' && v.to === 'A')!.total).toBe(0);
+  });
+
+  it('render to SVG without a browser, with ids unique to the chart', async () => {
+    const svg = await renderChartSvg(chartSpecs(aar).completeness, 'chart-x');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toMatch(/width="\d+"/);
+    const ids = [...svg.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(id.startsWith('chart-x-')).toBe(true);
+    for (const m of svg.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(m[1]);
+  });
+});

@@ -1,0 +1,235 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { COMPONENT_KEYS } from '@drill/scoring';
+import type { Aar } from './model.js';
+
+// The four AAR charts as Vega-Lite specs with inline data only (nothing for Vega to fetch), rendered to SVG on
+// the server by Vega's headless renderer so the report is one file that prints without JavaScript.
+
+export const CHART_IDS = ['timeline', 'response-times', 'completeness', 'sharing'] as const;
+export type ChartId = (typeof CHART_IDS)[number];
+
+const MIN = 60_000;
+const FONT = 'Helvetica, Arial, sans-serif';
+const INK = '#1f2933';
+const MUTED = '#52606d';
+
+const config = {
+  background: 'white',
+  font: FONT,
+  padding: 8,
+  view: { stroke: '#cbd2d9' },
+  axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 10, titleFontSize: 11, labelColor: MUTED, titleColor: INK, domainColor: '#9aa5b1', tickColor: '#9aa5b1', gridColor: '#e4e7eb' },
+  legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 10, titleFontSize: 11, labelColor: MUTED, titleColor: INK, orient: 'bottom', direction: 'horizontal' },
+  title: { font: FONT, fontSize: 12, color: INK, anchor: 'start' },
+} as const;
+
+/** A thin vertical bar (Vega custom shape, scaled like the unit symbols): releases read as ticks on each team's line. */
+const RELEASE_SHAPE = 'M-0.15,-1.8H0.15V1.8H-0.15Z';
+
+const rowStep = (n: number, step: number, min = 60) => Math.max(min, n * step);
+
+/** Releases, acknowledgements and reports per team over scenario time. */
+export function timelineSpec(aar: Aar): TopLevelSpec {
+  const teams = aar.overview.teams.map((t) => t.code);
+  const values = aar.timeline
+    .filter((r) => r.kind !== 'event' && r.teamCode !== null && r.scenarioMs !== null)
+    .map((r) => ({
+      team: r.teamCode,
+      minute: r.scenarioMs! / MIN,
+      event: r.kind === 'release' ? 'inject released' : r.kind === 'acknowledgement' ? 'acknowledged' : 'report sent',
+      inject: r.injectId ?? '',
+    }));
+  const xMax = values.reduce((m, v) => Math.max(m, v.minute), Math.max(aar.overview.scenario.plannedDurationMinutes, aar.overview.exercise.scenarioMinutes ?? 0, 1));
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: 'Inject releases, acknowledgements and reports per team over scenario time',
+    config,
+    width: 760,
+    height: rowStep(teams.length, 22),
+    data: { values },
+    mark: { type: 'point', filled: true, size: 50, opacity: 0.85 },
+    encoding: {
+      // An explicit domain keeps the axis meaningful before anything happened (and covers the planned duration).
+      x: { field: 'minute', type: 'quantitative', title: 'Scenario time (minutes after STARTEX)', scale: { domain: [0, xMax], nice: true } },
+      y: { field: 'team', type: 'nominal', title: 'Team', sort: teams, scale: { domain: teams } },
+      color: {
+        field: 'event',
+        type: 'nominal',
+        title: null,
+        scale: { domain: ['inject released', 'acknowledged', 'report sent'], range: ['#7b8794', '#f0b429', '#2680c2'] },
+      },
+      shape: { field: 'event', type: 'nominal', title: null, scale: { domain: ['inject released', 'acknowledged', 'report sent'], range: [RELEASE_SHAPE, 'triangle-up', 'circle'] } },
+    },
+  } as TopLevelSpec;
+}
+
+/** Minutes from release to first report, per inject: box (quartiles, whiskers min–max), one dot per team, target and deadline. */
+export function responseTimesSpec(aar: Aar): TopLevelSpec {
+  const scored = aar.injects.filter((i) => i.responseRequired && i.scored > 0);
+  const order = scored.map((i) => i.id);
+  const points = scored.flatMap((i) => i.responses.filter((r) => r.timeToReport !== null).map((r) => ({ inject: i.id, team: r.teamCode, minutes: r.timeToReport })));
+  const marks = scored.flatMap((i) => [
+    ...(i.targetMinutes !== undefined ? [{ inject: i.id, minutes: i.targetMinutes, bound: 'target' }] : []),
+    ...(i.deadlineMinutes !== undefined ? [{ inject: i.id, minutes: i.deadlineMinutes, bound: 'deadline' }] : []),
+  ]);
+  const y = { field: 'inject', type: 'nominal', title: 'Inject', sort: order, scale: { domain: order } } as const;
+  const xMax = [...points.map((p) => p.minutes as number), ...marks.map((m) => m.minutes)].reduce((m, v) => Math.max(m, v), 1);
+  const x = { field: 'minutes', type: 'quantitative' as const, scale: { domain: [0, xMax], nice: true } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: 'Time to first report per inject',
+    config,
+    width: 760,
+    height: rowStep(order.length, 20),
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: 'boxplot', extent: 'min-max', size: 12, color: '#9fb3c8', median: { color: INK }, ticks: false },
+        encoding: { y, x: { ...x, title: 'Minutes from release to first report' } },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'circle', size: 22, opacity: 0.75, color: '#1f4e79' },
+        encoding: { y, x },
+      },
+      {
+        data: { values: marks },
+        mark: { type: 'tick', thickness: 2, size: 16 },
+        encoding: {
+          y,
+          x,
+          color: { field: 'bound', type: 'nominal', title: null, scale: { domain: ['target', 'deadline'], range: ['#3f9142', '#cf1124'] } },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+const COMPONENT_LABEL: Record<string, string> = {
+  iocs: 'IOCs',
+  classification: 'Classification',
+  severity: 'Severity',
+  actions: 'Actions',
+  recipients: 'Recipients',
+  structure: 'Structure',
+  completeness: 'C (final)',
+};
+
+/** Mean score of each completeness component per team (only where the answer keys define the component). */
+export function completenessSpec(aar: Aar): TopLevelSpec {
+  const teams = aar.scorecards.map((t) => t.code);
+  const columns = [...COMPONENT_KEYS, 'completeness'].map((k) => COMPONENT_LABEL[k]!);
+  const values = aar.scorecards.flatMap((t) => [
+    ...COMPONENT_KEYS.map((k) => ({ team: t.code, component: COMPONENT_LABEL[k], score: t.components[k], label: t.components[k] === null ? 'n/a' : t.components[k]!.toFixed(2) })),
+    { team: t.code, component: COMPONENT_LABEL.completeness, score: t.meanCompleteness, label: t.meanCompleteness === null ? 'n/a' : t.meanCompleteness.toFixed(2) },
+  ]);
+  const x = { field: 'component', type: 'nominal', title: null, sort: columns, scale: { domain: columns }, axis: { orient: 'top', labelAngle: 0, labelLimit: 160, labelFontSize: 11 } } as const;
+  const y = { field: 'team', type: 'nominal', title: 'Team', sort: teams, scale: { domain: teams } } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: 'Completeness by component per team',
+    config,
+    width: { step: 100 },
+    height: { step: 24 },
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x,
+          y,
+          color: {
+            condition: { test: 'datum.score === null', value: '#f0f4f8' },
+            field: 'score',
+            type: 'quantitative',
+            title: 'Mean score (0–1)',
+            scale: { domain: [0, 1], scheme: 'blues' },
+            legend: { gradientLength: 220 },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: 10 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'label' },
+          color: { condition: { test: 'datum.score !== null && datum.score > 0.6', value: 'white' }, value: INK },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Reports each team sent to each other team (all TLP labels), as a heat map. */
+export function sharingSpec(aar: Aar): TopLevelSpec {
+  const teams = aar.sharing.teams;
+  const counts = new Map(aar.sharing.cells.map((c) => [`${c.from}\u0000${c.to}`, c.total]));
+  const values = teams.flatMap((from) =>
+    teams.map((to) => {
+      const self = from === to;
+      const total = self ? null : (counts.get(`${from}\u0000${to}`) ?? 0);
+      return { from, to, total, label: self ? '–' : String(total) };
+    }),
+  );
+  const max = aar.sharing.cells.reduce((m, c) => Math.max(m, c.total), 1);
+  const x = { field: 'to', type: 'nominal', title: 'Recipient team', sort: teams, scale: { domain: teams }, axis: { orient: 'top', labelAngle: teams.length > 12 ? -90 : 0 } } as const;
+  const y = { field: 'from', type: 'nominal', title: 'Author team', sort: teams, scale: { domain: teams } } as const;
+  const step = teams.length > 20 ? 20 : teams.length > 12 ? 28 : 36;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: 'Information sharing between teams: reports per author and recipient',
+    config,
+    width: { step },
+    height: { step },
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x,
+          y,
+          color: {
+            condition: { test: 'datum.total === null', value: '#e4e7eb' },
+            field: 'total',
+            type: 'quantitative',
+            title: 'Reports shared',
+            scale: { domain: [0, max], scheme: 'oranges' },
+            legend: { gradientLength: 200, format: 'd', tickMinStep: 1 },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: step > 20 ? 10 : 8 },
+        encoding: { x, y, text: { field: 'label' }, color: { condition: { test: `datum.total !== null && datum.total > ${max / 2}`, value: 'white' }, value: INK } },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+export function chartSpecs(aar: Aar): Record<ChartId, TopLevelSpec> {
+  return { timeline: timelineSpec(aar), 'response-times': responseTimesSpec(aar), completeness: completenessSpec(aar), sharing: sharingSpec(aar) };
+}
+
+/**
+ * Renders a spec to a standalone SVG string. Vega numbers clip paths and gradients with a process-wide counter;
+ * the ids are prefixed anyway so that several charts (or reports) inlined into one document can never collide.
+ */
+export async function renderChartSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    const svg = await view.toSVG();
+    const prefix = idPrefix.replace(/[^A-Za-z0-9_-]/g, '');
+    return svg.replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`);
+  } finally {
+    view.finalize();
+  }
+}
+
+export async function renderCharts(aar: Aar): Promise<Record<ChartId, string>> {
+  const specs = chartSpecs(aar);
+  const out = {} as Record<ChartId, string>;
+  for (const id of CHART_IDS) out[id] = await renderChartSvg(specs[id], `chart-${id}`);
+  return out;
+}

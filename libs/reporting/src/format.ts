@@ -1,0 +1,59 @@
+import { formatScenarioTime } from '@drill/exercise';
+import { fmt } from '@drill/scoring';
+
+// Display formatting for the HTML report. Figures stay unrounded in the model; these functions are the only
+// place they are rounded, so HTML readers and tests know exactly how a JSON figure appears in print.
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML element content and quoted attribute values. Everything user-written goes through here. */
+export function escapeHtml(v: unknown): string {
+  return String(v ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+export const DASH = '—';
+
+/** A 0–1 score: three decimals at most, as the scoring explanations print it. */
+export const score = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : fmt(x));
+/** A team percentage (0–100): one decimal. */
+export const percent = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : `${x.toFixed(1)}%`);
+/** A ratio (0–1) shown as a percentage with no decimals. */
+export const ratio = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : `${Math.round(x * 100)}%`);
+/** Minutes: one decimal. */
+export const minutes = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : x.toFixed(1));
+
+export const scenarioTime = (ms: number | null | undefined): string => (ms === null || ms === undefined ? DASH : formatScenarioTime(ms));
+
+/** ISO instant → "2026-11-25 09:20:05 UTC": a report is read across time zones, so it states UTC. */
+export function utc(iso: string | null | undefined): string {
+  if (!iso) return DASH;
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return escapeHtml(iso);
+  return new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+}
+
+export const utcDate = (iso: string | null | undefined): string => (iso ? utc(iso).slice(0, 10) : DASH);
+
+/**
+ * A safe subset of Markdown for scenario summaries and descriptions: paragraphs, "- " bullet lists, **bold**,
+ * *italic* / _italic_ and `code`. The text is escaped first, so only the tags produced here can appear.
+ */
+export function miniMarkdown(text: string): string {
+  const inline = (s: string) =>
+    escapeHtml(s)
+      .replace(/`([^`]+)`/g, '<code>$1</code>')
+      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
+      .replace(/(^|[\s(])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
+      .replace(/(^|[\s(])_([^_\s][^_]*)_/g, '$1<em>$2</em>');
+  const out: string[] = [];
+  for (const block of text.replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
+    const lines = block.split('\n').filter((l) => l.trim() !== '');
+    if (lines.length === 0) continue;
+    if (lines.every((l) => /^\s*[-*]\s+/.test(l))) {
+      out.push(`<ul>${lines.map((l) => `<li>${inline(l.replace(/^\s*[-*]\s+/, ''))}</li>`).join('')}</ul>`);
+    } else {
+      out.push(`<p>${lines.map(inline).join('<br>')}</p>`);
+    }
+  }
+  return out.join('\n');
+}

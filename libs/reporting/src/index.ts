@@ -1,0 +1,25 @@
+/**
+ * @drill/reporting — the after-action report (HSEEP AAR/IP): assembles the report model from what a drill
+ * recorded and how it was scored, and renders it as one self-contained printable HTML file (SVG charts drawn on
+ * the server with Vega-Lite), as JSON (the model itself) and as CSV (one row per team × inject).
+ * Pure TypeScript; no framework or persistence imports.
+ */
+export * from './model.js';
+export { buildAar, commonMisses } from './build.js';
+export { sharingMatrix } from './sharing.js';
+export { mean, median, quantileSorted, summarize } from './stats.js';
+export { CSV_COLUMNS, csvField, csvRow, renderAarCsv } from './csv.js';
+export { renderAarHtml } from './html.js';
+export { escapeHtml, miniMarkdown } from './format.js';
+export {
+  CHART_IDS,
+  chartSpecs,
+  completenessSpec,
+  renderChartSvg,
+  renderCharts,
+  responseTimesSpec,
+  sharingSpec,
+  timelineSpec,
+  type ChartId,
+} from './charts.js';
+export { renderAarAll, syntheticAarInput, type SyntheticAarOptions } from './synthetic.js';

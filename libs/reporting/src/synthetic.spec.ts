@@ -1,0 +1,27 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { renderAarAll, syntheticAarInput } from './synthetic.js';
+
+describe('syntheticAarInput / renderAarAll (what the benchmark times)', () => {
+  it('builds a drill of the asked size and renders all three formats with the same figures', async () => {
+    // 4 teams × 10 injects, one in ten informational (I-000): 4 × 9 scored pairs.
+    const { aar, json, csv, html } = await renderAarAll(syntheticAarInput({ teams: 4, injects: 10 }));
+    expect(aar.scorecards).toHaveLength(4);
+    expect(aar.keyFigures.pairsScored).toBe(36);
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(36);
+    const parsed = JSON.parse(json);
+    for (const row of rows) {
+      const team = parsed.scorecards.find((t: { code: string }) => t.code === row.team_code);
+      expect(Number(row.team_percent)).toBe(team.percent);
+      expect(Number(row.final_score)).toBe(team.injects.find((i: { injectId: string }) => i.injectId === row.inject_id).final);
+    }
+    expect(html).toContain('<strong>DRAFT</strong>');
+  });
+
+  it('is deterministic for a seed', () => {
+    const a = syntheticAarInput({ teams: 3, injects: 5, seed: 7 });
+    const b = syntheticAarInput({ teams: 3, injects: 5, seed: 7 });
+    expect(JSON.stringify(a.scores)).toBe(JSON.stringify(b.scores));
+  });
+});
