@@ -3,6 +3,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ENTITIES } from '@drill/persistence';
 import type { DrillConfig } from '../config/drill-config.js';
+import { HEALTH_PROBES, type HealthProbe } from '../health/health.controller.js';
 import { BullmqScheduler, WAKEUP_QUEUE, WakeupProcessor } from './bullmq-scheduler.js';
 import { DrillGateway } from './drill.gateway.js';
 import { ExerciseRuntime } from './exercise-runtime.js';
@@ -47,7 +48,15 @@ export class RuntimeModule {
       ],
       controllers: [ExercisesController, PresenceController],
       providers: [
-        ...(cluster ? [BullmqScheduler, WakeupProcessor, { provide: InjectScheduler, useExisting: BullmqScheduler }] : [{ provide: InjectScheduler, useClass: InProcessScheduler }]),
+        ...(cluster
+          ? [
+              BullmqScheduler,
+              WakeupProcessor,
+              { provide: InjectScheduler, useExisting: BullmqScheduler },
+              // /health reports the replica unready while it cannot reach Redis (no wake-ups, no fan-out).
+              { provide: HEALTH_PROBES, inject: [BullmqScheduler], useFactory: (s: BullmqScheduler): HealthProbe[] => [{ name: 'redis', check: () => s.ping() }] },
+            ]
+          : [{ provide: InjectScheduler, useClass: InProcessScheduler }, { provide: HEALTH_PROBES, useValue: [] }]),
         reportLookup,
         ScenarioCache,
         LiveChannel,
@@ -55,7 +64,7 @@ export class RuntimeModule {
         ExercisesService,
         DrillGateway,
       ],
-      exports: [ExerciseRuntime, ExercisesService, LiveChannel, ScenarioCache, InjectScheduler],
+      exports: [ExerciseRuntime, ExercisesService, LiveChannel, ScenarioCache, InjectScheduler, HEALTH_PROBES],
     };
   }
 }

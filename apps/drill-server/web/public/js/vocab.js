@@ -82,3 +82,18 @@ export const RATINGS = [
   { value: 'M', label: 'M — Performed with major challenges' },
   { value: 'U', label: 'U — Unable to be performed' },
 ];
+
+/** Kinds of evaluator note in the AAR (libs/reporting NOTE_KINDS). */
+export const NOTE_KINDS = [
+  { value: 'strength', label: 'Strength' },
+  { value: 'improvement', label: 'Area for improvement' },
+];
+
+/** HSEEP capability elements of an improvement-plan item (libs/reporting CAPABILITY_ELEMENTS). */
+export const CAPABILITY_ELEMENTS = [
+  { value: 'planning', label: 'Planning' },
+  { value: 'organisation', label: 'Organisation' },
+  { value: 'equipment', label: 'Equipment' },
+  { value: 'training', label: 'Training' },
+  { value: 'exercise', label: 'Exercise' },
+];
