@@ -1,0 +1,119 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateScenarioText } from '@drill/scenario';
+import type { Io } from '../apps/drill-cli/src/scenario-commands.js';
+import { runSimulation, type SimulationResult, type TeamOutcome } from '../apps/drill-cli/src/simulate/simulate.js';
+
+interface InjectCard {
+  injectId: string;
+  times: { toReport?: number };
+  timeliness: { rule: string };
+  completeness: { components: { iocs: { decoysReported: { value: string }[] }; actions: { recall: number | null } } };
+}
+
+const FILE = 'scenarios/acid-ransomware-health-bank.yaml';
+const scenario = validateScenarioText(readFileSync(FILE, 'utf8'), 'yaml').scenario!;
+
+// The whole `drill simulate` in-process: embedded server, five socket.io bots, the ransomware sample drill at ×1800
+// (3 scenario hours in about 6 s). Profiles are dealt so that the noisy team is MY, the hospital's CERT, which
+// receives the most injects whose answer keys carry decoys.
+describe('drill simulate', () => {
+  let result: SimulationResult;
+  let out: string;
+  const lines: string[] = [];
+  const io: Io = { out: (s) => lines.push(s), err: (s) => lines.push(`ERR ${s}`) };
+  let cards: { teams: { teamId: string; code: string; injects: InjectCard[] }[] };
+  const team = (code: string): TeamOutcome => result.teams.find((t) => t.code === code)!;
+  const injectsOf = (code: string) => cards.teams.find((t) => t.code === code)!.injects;
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'drill-sim-'));
+    result = await runSimulation(
+      {
+        scenario: FILE,
+        teams: 5,
+        speed: 1800,
+        seed: 20260415,
+        profiles: ['diligent', 'noisy', 'slow', 'partial', 'silent'],
+        database: 'sqlite::memory:',
+        logLevel: 'silent',
+        out,
+        progressEverySeconds: 1,
+      },
+      io,
+    );
+    cards = JSON.parse(readFileSync(join(out, 'scorecards.json'), 'utf8'));
+  }, 60_000);
+
+  it('runs to ENDEX with every team enrolled and no report refused', () => {
+    expect(result.teams.map((t) => `${t.code}:${t.profile}`).sort()).toEqual(['ID:partial', 'MY:noisy', 'PH:silent', 'SG:diligent', 'TH:slow']);
+    expect(result.problems).toEqual([]);
+    expect(result.scenarioMinutes).toBeGreaterThanOrEqual(180); // planned duration +03:00
+    expect(result.teams.reduce((n, t) => n + t.stats.reportsRejected, 0)).toBe(0);
+    expect(lines.some((l) => /^T\+\d\d:\d\d:\d\d {2}injects \d+\/18 /.test(l))).toBe(true); // progress lines
+    expect(lines.some((l) => l.startsWith('ENDEX at T+'))).toBe(true);
+  });
+
+  it('diligent ranks above silent, by a wide margin', () => {
+    const sg = team('SG');
+    const ph = team('PH');
+    expect(sg.rank).toBeLessThan(ph.rank);
+    expect(sg.percent!).toBeGreaterThan(ph.percent! + 30);
+    expect(sg.answered).toBe(sg.injects);
+  });
+
+  it('silent acknowledged some injects and reported on few or none', () => {
+    const ph = team('PH');
+    expect(ph.stats.received).toBeGreaterThanOrEqual(4);
+    expect(ph.stats.reportsSent).toBeLessThanOrEqual(2);
+    expect(ph.stats.acknowledged).toBeLessThan(ph.stats.received);
+  });
+
+  it('noisy reported decoys, as the scorecards list them', () => {
+    const decoys = injectsOf('MY').flatMap((i) => i.completeness.components.iocs.decoysReported.map((d) => `${i.injectId} ${d.value}`));
+    expect(decoys.length).toBeGreaterThan(0);
+    expect(team('MY').decoysReported).toBe(decoys.length);
+    // On most of the injects it answered by the deadline whose answer key has decoys, it fell for at least one.
+    const withDecoys = new Set(scenario.injects.filter((i) => i.answerKey?.decoys.length).map((i) => i.id));
+    const answered = injectsOf('MY').filter((i) => withDecoys.has(i.injectId) && i.timeliness.rule !== 'after-deadline' && i.times.toReport !== undefined);
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.filter((i) => i.completeness.components.iocs.decoysReported.length > 0).length / answered.length).toBeGreaterThanOrEqual(0.5);
+    // The diligent team falls for decoys rarely, if at all.
+    expect(team('SG').decoysReported).toBeLessThanOrEqual(1);
+  });
+
+  it('slow answered mostly after the target, later than diligent', () => {
+    const late = (code: string) => {
+      const answered = injectsOf(code).filter((i) => i.times.toReport !== undefined);
+      return answered.filter((i) => i.timeliness.rule === 'linear' || i.timeliness.rule === 'after-deadline').length / answered.length;
+    };
+    expect(late('TH')).toBeGreaterThanOrEqual(0.5);
+    expect(late('TH')).toBeGreaterThan(late('SG'));
+  });
+
+  it('partial named fewer of the expected actions than diligent', () => {
+    const recall = (code: string) => {
+      const xs = injectsOf(code)
+        .map((i) => i.completeness.components.actions.recall)
+        .filter((r, k) => r !== null && injectsOf(code)[k]!.times.toReport !== undefined) as number[];
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    };
+    expect(recall('ID')).toBeLessThan(recall('SG'));
+  });
+
+  it('writes the scorecards, the run record and — once the server has the report route — the AAR', () => {
+    expect(result.outDir).toBe(out);
+    const sim = JSON.parse(readFileSync(join(out, 'simulation.json'), 'utf8'));
+    expect(sim.seed).toBe(20260415);
+    expect(sim.teams.find((t: { code: string }) => t.code === 'PH').profile).toBe('silent');
+    // The AAR endpoints live in apps/drill-server/src/reporting (built in parallel); until then scorecards.json stands in.
+    const hasReporting = existsSync(join(process.cwd(), 'apps/drill-server/src/reporting'));
+    expect(result.aarWritten).toBe(hasReporting);
+    if (hasReporting) {
+      for (const f of ['aar.html', 'aar.json', 'aar.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+      expect(readFileSync(join(out, 'aar.html'), 'utf8')).toMatch(/<html/i);
+    } else expect(result.files).toEqual(['scorecards.json', 'simulation.json']);
+  });
+});
