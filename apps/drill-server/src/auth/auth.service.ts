@@ -56,7 +56,14 @@ export class AuthService implements OnApplicationBootstrap {
   /** An empty database gets one controller, so a fresh install can be driven at all. */
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.users.count()) > 0) return;
-    const created = await this.createUser({ name: 'Drill administrator', role: 'controller' }, this.config.adminToken);
+    let created: CreatedUser;
+    try {
+      created = await this.createUser({ name: 'Drill administrator', role: 'controller' }, this.config.adminToken);
+    } catch (e) {
+      // Cluster replicas starting together on an empty database: another one created this controller first.
+      if (this.config.adminToken && (await this.users.existsBy({ tokenHash: hashToken(this.config.adminToken) }))) return;
+      throw e;
+    }
     if (!this.config.adminToken) {
       // Printed once, on stdout, outside the JSON log stream: it is never shown again.
       process.stdout.write(

@@ -267,18 +267,35 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
           (pinned.order.get(a.injectId) ?? 0) - (pinned.order.get(b.injectId) ?? 0) ||
           (codes.get(a.teamId) ?? '').localeCompare(codes.get(b.teamId) ?? ''),
       );
-      for (const row of due) {
-        const inject = pinned.injects.get(row.injectId);
-        if (!inject) continue;
-        if (row.status === 'armed' && inject.trigger?.kind === 'ifNoReport') {
-          if (await this.reports.hasReport(exerciseId, row.teamId, inject.trigger.inject)) {
-            await this.ds.getRepository(DeliveryEntity).update({ id: row.id, status: 'armed' }, { status: 'not-triggered' });
-            continue;
+      const releaseInOrder = async (rows: DeliveryEntity[]) => {
+        for (const row of rows) {
+          const inject = pinned.injects.get(row.injectId);
+          if (!inject) continue;
+          if (row.status === 'armed' && inject.trigger?.kind === 'ifNoReport') {
+            if (await this.reports.hasReport(exerciseId, row.teamId, inject.trigger.inject)) {
+              await this.ds.getRepository(DeliveryEntity).update({ id: row.id, status: 'armed' }, { status: 'not-triggered' });
+              continue;
+            }
+            await this.release(ex, pinned, row, 'trigger:ifNoReport', teams);
+          } else if (row.status === 'scheduled') {
+            await this.release(ex, pinned, row, inject.trigger ? `trigger:${inject.trigger.kind}` : 'scheduler', teams);
           }
-          await this.release(ex, pinned, row, 'trigger:ifNoReport', teams);
-        } else if (row.status === 'scheduled') {
-          await this.release(ex, pinned, row, inject.trigger ? `trigger:${inject.trigger.kind}` : 'scheduler', teams);
         }
+      };
+      if (this.ds.options.type === 'better-sqlite3') {
+        await releaseInOrder(due); // one connection: the transactions would queue anyway
+      } else {
+        // Teams are independent (each has its own sequence and row lock): on PostgreSQL their releases run side by
+        // side, each team's in order, so an inject for 30 teams costs about one transaction, not thirty in a row.
+        const byTeam = new Map<string, DeliveryEntity[]>();
+        for (const row of due) {
+          const rows = byTeam.get(row.teamId);
+          if (rows) rows.push(row);
+          else byTeam.set(row.teamId, [row]);
+        }
+        // allSettled: a failure must not end this tick (and free the mutex) while other teams are still releasing.
+        const failed = (await Promise.allSettled([...byTeam.values()].map(releaseInOrder))).find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
       }
       await this.scheduleNext(ex);
     });
@@ -325,7 +342,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
         .createQueryBuilder()
         .update(DeliveryEntity)
         .set({ status: 'released', releasedAt: now, releasedScenarioMs, dueAt, late, releasedBy: by })
-        .where('id = :id', { id: row.id })
+        .where('id = :id AND status IN (:...from)', { id: row.id, from })
         .execute();
       if (!claimed.affected) return undefined;
       // The row lock taken by this update serialises sequence numbers per team until commit.

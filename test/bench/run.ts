@@ -1,0 +1,77 @@
+// `npm run bench [-- name…]`: runs the benchmarks under test/bench one after another, each in a fresh process (so
+// memory and timer figures do not leak between them), prints their tables, and writes the whole report with the
+// machine, Node version and load to test/artifacts/bench-results.md (copied into the README by hand).
+// Names: adapter, fanout, scheduler, ingest, scoring, memory. Needs Redis and PostgreSQL on 127.0.0.1 for the
+// cluster figures (without them those rows are left out). Not part of `npm test`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../support/cluster.js';
+
+const ALL: Record<string, string> = {
+  adapter: 'test/bench/adapter.ts',
+  fanout: 'test/bench/fanout.ts',
+  scheduler: 'test/bench/scheduler.ts',
+  ingest: 'test/bench/ingest.ts',
+  scoring: 'test/bench/scoring-aar.ts',
+  memory: 'test/bench/memory.ts',
+};
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1]!.trim();
+  } catch {
+    /* not Linux */
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+function runOne(name: string, file: string): Promise<{ name: string; code: number; sections: string[]; seconds: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', './scripts/ts-register.mjs', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      process.stdout.write(b);
+    });
+    child.on('exit', (code) => {
+      const sections = [...out.matchAll(/<!-- bench:begin -->\n([\s\S]*?)\n<!-- bench:end -->/g)].map((m) => m[1]!);
+      resolve({ name, code: code ?? 1, sections, seconds: (Date.now() - t0) / 1000 });
+    });
+  });
+}
+
+async function main() {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = wanted.filter((w) => !ALL[w]);
+  if (unknown.length) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; choose from ${Object.keys(ALL).join(', ')}`);
+  const names = wanted.length ? wanted : Object.keys(ALL);
+  const startedAt = new Date();
+  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const results = [];
+  for (const n of names) {
+    process.stderr.write(`\n=== bench ${n} ===\n`);
+    results.push(await runOne(n, ALL[n]!));
+  }
+  const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const header = [
+    `Command: \`npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\` — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Machine: ${cpus().length} CPU (nproc), ${cpuModel()}, Node ${process.version}, ${process.platform}; load average ${loadBefore} before, ${loadAfter} after (1/5/15 min).`,
+    '',
+  ];
+  const body = results.flatMap((r) => (r.code === 0 ? r.sections : [`### ${r.name}\n\nFAILED (exit ${r.code}) after ${r.seconds.toFixed(0)} s; see the output above.`]));
+  const text = [...header, ...body.map((s) => s + '\n')].join('\n');
+  const dir = join(REPO_ROOT, 'test/artifacts');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bench-results.md'), text);
+  process.stdout.write(`\n\n${text}\nwritten to test/artifacts/bench-results.md; ${results.map((r) => `${r.name} ${r.seconds.toFixed(0)} s`).join(', ')}\n`);
+  process.exit(results.every((r) => r.code === 0) ? 0 : 1);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exit(1);
+});
