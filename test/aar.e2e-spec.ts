@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { DrillClient, waitUntil } from './support/drill-client.js';
 import { act, createExercise, fixture, saveScenario, timeline } from './support/drill.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 // Display rounding as the AAR states it (Appendix D / format.ts), worked out here independently.
@@ -223,16 +223,8 @@ describe('after-action report', () => {
 
   it('renders in headless Chromium: four visible charts, a screenshot and a PDF', async () => {
     expect(publishedHtml, 'the first test publishes the AAR').not.toBe('');
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') throw new Error(`Chromium is required in CI at ${CHROMIUM}`);
-      console.warn(`\n!!! no Chromium at ${CHROMIUM}: SKIPPING the browser check of the AAR !!!\n`);
-      return;
-    }
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    if (!chromiumAvailable('the browser check of the AAR')) return;
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 1500 } });
       const requests: string[] = [];

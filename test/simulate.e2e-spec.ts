@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateScenarioText } from '@drill/scenario';
 import type { Io } from '../apps/drill-cli/src/scenario-commands.js';
+import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { runSimulation, type SimulationResult, type TeamOutcome } from '../apps/drill-cli/src/simulate/simulate.js';
 
 interface InjectCard {
@@ -103,17 +105,35 @@ describe('drill simulate', () => {
     expect(recall('ID')).toBeLessThan(recall('SG'));
   });
 
-  it('writes the scorecards, the run record and — once the server has the report route — the AAR', () => {
+  it('writes the scorecards, the run record and the AAR', () => {
     expect(result.outDir).toBe(out);
     const sim = JSON.parse(readFileSync(join(out, 'simulation.json'), 'utf8'));
     expect(sim.seed).toBe(20260415);
     expect(sim.teams.find((t: { code: string }) => t.code === 'PH').profile).toBe('silent');
-    // The AAR endpoints live in apps/drill-server/src/reporting (built in parallel); until then scorecards.json stands in.
-    const hasReporting = existsSync(join(process.cwd(), 'apps/drill-server/src/reporting'));
-    expect(result.aarWritten).toBe(hasReporting);
-    if (hasReporting) {
-      for (const f of ['aar.html', 'aar.json', 'aar.csv']) expect(existsSync(join(out, f)), f).toBe(true);
-      expect(readFileSync(join(out, 'aar.html'), 'utf8')).toMatch(/<html/i);
-    } else expect(result.files).toEqual(['scorecards.json', 'simulation.json']);
+    expect(result.aarWritten).toBe(true);
+    for (const f of ['aar.html', 'aar.json', 'aar.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    expect(readFileSync(join(out, 'aar.html'), 'utf8')).toMatch(/<html/i);
+  });
+
+  it('writes an AAR whose screenshot in headless Chromium shows the charts', async () => {
+    if (!chromiumAvailable('the screenshot of the simulated AAR')) return;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1500 } });
+      await page.goto(pathToFileURL(join(out, 'aar.html')).href, { waitUntil: 'load' });
+      for (const id of ['timeline', 'response-times', 'completeness', 'sharing']) {
+        const svg = page.locator(`figure[data-chart="${id}"] > svg`);
+        expect(await svg.isVisible(), `${id} chart visible`).toBe(true);
+        expect((await svg.boundingBox())?.width ?? 0, `${id} width`).toBeGreaterThan(100);
+      }
+      const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
+      mkdirSync(artifacts, { recursive: true });
+      const png = join(artifacts, 'simulated-aar.png');
+      await page.locator('figure[data-chart="timeline"]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: png });
+      expect(statSync(png).size).toBeGreaterThan(10_000);
+    } finally {
+      await browser.close();
+    }
   });
 });
