@@ -65,6 +65,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
   private readonly mutex = new KeyedMutex();
   private readonly sqliteWrites = new KeyedMutex();
   private readonly releaseListeners: ReleaseListener[] = [];
+  private readonly teamCache = new Map<string, Promise<(EnrolledTeam & { name: string })[]>>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -104,14 +105,27 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
     return ex;
   }
 
-  async enrolledTeams(exerciseId: string): Promise<EnrolledTeam[]> {
-    const rows = await this.ds
-      .getRepository(TeamEntity)
-      .createQueryBuilder('t')
-      .innerJoin(ExerciseTeamEntity, 'et', 'et.teamId = t.id AND et.exerciseId = :exerciseId', { exerciseId })
-      .orderBy('t.code', 'ASC')
-      .getMany();
-    return rows.map((t) => ({ id: t.id, code: t.code, tags: t.tags }));
+  /**
+   * The teams of an exercise, by code. Cached: teams are enrolled in the same transaction that creates the exercise
+   * and never change afterwards, and a team's code, name and tags cannot be edited, so every replica may keep them.
+   */
+  enrolledTeams(exerciseId: string): Promise<(EnrolledTeam & { name: string })[]> {
+    let teams = this.teamCache.get(exerciseId);
+    if (!teams) {
+      teams = this.ds
+        .getRepository(TeamEntity)
+        .createQueryBuilder('t')
+        .innerJoin(ExerciseTeamEntity, 'et', 'et.teamId = t.id AND et.exerciseId = :exerciseId', { exerciseId })
+        .orderBy('t.code', 'ASC')
+        .getMany()
+        .then((rows) => rows.map((t) => ({ id: t.id, code: t.code, name: t.name, tags: t.tags })));
+      this.teamCache.set(exerciseId, teams);
+      teams.then(
+        (list) => list.length === 0 && this.teamCache.delete(exerciseId), // unknown exercise: do not remember
+        () => this.teamCache.delete(exerciseId),
+      );
+    }
+    return teams;
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------------------

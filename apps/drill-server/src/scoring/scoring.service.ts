@@ -26,8 +26,11 @@ import { LiveChannel } from '../runtime/live-channel.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
 
 const MIN = 60_000;
-/** Reports arriving together are scored together: one recompute per exercise per this many ms. */
-const RECOMPUTE_DEBOUNCE_MS = 250;
+/**
+ * Reports arriving together are scored together: one recompute per exercise per this many ms. A recompute re-reads
+ * the whole exercise, so under a burst of reports this bounds the cost; the live board lags by at most this much.
+ */
+const RECOMPUTE_DEBOUNCE_MS = 1000;
 
 export interface ScoringSnapshot {
   exercise: ExerciseEntity;
