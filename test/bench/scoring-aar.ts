@@ -6,6 +6,7 @@
 //     CSV, JSON); baseline: serialising the AAR input to JSON once.
 // Targets: scoring under 1 s, AAR under 5 s. Run: npm run bench -- scoring
 import { performance } from 'node:perf_hooks';
+import { buildAar, renderAarAll, renderAarCsv, renderAarHtml, syntheticAarInput } from '@drill/reporting';
 import { explainInjectScore, scoreExercise } from '@drill/scoring';
 import { fmt, machine, ratio, report, summarize, table } from './support/common.js';
 import { INJECTS, input, REPORTS_PER_PAIR, TEAMS } from './support/scoring-data.js';
@@ -50,29 +51,17 @@ async function main() {
     1000,
   );
 
-  let aarNote = '';
-  let reporting: typeof import('@drill/reporting') | undefined;
-  try {
-    reporting = await import('@drill/reporting');
-  } catch (e) {
-    aarNote = `AAR generation: pending — @drill/reporting could not be loaded (${(e as Error).message.split('\n')[0]}).`;
-  }
-  if (reporting && typeof reporting.syntheticAarInput === 'function' && typeof reporting.renderAarAll === 'function') {
-    const r = reporting;
-    const aarInput = r.syntheticAarInput({ teams: TEAMS, injects: INJECTS });
-    const serialise = await time(() => (sink += JSON.stringify(aarInput).length), 10);
-    const baseMs = summarize(serialise).p50;
-    add('baseline: JSON.stringify the AAR input once', serialise, baseMs);
-    const aar = r.buildAar(aarInput);
-    add('AAR model (buildAar)', await time(() => (sink += r.buildAar(aarInput) ? 1 : 0), 5, 1), baseMs);
-    add('AAR HTML with SVG charts (renderAarHtml)', await time(async () => (sink += (await r.renderAarHtml(aar)).length), 3, 1), baseMs);
-    add('AAR CSV (renderAarCsv)', await time(() => (sink += r.renderAarCsv(aar).length), 5, 1), baseMs);
-    add('AAR end to end: model + HTML + CSV + JSON (renderAarAll)', await time(async () => (sink += (await r.renderAarAll(aarInput)).html.length), 3, 1), baseMs, 5000);
-    const all = await r.renderAarAll(aarInput);
-    aarNote = `AAR input: @drill/reporting syntheticAarInput(${TEAMS} teams × ${INJECTS} injects), already scored; the HTML is ${(all.html.length / 1024).toFixed(0)} KiB.`;
-  } else if (reporting && !aarNote) {
-    aarNote = 'AAR generation: pending — @drill/reporting does not export syntheticAarInput/renderAarAll yet.';
-  }
+  const aarInput = syntheticAarInput({ teams: TEAMS, injects: INJECTS });
+  const serialise = await time(() => (sink += JSON.stringify(aarInput).length), 10);
+  const baseMs = summarize(serialise).p50;
+  add('baseline: JSON.stringify the AAR input once', serialise, baseMs);
+  const aar = buildAar(aarInput);
+  add('AAR model (buildAar)', await time(() => (sink += buildAar(aarInput) ? 1 : 0), 5, 1), baseMs);
+  add('AAR HTML with SVG charts (renderAarHtml)', await time(async () => (sink += (await renderAarHtml(aar)).length), 3, 1), baseMs);
+  add('AAR CSV (renderAarCsv)', await time(() => (sink += renderAarCsv(aar).length), 5, 1), baseMs);
+  add('AAR end to end: model + HTML + CSV + JSON (renderAarAll)', await time(async () => (sink += (await renderAarAll(aarInput)).html.length), 3, 1), baseMs, 5000);
+  const all = await renderAarAll(aarInput);
+  const aarNote = `AAR input: @drill/reporting syntheticAarInput(${TEAMS} teams × ${INJECTS} injects), already scored; the HTML is ${(all.html.length / 1024).toFixed(0)} KiB.`;
 
   report(
     `Scoring and after-action report: ${TEAMS} teams × ${INJECTS} injects`,
