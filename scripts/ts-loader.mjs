@@ -1,6 +1,6 @@
 // Node module hooks that run the TypeScript sources directly: `.js` relative imports resolve to the `.ts` file
 // beside them, `@drill/<lib>` to libs/<lib>/src/index.ts, and SWC compiles each file with the same settings the
-// vitest config uses (legacy decorators with metadata, which Nest's dependency injection needs). Registered by
+// Jest config uses (legacy decorators with metadata, which Nest's dependency injection needs). Registered by
 // ts-register.mjs; used to start real server processes (cluster tests, benchmarks, cluster:local) without a build.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,7 @@
 // Cluster mode end to end: two drill-server replicas as separate OS processes on one Redis (BullMQ wake-ups,
 // socket.io Redis adapter) and one PostgreSQL database, clients spread over both.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectAs } from './support/expect.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, type TestServer } from './support/app.js';
 import { createDatabase, deleteRedisKeys, redisPrefix, remote, startReplica, type Replica, type ScratchDatabase } from './support/cluster.js';
 import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
@@ -31,7 +32,7 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
   'TLP:RED': { author: true, teammate: false, recipient: false, other: false, named: true, unnamed: false, evaluator: true },
 };
 
-describe.skipIf(!redisUp || !postgresUp)('cluster mode: two replicas on Redis and PostgreSQL', () => {
+(redisUp && postgresUp ? describe : describe.skip)('cluster mode: two replicas on Redis and PostgreSQL', () => {
   const prefix = redisPrefix('cluster');
   let db: ScratchDatabase | undefined;
   let a: Replica | undefined;
@@ -110,8 +111,8 @@ describe.skipIf(!redisUp || !postgresUp)('cluster mode: two replicas on Redis an
     await sg2.waitFor(() => sg2.injects.length >= EXPECTED.SG!.length, 5000, 'second SG analyst');
     await sleep(500); // nothing more may arrive
     for (const code of CODES) {
-      expect(on[code]!.injects.map((i) => i.injectId), code).toEqual(EXPECTED[code]);
-      expect(on[code]!.injects.map((i) => i.seq), code).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
+      expectAs(on[code]!.injects.map((i) => i.injectId), code).toEqual(EXPECTED[code]);
+      expectAs(on[code]!.injects.map((i) => i.seq), code).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
     }
     expect(sg2.injects.map((i) => [i.seq, i.injectId])).toEqual(on.SG!.injects.map((i) => [i.seq, i.injectId]));
 
@@ -138,10 +139,10 @@ describe.skipIf(!redisUp || !postgresUp)('cluster mode: two replicas on Redis an
     const answers = await Promise.all(injects.flatMap((i) => [post(A, i), post(B, i)]));
     for (const [n, injectId] of injects.entries()) {
       const [fromA, fromB] = [answers[2 * n]!, answers[2 * n + 1]!];
-      expect(fromA.status, JSON.stringify(fromA.body)).toBe(200);
-      expect(fromB.status, JSON.stringify(fromB.body)).toBe(200);
+      expectAs(fromA.status, JSON.stringify(fromA.body)).toBe(200);
+      expectAs(fromB.status, JSON.stringify(fromB.body)).toBe(200);
       const released = [...fromA.body.released, ...fromB.body.released] as string[];
-      expect(released.sort(), injectId).toEqual(allTeams().sort()); // each team exactly once, by one replica or the other
+      expectAs(released.sort(), injectId).toEqual(allTeams().sort()); // each team exactly once, by one replica or the other
       expect([...fromA.body.alreadyReleased].sort()).toEqual([...fromB.body.released].sort());
       expect([...fromB.body.alreadyReleased].sort()).toEqual([...fromA.body.released].sort());
     }
@@ -174,7 +175,7 @@ describe.skipIf(!redisUp || !postgresUp)('cluster mode: two replicas on Redis an
           classification: { class: 'malicious-code', type: 'infected-system' },
           iocs: [{ type: 'ip-dst', value: '203.0.113[.]7', toIds: true }],
         });
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expectAs(r.status, JSON.stringify(r.body)).toBe(201);
       posted[tlp] = r.body.id;
     }
     // And one the other way: MY's analyst on B, over the socket, AMBER to SG.
@@ -191,11 +192,11 @@ describe.skipIf(!redisUp || !postgresUp)('cluster mode: two replicas on Redis an
     for (const v of Object.keys(viewers) as Viewer[]) {
       const expected = new Set(LABELS.filter((tlp) => MATRIX[tlp][v]).map((tlp) => posted[tlp]));
       if (v === 'author' || v === 'teammate' || v === 'recipient' || v === 'evaluator') expected.add(reply.id!);
-      expect([...pushedTo(v)].sort(), `${v}: pushed`).toEqual([...expected].sort());
+      expectAs([...pushedTo(v)].sort(), `${v}: pushed`).toEqual([...expected].sort());
       // What B serves from PostgreSQL agrees with what was pushed.
       const listed = await B.http().get(`/api/exercises/${ex.id}/ism/reports`).set(bearer(viewers[v].token));
       expect(listed.status).toBe(200);
-      expect(listed.body.map((r: { id: string }) => r.id).sort(), `${v}: listed`).toEqual([...expected].sort());
+      expectAs(listed.body.map((r: { id: string }) => r.id).sort(), `${v}: listed`).toEqual([...expected].sort());
     }
     await act(A, ex.id, 'complete');
   }, 60_000);
@@ -213,7 +214,13 @@ describe.skipIf(!redisUp || !postgresUp)('cluster mode: two replicas on Redis an
     await sleep(150); // between releases: C-05 is due at 2.0 s
     await a!.kill();
     await waitUntil(() => !before.SG!.socket.connected && !before.MY!.socket.connected, 5000, 'A’s sockets to drop');
-    await sleep(1200); // C-05, C-06 and C-07 fall due while SG and MY have no connection
+    // C-05, C-06 and C-07 fall due while SG and MY have no connection; B (or A's wake-up, taken over once its lock
+    // expires) releases them to nobody.
+    await waitUntil(
+      async () => (await timeline(B, ex.id)).filter((e) => e.kind === 'delivery' && e.teamCode === 'SG' && ['C-06', 'C-07'].includes(e.injectId) && e.status === 'released').length === 2,
+      30_000,
+      'C-06 and C-07 released to SG while it is away',
+    );
     const after: Record<string, DrillClient> = {
       SG: await connect(b!, analysts.SG!.token, ex.id, before.SG!.lastSeq),
       MY: await connect(b!, analysts.MY!.token, ex.id, before.MY!.lastSeq),
@@ -223,8 +230,8 @@ describe.skipIf(!redisUp || !postgresUp)('cluster mode: two replicas on Redis an
     for (const code of CODES) await waitUntil(() => all(code).length >= EXPECTED[code]!.length, 30_000, `${code}: all injects`);
     await sleep(500);
     for (const code of CODES) {
-      expect(all(code).map((i) => i.injectId), code).toEqual(EXPECTED[code]);
-      expect(all(code).map((i) => i.seq), code).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
+      expectAs(all(code).map((i) => i.injectId), code).toEqual(EXPECTED[code]);
+      expectAs(all(code).map((i) => i.seq), code).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
     }
     expect(after.SG!.injects.length).toBeGreaterThan(0); // what SG missed came from B's replay
     await expectReleasedOnce(B, ex.id, DELIVERIES);

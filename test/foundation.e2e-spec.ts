@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AuditEventEntity, UserEntity } from '@drill/persistence';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 
@@ -28,10 +28,19 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
   });
 
   it('serves Prometheus metrics and the OpenAPI document', async () => {
-    const m = await s.http().get('/metrics');
-    expect(m.status).toBe(200);
-    expect(m.text).toContain('drill_http_requests_total');
-    expect(m.text).toContain('process_cpu_user_seconds_total');
+    // A request is counted under its route and status, not just declared.
+    const series = /^drill_http_requests_total\{method="GET",route="\/api\/teams",status="200"\} (\d+)$/m;
+    const count = async () => {
+      const m = await s.http().get('/metrics');
+      expect(m.status).toBe(200);
+      expect(m.text).toContain('process_cpu_user_seconds_total');
+      return Number(series.exec(m.text)?.[1] ?? 0);
+    };
+    const before = await count();
+    expect((await s.http().get('/api/teams').set(bearer(ADMIN_TOKEN))).status).toBe(200);
+    expect(await count()).toBe(before + 1);
+    expect((await s.http().get('/api/teams').set(bearer(ADMIN_TOKEN))).status).toBe(200);
+    expect(await count()).toBe(before + 2);
     const d = await s.http().get('/api/docs/openapi.json');
     expect(d.status).toBe(200);
     expect(Object.keys(d.body.paths)).toEqual(expect.arrayContaining(['/api/teams', '/api/users', '/health']));

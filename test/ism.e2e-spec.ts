@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectAs } from './support/expect.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { DrillClient, sleep } from './support/drill-client.js';
 import { act, createExercise, fixture, saveScenario } from './support/drill.js';
@@ -66,15 +67,21 @@ describe('ISM reports under TLP 2.0', () => {
     const posted: Record<string, string> = {};
     for (const tlp of LABELS) {
       const r = await post(tokens.author, base(tlp));
-      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expectAs(r.status, JSON.stringify(r.body)).toBe(201);
       posted[tlp] = r.body.id;
+    }
+    // Every push a viewer may see arrives; then a moment more, so a push it may not see would have arrived too.
+    const pushedTo = (viewer: ViewerName) => new Set(clients[viewer].events.filter((e) => e.event === 'ism.report').map((e) => (e.data as { id: string }).id));
+    for (const viewer of Object.keys(MATRIX['TLP:CLEAR']) as ViewerName[]) {
+      const due = LABELS.filter((tlp) => MATRIX[tlp][viewer]).map((tlp) => posted[tlp]);
+      await clients[viewer].waitFor(() => due.every((id) => pushedTo(viewer).has(id)), 5000, `pushes to ${viewer}`);
     }
     await sleep(300);
     for (const viewer of Object.keys(MATRIX['TLP:CLEAR']) as ViewerName[]) {
       const list = await s.http().get(`/api/exercises/${exerciseId}/ism/reports`).set(bearer(tokens[viewer]));
       expect(list.status).toBe(200);
       const seenRest = new Set(list.body.map((r: { id: string }) => r.id));
-      const pushed = new Set(clients[viewer].events.filter((e) => e.event === 'ism.report').map((e) => (e.data as { id: string }).id));
+      const pushed = pushedTo(viewer);
       const stix = await s.http().get(`/api/exercises/${exerciseId}/ism/stix`).set(bearer(tokens[viewer]));
       expect(stix.status).toBe(200);
       const bundle = stix.body as StixBundle;
@@ -83,9 +90,9 @@ describe('ISM reports under TLP 2.0', () => {
       for (const tlp of LABELS) {
         const expected = MATRIX[tlp][viewer];
         const where = `${viewer} / ${tlp}`;
-        expect(seenRest.has(posted[tlp]), `REST ${where}`).toBe(expected);
-        expect(pushed.has(posted[tlp]), `socket ${where}`).toBe(expected);
-        expect(stixNames.has(`Report under ${tlp}`), `STIX ${where}`).toBe(expected);
+        expectAs(seenRest.has(posted[tlp]), `REST ${where}`).toBe(expected);
+        expectAs(pushed.has(posted[tlp]), `socket ${where}`).toBe(expected);
+        expectAs(stixNames.has(`Report under ${tlp}`), `STIX ${where}`).toBe(expected);
       }
     }
     // The timeline (drill control) carries every report.
@@ -170,8 +177,8 @@ describe('ISM reports under TLP 2.0', () => {
     expect(bad.error?.details[0]!.path).toBe('/kind');
     const rule = await clients.recipient.emitWithAck<{ error?: { details: { path: string }[] } }>('ism.report', { kind: 'update', title: 'x', tlp: 'TLP:RED' });
     expect(rule.error?.details[0]!.path).toMatch(/^\/recipients/);
-    await sleep(100);
-    expect(clients.teammate.events.some((e) => e.event === 'ism.report' && (e.data as { id: string }).id === ok.id)).toBe(true); // GREEN reaches SG
+    // GREEN reaches SG.
+    await clients.teammate.waitFor(() => clients.teammate.events.some((e) => e.event === 'ism.report' && (e.data as { id: string }).id === ok.id), 5000, 'the GREEN report pushed to SG');
   });
 
   it('accepts and lists a report with 1,000 IOCs', async () => {

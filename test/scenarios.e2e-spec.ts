@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectAs } from './support/expect.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { fixture } from './support/drill.js';
 
@@ -96,7 +97,7 @@ describe('scenario authoring over HTTP', () => {
       'M-02,P1: Detection,+00:20,Lure domain identified,Domain seen in lures.,Registrar,"SG, MY",Request takedown,high,TLP:AMBER',
     ].join('\n');
     const r = await s.http().post('/api/scenarios/import?id=msel-csv&title=MSEL%20CSV').set(bearer(ADMIN_TOKEN)).attach('file', Buffer.from(csv), 'msel.csv');
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expectAs(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({ id: 'msel-csv', version: 1, injects: 2 });
     const stored = await s.http().get('/api/scenarios/msel-csv').set(bearer(ADMIN_TOKEN));
     expect(stored.body.scenario.injects[1]).toMatchObject({ id: 'M-02', offset: '+00:20', severity: 'high', tlp: 'TLP:AMBER', targets: { teams: ['SG', 'MY'] }, from: 'Registrar', expectedActions: 'Request takedown' });
@@ -107,7 +108,7 @@ describe('scenario authoring over HTTP', () => {
     ws.addRow(['X-01', 'Move 1', '+00:10', 'Vendor update server compromised', 'Signed update carries a backdoor.', 'Vendor PSIRT', 'tag:tier1', 'Hunt for the hash', 'critical', 'TLP:AMBER+STRICT']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
     const x = await s.http().post('/api/scenarios/import?id=msel-xlsx').set(bearer(ADMIN_TOKEN)).attach('file', xlsx, 'msel.xlsx');
-    expect(x.status, JSON.stringify(x.body)).toBe(201);
+    expectAs(x.status, JSON.stringify(x.body)).toBe(201);
     const sx = await s.http().get('/api/scenarios/msel-xlsx').set(bearer(ADMIN_TOKEN));
     expect(sx.body.scenario.injects[0]).toMatchObject({ id: 'X-01', offsetSeconds: 600, targets: { tags: ['tier1'] }, severity: 'critical', tlp: 'TLP:AMBER+STRICT' });
 
@@ -123,9 +124,19 @@ describe('scenario authoring over HTTP', () => {
     const v2 = await s.http().get('/api/scenarios/msel-csv/versions/2').set(bearer(ADMIN_TOKEN));
     const pick = (i: Record<string, unknown>) => ({ id: i.id, offset: i.offset, phase: i.phase, title: i.title, body: i.body, from: i.from, targets: i.targets, expectedActions: i.expectedActions, severity: i.severity, tlp: i.tlp });
     expect(v2.body.scenario.injects.map(pick)).toEqual(stored.body.scenario.injects.map(pick));
-    const xl = await s.http().get('/api/scenarios/msel-xlsx/versions/1/export?format=xlsx').set(bearer(ADMIN_TOKEN));
+    const xl = await s.http().get('/api/scenarios/msel-xlsx/versions/1/export?format=xlsx').set(bearer(ADMIN_TOKEN)).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
     expect(xl.status).toBe(200);
     expect(xl.headers['content-type']).toContain('spreadsheetml');
+    // The exported workbook is a real MSEL: imported again, it gives back the same injects.
+    const xlAgain = await s.http().post('/api/scenarios/import?id=msel-xlsx').set(bearer(ADMIN_TOKEN)).attach('file', xl.body as Buffer, 'again.xlsx');
+    expectAs(xlAgain.status, JSON.stringify(xlAgain.body)).toBe(201);
+    expect(xlAgain.body.version).toBe(2);
+    const xv2 = await s.http().get('/api/scenarios/msel-xlsx/versions/2').set(bearer(ADMIN_TOKEN));
+    expect(xv2.body.scenario.injects.map(pick)).toEqual(sx.body.scenario.injects.map(pick));
   });
 
   it('refuses a bad MSEL with row-numbered errors', async () => {

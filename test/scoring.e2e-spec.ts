@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { expectAs } from './support/expect.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
 import { act, createExercise, fixture, saveScenario, timeline } from './support/drill.js';
@@ -50,7 +51,7 @@ describe('scoring a drill end to end', () => {
       timeline: [{ at: '2026-11-25T09:00:00Z', event: 'EDR alert' }],
       actions: [{ text: 'We isolated fs01 from the network' }],
     });
-    expect(sgAck.id, JSON.stringify(sgAck)).toBeDefined();
+    expectAs(sgAck.id, JSON.stringify(sgAck)).toBeDefined();
     // MY: between target and deadline (about 2 scenario minutes after release).
     await sleep(2000 - (Date.now() - my.injects[0]!.receivedAt));
     const myAck = await my.emitWithAck<{ id?: string; error?: unknown }>('ism.report', {
@@ -69,7 +70,7 @@ describe('scoring a drill end to end', () => {
       actions: [{ code: 'NOTIFY', text: 'told the regulator' }],
       recommendations: ['Patch the VPN gateway'],
     });
-    expect(myAck.id, JSON.stringify(myAck)).toBeDefined();
+    expectAs(myAck.id, JSON.stringify(myAck)).toBeDefined();
     // After the deadline (3 scenario minutes): must not count towards completeness.
     await sleep(3600 - (Date.now() - my.injects[0]!.receivedAt));
     const late = await my.emitWithAck<{ id?: string }>('ism.report', {

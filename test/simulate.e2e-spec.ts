@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { expectAs } from './support/expect.js';
 import { validateScenarioText } from '@drill/scenario';
 import type { Io } from '../apps/drill-cli/src/scenario-commands.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
@@ -21,6 +22,8 @@ const scenario = validateScenarioText(readFileSync(FILE, 'utf8'), 'yaml').scenar
 // The whole `drill simulate` in-process: embedded server, five socket.io bots, the ransomware sample drill at ×1800
 // (3 scenario hours in about 6 s). Profiles are dealt so that the noisy team is MY, the hospital's CERT, which
 // receives the most injects whose answer keys carry decoys.
+const haveChromium = chromiumAvailable('the screenshot of the simulated AAR');
+
 describe('drill simulate', () => {
   let result: SimulationResult;
   let out: string;
@@ -111,20 +114,21 @@ describe('drill simulate', () => {
     expect(sim.seed).toBe(20260415);
     expect(sim.teams.find((t: { code: string }) => t.code === 'PH').profile).toBe('silent');
     expect(result.aarWritten).toBe(true);
-    for (const f of ['aar.html', 'aar.json', 'aar.csv']) expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['aar.html', 'aar.json', 'aar.csv']) expectAs(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'aar.html'), 'utf8')).toMatch(/<html/i);
   });
 
-  it('writes an AAR whose screenshot in headless Chromium shows the charts', async () => {
-    if (!chromiumAvailable('the screenshot of the simulated AAR')) return;
+  (haveChromium ? it : it.skip)('writes an AAR whose screenshot in headless Chromium shows the charts', async () => {
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 1500 } });
+      const pageErrors: string[] = [];
+      page.on('pageerror', (e) => pageErrors.push(e.message));
       await page.goto(pathToFileURL(join(out, 'aar.html')).href, { waitUntil: 'load' });
       for (const id of ['timeline', 'response-times', 'completeness', 'sharing']) {
         const svg = page.locator(`figure[data-chart="${id}"] > svg`);
-        expect(await svg.isVisible(), `${id} chart visible`).toBe(true);
-        expect((await svg.boundingBox())?.width ?? 0, `${id} width`).toBeGreaterThan(100);
+        expectAs(await svg.isVisible(), `${id} chart visible`).toBe(true);
+        expectAs((await svg.boundingBox())?.width ?? 0, `${id} width`).toBeGreaterThan(100);
       }
       const artifacts = fileURLToPath(new URL('./artifacts/', import.meta.url));
       mkdirSync(artifacts, { recursive: true });
@@ -132,6 +136,7 @@ describe('drill simulate', () => {
       await page.locator('figure[data-chart="timeline"]').scrollIntoViewIfNeeded();
       await page.screenshot({ path: png });
       expect(statSync(png).size).toBeGreaterThan(10_000);
+      expect(pageErrors).toEqual([]);
     } finally {
       await browser.close();
     }

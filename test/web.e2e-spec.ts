@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { waitUntil } from './support/drill-client.js';
 import { act, createExercise, saveScenario, timeline } from './support/drill.js';
@@ -76,17 +77,9 @@ const PASTED = [
   'Encryptor SHA-256 ff5ec44a4ba02ec91afdb8b51b8db28640bdfc0130162557bb16749bdeca409e',
 ].join('\n');
 
-const CHROMIUM = '/usr/bin/chromium';
-// Like the Redis and PostgreSQL suites: in CI a missing browser is a failure (.ci/run installs it), on a laptop a loud skip.
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  if (process.env.CI === 'true') throw new Error(`Chromium is required in CI but ${CHROMIUM} does not exist`);
-  console.warn(`\n!!! ${CHROMIUM} not found: SKIPPING the web console tests (they run in CI) !!!\n`);
-}
+const haveChromium = chromiumAvailable('the web console tests');
 
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-describe.skipIf(!haveChromium)('web consoles in headless Chromium', () => {
+(haveChromium ? describe : describe.skip)('web consoles in headless Chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let exerciseId: string;
@@ -96,6 +89,8 @@ describe.skipIf(!haveChromium)('web consoles in headless Chromium', () => {
   let teamPage: Page;
   let evaluatorPage: Page;
   const contexts: BrowserContext[] = [];
+  // A script error on any page fails the test it happened in.
+  const pageErrors: string[] = [];
 
   const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: join(ARTIFACTS, `web-${name}.png`), fullPage });
 
@@ -104,7 +99,7 @@ describe.skipIf(!haveChromium)('web consoles in headless Chromium', () => {
     contexts.push(ctx);
     const page = await ctx.newPage();
     page.setDefaultTimeout(WAIT);
-    page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+    page.on('pageerror', (e) => pageErrors.push(`${page.url()}: ${e.message}`));
     return page;
   }
 
@@ -130,8 +125,12 @@ describe.skipIf(!haveChromium)('web consoles in headless Chromium', () => {
     const ex = await createExercise(server, { scenarioId: 'web-console-drill', name: 'Web console drill', speed: 1, teamIds: [teams.MY, teams.SG] });
     exerciseId = ex.id;
     await act(server, exerciseId, 'start');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+    browser = await launchChromium();
   }, 120_000);
+
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
@@ -194,7 +193,8 @@ describe.skipIf(!haveChromium)('web consoles in headless Chromium', () => {
     await page.getByLabel('RSIT class', { exact: true }).selectOption('malicious-code');
     await page.getByLabel('RSIT type', { exact: true }).selectOption('infected-system');
     await page.getByLabel('Severity', { exact: true }).selectOption('high');
-    await page.waitForTimeout(600); // the draft is saved 250 ms after the last keystroke
+    // The draft is saved 250 ms after the last keystroke: wait until the last field is in it.
+    await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('drill.draft.') && JSON.parse(localStorage.getItem(k)).severity === 'high')`);
     await page.reload();
     await page.locator('#connection.conn-online').waitFor();
     await page.getByRole('tab', { name: 'New report' }).click();

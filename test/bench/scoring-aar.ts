@@ -1,29 +1,16 @@
 // Benchmark 4 — scoring and after-action report generation for 30 teams × 200 injects.
-//   - scoring: scoreExercise over 30,000 reports (support/scoring-data.ts, the data scoring.bench.ts uses), alone and
+//   - scoring: scoreExercise over 30,000 reports (support/scoring-data.ts), alone and
 //     with explainInjectScore for every (team, inject) as the scorecards endpoint does; baseline: touching every
 //     report once.
 //   - AAR: @drill/reporting's synthetic 30 × 200 drill, model (buildAar) and every rendering (HTML with SVG charts,
 //     CSV, JSON); baseline: serialising the AAR input to JSON once.
 // Targets: scoring under 1 s, AAR under 5 s. Run: npm run bench -- scoring
-import { performance } from 'node:perf_hooks';
 import { buildAar, renderAarAll, renderAarCsv, renderAarHtml, syntheticAarInput } from '@drill/reporting';
 import { explainInjectScore, scoreExercise } from '@drill/scoring';
-import { fmt, machine, ratio, report, summarize, table } from './support/common.js';
+import { fmt, machine, ratio, report, summarize, table, time } from './support/common.js';
 import { INJECTS, input, REPORTS_PER_PAIR, TEAMS } from './support/scoring-data.js';
 
 let sink = 0;
-
-/** Runs `f` `warm` times untimed, then `runs` times timed; returns the durations in ms. */
-async function time(f: () => unknown, runs: number, warm = 2): Promise<number[]> {
-  for (let i = 0; i < warm; i++) await f();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await f();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 async function main() {
   const started = Date.now();

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { exportCommand, importCommand, validateCommand, type Io } from './scenario-commands.js';
 
 function capture(): Io & { outText: () => string; errText: () => string } {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DETERMINATIONS, IOC_TYPES, REPORT_KINDS, RSIT, SEVERITIES, TLP_LABELS } from '@drill/contracts';
 import { RATINGS } from '@drill/scoring';
 import { CAPABILITY_ELEMENTS, NOTE_KINDS } from '@drill/reporting';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { generateToken, hashToken, tokenMatches } from './token.js';
 
 describe('tokens', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { Conflict } from '@drill/contracts';
 import { formatScenarioTime, pause, resume, scenarioMsAt, wallTimeFor, type ClockState } from './clock.js';
 import { nextStatus } from './lifecycle.js';

@@ -1,5 +1,5 @@
 import type { IocType } from '@drill/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { defangedTextToIocs, iocFamily, normaliseIoc, refang } from './index.js';
 
 // [type, as submitted, expected normalised value]

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { IsmReport, ReportIoc } from './model.js';
 import { buildStixBundle, INCIDENT_CORE_EXTENSION_ID, TLP_EXTENSION_ID, type StixBundle, type StixObject } from './stix.js';
 import { BASE, bundleValidator, errorsOf, FIXTURES, schemaFiles, semanticProblems, validatorFor } from '../../../test/support/stix-validator.js';
@@ -182,8 +182,8 @@ describe('STIX bundle against the official STIX 2.1 JSON schemas', () => {
     const types = new Set<string>();
     for (const o of wire.objects) {
       const file = schemaFiles[o.type];
-      expect(file, `schema for ${o.type}`).toBeDefined();
-      expect(errorsOf(validatorFor(file!), o), `${o.type} ${o.id}`).toEqual([]);
+      expect(file).toBeDefined();
+      expect(errorsOf(validatorFor(file!), o)).toEqual([]);
       types.add(o.type);
     }
     // Everything the export can produce was produced at least once here.
@@ -272,7 +272,7 @@ describe('STIX bundle content', () => {
     const expected: Record<string, string> = { r1: MARK.GREEN, r2: MARK.AMBER, r3: MARK.AMBER_STRICT, r4: MARK.RED, r5: MARK.CLEAR, r6: MARK.GREEN };
     for (const [ism, mark] of Object.entries(expected)) {
       expect(reportObj(ism)['object_marking_refs']).toEqual([mark]);
-      for (const o of refsOf(ism).filter((x) => x.type !== 'identity')) expect(o['object_marking_refs'], `${ism} ${o.id}`).toEqual([mark]);
+      for (const o of refsOf(ism).filter((x) => x.type !== 'identity')) expect(o['object_marking_refs']).toEqual([mark]);
     }
   });
 
@@ -416,14 +416,14 @@ describe('STIX ids are deterministic and valid', () => {
     const alone = buildStixBundle([r1], ctx);
     const ids = (b: StixBundle) => new Set(b.objects.map((o) => o.id));
     const all = ids(bundle);
-    for (const id of ids(alone)) expect(all.has(id), id).toBe(true);
+    for (const id of ids(alone)) expect(all.has(id)).toBe(true);
     expect(alone.id).not.toBe(bundle.id); // a different set of reports is a different bundle
   });
 
   it('uses UUIDv4/v5 identifiers that the identifier schema accepts', () => {
     const v = validatorFor(`${BASE}common/identifier.json`);
     for (const o of [bundle, ...bundle.objects]) {
-      expect(v(o.id), o.id).toBe(true);
+      expect(v(o.id)).toBe(true);
       expect(o.id).toMatch(/--[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     }
   });
@@ -431,7 +431,7 @@ describe('STIX ids are deterministic and valid', () => {
   it('writes every timestamp as RFC 3339 UTC with milliseconds', () => {
     for (const o of bundle.objects) {
       for (const k of ['created', 'modified', 'published', 'valid_from', 'first_observed', 'last_observed']) {
-        if (o[k] !== undefined) expect(o[k], `${o.id} ${k}`).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+        if (o[k] !== undefined) expect(o[k]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       }
     }
   });

@@ -1,5 +1,5 @@
 import { TLP_LABELS, type TlpLabel } from '@drill/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { IsmReport, Viewer } from './model.js';
 import { canSeeReport, checkRecipients, checkReplyRecipients, checkReplyTlp, visibleReports } from './visibility.js';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { InjectScore } from '@drill/scoring';
 import { buildAar, commonMisses } from './build.js';
 import { fixtureInput } from './spec-fixture.js';

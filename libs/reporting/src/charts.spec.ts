@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { buildAar } from './build.js';
 import { chartSpecs, renderChartSvg, sharingSpec } from './charts.js';
 import { fixtureInput } from './spec-fixture.js';

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { buildAar } from './build.js';
 import { CSV_COLUMNS, csvField, renderAarCsv } from './csv.js';
 import { fixtureInput } from './spec-fixture.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { buildAar } from './build.js';
 import { escapeHtml, miniMarkdown } from './format.js';
 import { renderAarHtml } from './html.js';

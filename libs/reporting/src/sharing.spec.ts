@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { AarInputReport } from './model.js';
 import { sharingMatrix } from './sharing.js';
 

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { mean, median, quantileSorted, summarize } from './stats.js';
 
 describe('stats', () => {

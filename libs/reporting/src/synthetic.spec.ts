@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { renderAarAll, syntheticAarInput } from './synthetic.js';
 
 describe('syntheticAarInput / renderAarAll (what the benchmark times)', () => {

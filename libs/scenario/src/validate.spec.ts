@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { IOC_TYPES, RSIT, SEVERITIES, TLP_LABELS } from '@drill/contracts';
 import { normaliseIoc } from '@drill/ioc';
 import { SCENARIO_SCHEMA, SCENARIO_SCHEMA_PATH, scenarioToYaml, validateScenarioObject, validateScenarioText } from './index.js';

@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@drill/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { rateObjectives, ratingFor, scoreTeam } from './aggregate.js';
 import { DEFAULT_SCORING_CONFIG, resolveScoringConfig } from './config.js';
 import type { InjectScore, RatingOverride } from './model.js';

@@ -1,6 +1,6 @@
 import type { IsmReport } from '@drill/ism';
 import type { Inject, Objective, ScoringOverrides } from '@drill/scenario';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import type { ScoringInject, ScoringMethodOverrides, ScoringObjective, ScoringReport } from './model.js';
 
 // The engine takes structural inputs; these assignments fail `tsc` if the scenario or ISM models drift from them.

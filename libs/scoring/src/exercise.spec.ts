@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@drill/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SCORING_CONFIG } from './config.js';
 import { scoreExercise } from './exercise.js';
 import type { ExerciseScoringInput, ScoringReport } from './model.js';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SCORING_CONFIG } from './config.js';
 import { explainInjectScore, explainRating, fmt } from './explain.js';
 import { scoreTeamInject } from './inject-score.js';

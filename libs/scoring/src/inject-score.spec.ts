@@ -1,5 +1,5 @@
 import { ValidationFailed } from '@drill/contracts';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SCORING_CONFIG, resolveScoringConfig } from './config.js';
 import { isBareAcknowledgement, scoreTeamInject } from './inject-score.js';
 import type { ScoringInject, ScoringReport } from './model.js';

@@ -1,6 +1,7 @@
 // Shared by the benchmarks: statistics, Markdown tables, the machine description, a small fetch-based API client
 // for a drill server in another process, and many socket.io clients in this one.
 import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 
 export const BENCH_ADMIN_TOKEN = 'drl_bench-admin-token-0123456789';
@@ -36,6 +37,18 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 export function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}`;
+}
+
+/** Runs `f` `warm` times untimed, then `runs` times timed; returns the durations in ms. */
+export async function time(f: () => unknown, runs: number, warm = 2): Promise<number[]> {
+  for (let i = 0; i < warm; i++) await f();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await f();
+    out.push(performance.now() - t);
+  }
+  return out;
 }
 
 /** A section of the benchmark report: run.ts collects what is printed between these markers. */

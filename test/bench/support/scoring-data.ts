@@ -1,5 +1,5 @@
-// The 30 teams × 200 injects × 5 reports drill that the scoring benchmarks score: deterministic (mulberry32), so every
-// run and both benchmarks (scoring.bench.ts under vitest, scoring-aar.ts under npm run bench) score the same data.
+// The 30 teams × 200 injects × 5 reports drill that the scoring benchmark (scoring-aar.ts) scores: deterministic
+// (mulberry32), so every run scores the same data.
 import type { IocType, ReportKind, Severity, TlpLabel } from '@drill/contracts';
 import { DEFAULT_SCORING_CONFIG, scoreExercise, type ExerciseScoringInput, type ScoringInject } from '@drill/scoring';
 

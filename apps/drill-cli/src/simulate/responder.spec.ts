@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { isLooserTlp } from '@drill/contracts';
 import { iocFamily, normaliseIoc } from '@drill/ioc';
 import { validateScenarioText, type Inject } from '@drill/scenario';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { validateScenarioText, type Scenario } from '@drill/scenario';
 import { buildRoster, scenarioTargets } from './roster.js';
 
@@ -51,7 +51,7 @@ describe('roster', () => {
         const teams = buildRoster(s, n).teams;
         expect(teams).toHaveLength(n);
         expect(new Set(teams.map((t) => t.code)).size).toBe(n);
-        for (const tag of tags) expect(teams.some((t) => t.tags.includes(tag)), `${file} n=${n} ${tag}`).toBe(true);
+        for (const tag of tags) expect(teams.some((t) => t.tags.includes(tag))).toBe(true);
       }
     }
   });

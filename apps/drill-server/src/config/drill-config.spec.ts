@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { ConfigError, parseDrillConfig } from './drill-config.js';
 
 describe('parseDrillConfig', () => {

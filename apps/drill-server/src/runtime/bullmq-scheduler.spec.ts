@@ -1,6 +1,9 @@
 import { DelayedError, type Job, type Queue } from 'bullmq';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { BullmqScheduler, WakeupProcessor } from './bullmq-scheduler.js';
+
+// Only the wall clock is frozen: the scheduler reads Date.now(); promises and timers run as usual.
+const fakeNow = (now: number) => jest.useFakeTimers({ now, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate'] });
 
 interface Added {
   name: string;
@@ -15,10 +18,12 @@ function fakeQueue() {
 }
 
 describe('BullmqScheduler', () => {
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   it('gives a future wake-up an id that repeats for the same instant, without the ":" BullMQ refuses', async () => {
-    vi.useFakeTimers({ now: 1_000_000 });
+    fakeNow(1_000_000);
     const { queue, added } = fakeQueue();
     const s = new BullmqScheduler(queue as never);
     await s.wakeAt('ex-1', 3, 1_005_000.4);
@@ -29,7 +34,7 @@ describe('BullmqScheduler', () => {
   });
 
   it('gives every wake-up that is already due an id of its own, so a finished job of that instant cannot swallow it', async () => {
-    vi.useFakeTimers({ now: 2_000_000 });
+    fakeNow(2_000_000);
     const { queue, added } = fakeQueue();
     const s = new BullmqScheduler(queue as never);
     await s.wakeAt('ex-1', 0, 1_999_990);
@@ -43,7 +48,9 @@ describe('BullmqScheduler', () => {
 });
 
 describe('WakeupProcessor', () => {
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+  });
 
   function rig() {
     const { queue } = fakeQueue();
@@ -57,7 +64,7 @@ describe('WakeupProcessor', () => {
   }
 
   it('puts a job picked up early back until its instant instead of waking the engine', async () => {
-    vi.useFakeTimers({ now: 10_000 });
+    fakeNow(10_000);
     const { processor, calls, moved, job } = rig();
     await expect(processor.process(job(10_050) as never, 'tok')).rejects.toBeInstanceOf(DelayedError);
     expect(moved).toEqual([[10_050, 'tok']]);
@@ -65,7 +72,7 @@ describe('WakeupProcessor', () => {
   });
 
   it('wakes the engine at the instant (within 1 ms) and for jobs queued before the instant was recorded', async () => {
-    vi.useFakeTimers({ now: 10_000 });
+    fakeNow(10_000);
     const { processor, calls, moved, job } = rig();
     await processor.process(job(10_001) as never, 'tok');
     await processor.process(job(9_000) as never, 'tok');
