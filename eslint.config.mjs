@@ -14,7 +14,10 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true, caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true, caughtErrors: 'none' },
+      ],
     },
   },
   {
@@ -42,8 +45,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*'], message: 'Domain libraries are plain TypeScript: keep Nest at the edge (apps/drill-server).' },
-            { group: ['typeorm', 'typeorm/*'], message: 'Domain libraries do not touch the database: go through a repository in the server.' },
+            {
+              group: ['@nestjs/*'],
+              message: 'Domain libraries are plain TypeScript: keep Nest at the edge (apps/drill-server).',
+            },
+            {
+              group: ['typeorm', 'typeorm/*'],
+              message: 'Domain libraries do not touch the database: go through a repository in the server.',
+            },
             { group: ['@drill/persistence'], message: 'Domain libraries do not depend on persistence.' },
           ],
         },

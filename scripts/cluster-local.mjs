@@ -55,12 +55,16 @@ function stopAll(code) {
   stopping = true;
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   setTimeout(() => process.exit(code), 5000).unref();
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
+  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() =>
+    process.exit(code),
+  );
 }
 process.on('SIGINT', () => stopAll(0));
 process.on('SIGTERM', () => stopAll(0));
 
-const entry = opt.dist ? ['dist/apps/drill-server/src/main.js'] : ['--import', './scripts/ts-register.mjs', 'apps/drill-server/src/main.ts'];
+const entry = opt.dist
+  ? ['dist/apps/drill-server/src/main.js']
+  : ['--import', './scripts/ts-register.mjs', 'apps/drill-server/src/main.ts'];
 for (let i = 0; i < replicas; i++) {
   const port = basePort + i;
   const child = spawn(process.execPath, entry, {
@@ -99,7 +103,10 @@ for (let i = 0; i < replicas; i++) {
   const url = `http://127.0.0.1:${basePort + i}/health`;
   for (;;) {
     if (stopping) break;
-    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > until) {
       process.stderr.write(`cluster:local: ${url} did not become healthy within 90 s\n`);

@@ -11,7 +11,11 @@ const root = new URL('../', import.meta.url);
 export async function resolve(specifier, context, next) {
   const alias = /^@drill\/([a-z-]+)$/.exec(specifier);
   if (alias) return { url: new URL(`libs/${alias[1]}/src/index.ts`, root).href, shortCircuit: true };
-  if ((specifier.startsWith('./') || specifier.startsWith('../')) && specifier.endsWith('.js') && context.parentURL?.endsWith('.ts')) {
+  if (
+    (specifier.startsWith('./') || specifier.startsWith('../')) &&
+    specifier.endsWith('.js') &&
+    context.parentURL?.endsWith('.ts')
+  ) {
     const ts = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
     if (existsSync(fileURLToPath(ts))) return { url: ts.href, shortCircuit: true };
   }
@@ -34,4 +38,3 @@ export async function load(url, context, next) {
   });
   return { format: 'module', source: code, shortCircuit: true };
 }
-

@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { expectAs } from './support/expect.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, type TestServer } from './support/app.js';
-import { createDatabase, deleteRedisKeys, redisPrefix, remote, startReplica, type Replica, type ScratchDatabase } from './support/cluster.js';
+import {
+  createDatabase,
+  deleteRedisKeys,
+  redisPrefix,
+  remote,
+  startReplica,
+  type Replica,
+  type ScratchDatabase,
+} from './support/cluster.js';
 import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
 import { act, createExercise, fixture, saveScenario, timeline } from './support/drill.js';
 import { requireService } from './support/services.js';
@@ -25,11 +33,51 @@ const LABELS = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:
 type Viewer = 'author' | 'teammate' | 'recipient' | 'other' | 'named' | 'unnamed' | 'evaluator';
 // Reports by SG's author to team MY and the named BN user (the same rules as test/ism.e2e-spec.ts).
 const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
-  'TLP:CLEAR': { author: true, teammate: true, recipient: true, other: true, named: true, unnamed: true, evaluator: true },
-  'TLP:GREEN': { author: true, teammate: true, recipient: true, other: true, named: true, unnamed: true, evaluator: true },
-  'TLP:AMBER': { author: true, teammate: true, recipient: true, other: false, named: true, unnamed: false, evaluator: true },
-  'TLP:AMBER+STRICT': { author: true, teammate: true, recipient: true, other: false, named: true, unnamed: false, evaluator: true },
-  'TLP:RED': { author: true, teammate: false, recipient: false, other: false, named: true, unnamed: false, evaluator: true },
+  'TLP:CLEAR': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: true,
+    named: true,
+    unnamed: true,
+    evaluator: true,
+  },
+  'TLP:GREEN': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: true,
+    named: true,
+    unnamed: true,
+    evaluator: true,
+  },
+  'TLP:AMBER': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: false,
+    named: true,
+    unnamed: false,
+    evaluator: true,
+  },
+  'TLP:AMBER+STRICT': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: false,
+    named: true,
+    unnamed: false,
+    evaluator: true,
+  },
+  'TLP:RED': {
+    author: true,
+    teammate: false,
+    recipient: false,
+    other: false,
+    named: true,
+    unnamed: false,
+    evaluator: true,
+  },
 };
 
 (redisUp && postgresUp ? describe : describe.skip)('cluster mode: two replicas on Redis and PostgreSQL', () => {
@@ -51,7 +99,8 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     [a, b] = await Promise.all([startReplica('A', options), startReplica('B', options)]);
     A = remote(a.url);
     B = remote(b.url);
-    for (const code of CODES) teams[code] = await createTeam(A, code, [code === 'SG' || code === 'MY' ? 'tier1' : 'tier2']);
+    for (const code of CODES)
+      teams[code] = await createTeam(A, code, [code === 'SG' || code === 'MY' ? 'tier1' : 'tier2']);
     for (const code of CODES) analysts[code] = await createUser(B, 'participant', teams[code], `${code} analyst`);
     analysts.SG2 = await createUser(A, 'participant', teams.SG, 'second SG analyst');
     viewers.author = await createUser(A, 'participant', teams.SG, 'author');
@@ -89,14 +138,22 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
       expect(seqs.sort((x, y) => x - y)).toEqual(seqs.map((_, n) => n + 1));
     }
     // The audit log (read straight from PostgreSQL) holds one release event per delivery: none was sent twice.
-    const releases = await db!.query(`SELECT "targetId" FROM audit_events WHERE "exerciseId" = $1 AND action = 'inject.release'`, [exerciseId]);
+    const releases = await db!.query(
+      `SELECT "targetId" FROM audit_events WHERE "exerciseId" = $1 AND action = 'inject.release'`,
+      [exerciseId],
+    );
     expect(releases).toHaveLength(deliveries);
     expect(new Set(releases.map((e) => e.targetId)).size).toBe(deliveries);
     return rows;
   }
 
   it('delivers to teams on either replica exactly their injects, in order, each released once', async () => {
-    const ex = await createExercise(A, { scenarioId: 'cluster-test-drill', name: 'fan-out', speed: 120, teamIds: allTeams() });
+    const ex = await createExercise(A, {
+      scenarioId: 'cluster-test-drill',
+      name: 'fan-out',
+      speed: 120,
+      teamIds: allTeams(),
+    });
     // SG and MY on A, BN and TH on B, and a second SG analyst on B: one team, both replicas.
     const on: Record<string, DrillClient> = {
       SG: await connect(a!, analysts.SG!.token, ex.id),
@@ -107,12 +164,19 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     const sg2 = await connect(b!, analysts.SG2!.token, ex.id);
     const control = await connect(b!, ADMIN_TOKEN, ex.id);
     await act(A, ex.id, 'start');
-    for (const code of CODES) await on[code]!.waitFor(() => on[code]!.injects.length >= EXPECTED[code]!.length, 20_000, `${code} injects`);
+    for (const code of CODES)
+      await on[code]!.waitFor(() => on[code]!.injects.length >= EXPECTED[code]!.length, 20_000, `${code} injects`);
     await sg2.waitFor(() => sg2.injects.length >= EXPECTED.SG!.length, 5000, 'second SG analyst');
     await sleep(500); // nothing more may arrive
     for (const code of CODES) {
-      expectAs(on[code]!.injects.map((i) => i.injectId), code).toEqual(EXPECTED[code]);
-      expectAs(on[code]!.injects.map((i) => i.seq), code).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
+      expectAs(
+        on[code]!.injects.map((i) => i.injectId),
+        code,
+      ).toEqual(EXPECTED[code]);
+      expectAs(
+        on[code]!.injects.map((i) => i.seq),
+        code,
+      ).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
     }
     expect(sg2.injects.map((i) => [i.seq, i.injectId])).toEqual(on.SG!.injects.map((i) => [i.seq, i.injectId]));
 
@@ -122,20 +186,34 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
       expect(r.late).toBe(false);
     }
     // The control room on B hears of every release, whichever replica made it.
-    await waitUntil(() => control.events.filter((e) => e.event === 'delivery' && (e.data as { releasedBy?: string }).releasedBy).length >= DELIVERIES, 5000, 'control board');
-    const board = control.events.filter((e) => e.event === 'delivery' && (e.data as { releasedBy?: string }).releasedBy).map((e) => e.data as { teamId: string; injectId: string });
+    await waitUntil(
+      () =>
+        control.events.filter((e) => e.event === 'delivery' && (e.data as { releasedBy?: string }).releasedBy).length >=
+        DELIVERIES,
+      5000,
+      'control board',
+    );
+    const board = control.events
+      .filter((e) => e.event === 'delivery' && (e.data as { releasedBy?: string }).releasedBy)
+      .map((e) => e.data as { teamId: string; injectId: string });
     expect(new Set(board.map((d) => `${d.teamId}/${d.injectId}`)).size).toBe(DELIVERIES);
     expect(board).toHaveLength(DELIVERIES);
     await act(B, ex.id, 'complete');
   }, 60_000);
 
   it('releases an inject once per team when controllers on both replicas release it at the same moment', async () => {
-    const ex = await createExercise(A, { scenarioId: 'cluster-test-drill', name: 'race', speed: 1, teamIds: allTeams() });
+    const ex = await createExercise(A, {
+      scenarioId: 'cluster-test-drill',
+      name: 'race',
+      speed: 1,
+      teamIds: allTeams(),
+    });
     const sg = await connect(a!, analysts.SG!.token, ex.id);
     const bn = await connect(b!, analysts.BN!.token, ex.id);
     await act(B, ex.id, 'start'); // speed 1: nothing falls due during the test
     const injects = ['C-01', 'C-04', 'C-06', 'C-08', 'C-10']; // all target every team
-    const post = (s: TestServer, injectId: string) => s.http().post(`/api/exercises/${ex.id}/injects/${injectId}/release`).set(bearer(ADMIN_TOKEN)).send({});
+    const post = (s: TestServer, injectId: string) =>
+      s.http().post(`/api/exercises/${ex.id}/injects/${injectId}/release`).set(bearer(ADMIN_TOKEN)).send({});
     const answers = await Promise.all(injects.flatMap((i) => [post(A, i), post(B, i)]));
     for (const [n, injectId] of injects.entries()) {
       const [fromA, fromB] = [answers[2 * n]!, answers[2 * n + 1]!];
@@ -157,10 +235,16 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
   }, 60_000);
 
   it('pushes ISM reports posted on one replica to the recipients on the other under the same TLP rules', async () => {
-    const ex = await createExercise(A, { scenarioId: 'cluster-test-drill', name: 'ism', speed: 1, teamIds: allTeams() });
+    const ex = await createExercise(A, {
+      scenarioId: 'cluster-test-drill',
+      name: 'ism',
+      speed: 1,
+      teamIds: allTeams(),
+    });
     // The author on A; every other viewer on B.
     const clients = {} as Record<Viewer, DrillClient>;
-    for (const v of Object.keys(viewers) as Viewer[]) clients[v] = await connect(v === 'author' ? a! : b!, viewers[v].token, ex.id);
+    for (const v of Object.keys(viewers) as Viewer[])
+      clients[v] = await connect(v === 'author' ? a! : b!, viewers[v].token, ex.id);
     await act(A, ex.id, 'start');
     const posted: Record<string, string> = {};
     for (const tlp of LABELS) {
@@ -186,8 +270,13 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
       recipients: { teams: ['SG'] },
     });
     expect(reply.error).toBeUndefined();
-    const pushedTo = (v: Viewer) => new Set(clients[v].events.filter((e) => e.event === 'ism.report').map((e) => (e.data as { id: string }).id));
-    await waitUntil(() => pushedTo('evaluator').size === LABELS.length + 1 && pushedTo('author').size === LABELS.length + 1, 5000, 'pushes');
+    const pushedTo = (v: Viewer) =>
+      new Set(clients[v].events.filter((e) => e.event === 'ism.report').map((e) => (e.data as { id: string }).id));
+    await waitUntil(
+      () => pushedTo('evaluator').size === LABELS.length + 1 && pushedTo('author').size === LABELS.length + 1,
+      5000,
+      'pushes',
+    );
     await sleep(300); // anything not allowed would have arrived by now
     for (const v of Object.keys(viewers) as Viewer[]) {
       const expected = new Set(LABELS.filter((tlp) => MATRIX[tlp][v]).map((tlp) => posted[tlp]));
@@ -202,7 +291,12 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
   }, 60_000);
 
   it('loses nothing when a replica is killed mid-drill: its teams reconnect to the other and pending injects still fire', async () => {
-    const ex = await createExercise(A, { scenarioId: 'cluster-test-drill', name: 'kill', speed: 120, teamIds: allTeams() });
+    const ex = await createExercise(A, {
+      scenarioId: 'cluster-test-drill',
+      name: 'kill',
+      speed: 120,
+      teamIds: allTeams(),
+    });
     const before: Record<string, DrillClient> = {
       SG: await connect(a!, analysts.SG!.token, ex.id),
       MY: await connect(a!, analysts.MY!.token, ex.id),
@@ -217,7 +311,14 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     // C-05, C-06 and C-07 fall due while SG and MY have no connection; B (or A's wake-up, taken over once its lock
     // expires) releases them to nobody.
     await waitUntil(
-      async () => (await timeline(B, ex.id)).filter((e) => e.kind === 'delivery' && e.teamCode === 'SG' && ['C-06', 'C-07'].includes(e.injectId) && e.status === 'released').length === 2,
+      async () =>
+        (await timeline(B, ex.id)).filter(
+          (e) =>
+            e.kind === 'delivery' &&
+            e.teamCode === 'SG' &&
+            ['C-06', 'C-07'].includes(e.injectId) &&
+            e.status === 'released',
+        ).length === 2,
       30_000,
       'C-06 and C-07 released to SG while it is away',
     );
@@ -227,11 +328,18 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     };
     const all = (code: string) => [...before[code]!.injects, ...(after[code]?.injects ?? [])];
     // A wake-up the killed replica was running is taken over once its lock expires (~15 s at worst).
-    for (const code of CODES) await waitUntil(() => all(code).length >= EXPECTED[code]!.length, 30_000, `${code}: all injects`);
+    for (const code of CODES)
+      await waitUntil(() => all(code).length >= EXPECTED[code]!.length, 30_000, `${code}: all injects`);
     await sleep(500);
     for (const code of CODES) {
-      expectAs(all(code).map((i) => i.injectId), code).toEqual(EXPECTED[code]);
-      expectAs(all(code).map((i) => i.seq), code).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
+      expectAs(
+        all(code).map((i) => i.injectId),
+        code,
+      ).toEqual(EXPECTED[code]);
+      expectAs(
+        all(code).map((i) => i.seq),
+        code,
+      ).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
     }
     expect(after.SG!.injects.length).toBeGreaterThan(0); // what SG missed came from B's replay
     await expectReleasedOnce(B, ex.id, DELIVERIES);

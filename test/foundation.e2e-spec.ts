@@ -49,7 +49,11 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
   it('returns 401 without a token and with a bad one, in the error shape', async () => {
     const none = await s.http().get('/api/teams');
     expect(none.status).toBe(401);
-    expect(none.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.stringContaining('missing bearer token') });
+    expect(none.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: expect.stringContaining('missing bearer token'),
+    });
     const bad = await s.http().get('/api/teams').set(bearer('drl_not-a-real-token'));
     expect(bad.status).toBe(401);
     expect(bad.body.message).toContain('invalid bearer token');
@@ -99,7 +103,11 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
     expect(p.body.details).toEqual([{ path: '/teamId', message: 'required for role participant' }]);
     const o = await s.http().post('/api/users').set(bearer(ADMIN_TOKEN)).send({ name: 'O', role: 'observer', teamId });
     expect(o.status).toBe(422);
-    const ghost = await s.http().post('/api/users').set(bearer(ADMIN_TOKEN)).send({ name: 'G', role: 'participant', teamId: '00000000-0000-4000-8000-000000000000' });
+    const ghost = await s
+      .http()
+      .post('/api/users')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ name: 'G', role: 'participant', teamId: '00000000-0000-4000-8000-000000000000' });
     expect(ghost.status).toBe(404);
     const ok = await s.http().post('/api/users').set(bearer(ADMIN_TOKEN)).send({ name: 'Obs', role: 'observer' });
     expect(ok.status).toBe(201);
@@ -109,20 +117,37 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
   });
 
   it('refuses malformed JSON, unknown fields, wrong types and oversized bodies with 4xx naming the field', async () => {
-    const malformed = await s.http().post('/api/teams').set(bearer(ADMIN_TOKEN)).set('Content-Type', 'application/json').send('{"code": "ID",');
+    const malformed = await s
+      .http()
+      .post('/api/teams')
+      .set(bearer(ADMIN_TOKEN))
+      .set('Content-Type', 'application/json')
+      .send('{"code": "ID",');
     expect(malformed.status).toBe(400);
     expect(malformed.body.statusCode).toBe(400);
-    const unknown = await s.http().post('/api/teams').set(bearer(ADMIN_TOKEN)).send({ code: 'ID', name: 'ID-SIRTII', colour: 'red' });
+    const unknown = await s
+      .http()
+      .post('/api/teams')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ code: 'ID', name: 'ID-SIRTII', colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(unknown.body.details).toContainEqual({ path: '/colour', message: 'property colour should not exist' });
-    const types = await s.http().post('/api/teams').set(bearer(ADMIN_TOKEN)).send({ code: 42, name: ['x'], tags: 'tier1' });
+    const types = await s
+      .http()
+      .post('/api/teams')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ code: 42, name: ['x'], tags: 'tier1' });
     expect(types.status).toBe(400);
     const paths = types.body.details.map((d: { path: string }) => d.path);
     expect(paths).toEqual(expect.arrayContaining(['/code', '/name', '/tags']));
     const role = await s.http().post('/api/users').set(bearer(ADMIN_TOKEN)).send({ name: 'x', role: 'admin' });
     expect(role.status).toBe(400);
     expect(role.body.details[0].path).toBe('/role');
-    const huge = await s.http().post('/api/teams').set(bearer(ADMIN_TOKEN)).send({ code: 'TH', name: 'x'.repeat(3 * 1024 * 1024) });
+    const huge = await s
+      .http()
+      .post('/api/teams')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ code: 'TH', name: 'x'.repeat(3 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body.error).toBe('Payload Too Large');
   });
@@ -130,7 +155,10 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
   it('writes an append-only audit event for each state-changing request', async () => {
     const before = await s.app.get(DataSource).getRepository(AuditEventEntity).count();
     const id = await createTeam(s, 'VN', ['tier1']);
-    const events = await s.app.get(DataSource).getRepository(AuditEventEntity).find({ order: { seq: 'ASC' } });
+    const events = await s.app
+      .get(DataSource)
+      .getRepository(AuditEventEntity)
+      .find({ order: { seq: 'ASC' } });
     expect(events.length).toBe(before + 1);
     const last = events[events.length - 1]!;
     expect(last).toMatchObject({ action: 'team.create', targetType: 'team', targetId: id, actorRole: 'controller' });

@@ -10,11 +10,51 @@ type ViewerName = 'author' | 'teammate' | 'recipient' | 'other' | 'control' | 'n
 
 // Reports by SG's author to recipient team MY and named user `named` (of team BN). Who may see each label:
 const MATRIX: Record<(typeof LABELS)[number], Record<ViewerName, boolean>> = {
-  'TLP:CLEAR': { author: true, teammate: true, recipient: true, other: true, control: true, named: true, unnamed: true },
-  'TLP:GREEN': { author: true, teammate: true, recipient: true, other: true, control: true, named: true, unnamed: true },
-  'TLP:AMBER': { author: true, teammate: true, recipient: true, other: false, control: true, named: true, unnamed: false },
-  'TLP:AMBER+STRICT': { author: true, teammate: true, recipient: true, other: false, control: true, named: true, unnamed: false },
-  'TLP:RED': { author: true, teammate: false, recipient: false, other: false, control: true, named: true, unnamed: false },
+  'TLP:CLEAR': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: true,
+    control: true,
+    named: true,
+    unnamed: true,
+  },
+  'TLP:GREEN': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: true,
+    control: true,
+    named: true,
+    unnamed: true,
+  },
+  'TLP:AMBER': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: false,
+    control: true,
+    named: true,
+    unnamed: false,
+  },
+  'TLP:AMBER+STRICT': {
+    author: true,
+    teammate: true,
+    recipient: true,
+    other: false,
+    control: true,
+    named: true,
+    unnamed: false,
+  },
+  'TLP:RED': {
+    author: true,
+    teammate: false,
+    recipient: false,
+    other: false,
+    control: true,
+    named: true,
+    unnamed: false,
+  },
 };
 
 describe('ISM reports under TLP 2.0', () => {
@@ -42,8 +82,11 @@ describe('ISM reports under TLP 2.0', () => {
     await add('unnamed', 'participant', BN); // same team as the named user: naming a person does not open it to the team
     tokens.control = (await createUser(s, 'evaluator')).token;
     await saveScenario(s, fixture('runtime-drill.yaml'));
-    exerciseId = (await createExercise(s, { scenarioId: 'runtime-test-drill', name: 'ism', speed: 600, teamIds: [SG, MY, BN] })).id;
-    for (const v of Object.keys(tokens) as ViewerName[]) clients[v] = await new DrillClient(s.url, tokens[v], exerciseId).connect();
+    exerciseId = (
+      await createExercise(s, { scenarioId: 'runtime-test-drill', name: 'ism', speed: 600, teamIds: [SG, MY, BN] })
+    ).id;
+    for (const v of Object.keys(tokens) as ViewerName[])
+      clients[v] = await new DrillClient(s.url, tokens[v], exerciseId).connect();
     await act(s, exerciseId, 'start');
     await clients.author.waitFor(() => clients.author.injects.length === 3, 5000, 'SG injects');
   });
@@ -52,7 +95,8 @@ describe('ISM reports under TLP 2.0', () => {
     await s.close();
   });
 
-  const post = (token: string, body: Record<string, unknown>) => s.http().post(`/api/exercises/${exerciseId}/ism/reports`).set(bearer(token)).send(body);
+  const post = (token: string, body: Record<string, unknown>) =>
+    s.http().post(`/api/exercises/${exerciseId}/ism/reports`).set(bearer(token)).send(body);
   const base = (tlp: string) => ({
     kind: 'notification',
     injectIds: ['I-01'],
@@ -71,7 +115,8 @@ describe('ISM reports under TLP 2.0', () => {
       posted[tlp] = r.body.id;
     }
     // Every push a viewer may see arrives; then a moment more, so a push it may not see would have arrived too.
-    const pushedTo = (viewer: ViewerName) => new Set(clients[viewer].events.filter((e) => e.event === 'ism.report').map((e) => (e.data as { id: string }).id));
+    const pushedTo = (viewer: ViewerName) =>
+      new Set(clients[viewer].events.filter((e) => e.event === 'ism.report').map((e) => (e.data as { id: string }).id));
     for (const viewer of Object.keys(MATRIX['TLP:CLEAR']) as ViewerName[]) {
       const due = LABELS.filter((tlp) => MATRIX[tlp][viewer]).map((tlp) => posted[tlp]);
       await clients[viewer].waitFor(() => due.every((id) => pushedTo(viewer).has(id)), 5000, `pushes to ${viewer}`);
@@ -131,17 +176,33 @@ describe('ISM reports under TLP 2.0', () => {
     expect(ok.body.tlpAsSubmitted).toBe('TLP:WHITE');
     expect(Math.abs(Date.parse(ok.body.submittedAt) - Date.now())).toBeLessThan(5000);
     expect(ok.body.iocs).toEqual([
-      { type: 'url', value: 'https://evil.example/Pay?Q=1', original: 'hxxps://Evil[.]Example/Pay?Q=1#frag', toIds: true },
+      {
+        type: 'url',
+        value: 'https://evil.example/Pay?Q=1',
+        original: 'hxxps://Evil[.]Example/Pay?Q=1#frag',
+        toIds: true,
+      },
       { type: 'domain', value: 'xn--bcher-kva.example', original: 'BÜCHER.example.', toIds: false },
       { type: 'ip-src', value: '2001:db8::1', original: '2001:DB8:0:0:0:0:0:1', toIds: true },
     ]);
   });
 
   it('refuses bad IOCs, bad RSIT pairs, RED without named users, unknown teams and loosening replies, naming the field', async () => {
-    const bad = await post(tokens.author, { ...base('TLP:AMBER'), iocs: [{ type: 'ip-dst', value: '203.0.113.7', toIds: true }, { type: 'md5', value: 'xyz', toIds: true }] });
+    const bad = await post(tokens.author, {
+      ...base('TLP:AMBER'),
+      iocs: [
+        { type: 'ip-dst', value: '203.0.113.7', toIds: true },
+        { type: 'md5', value: 'xyz', toIds: true },
+      ],
+    });
     expect(bad.status).toBe(422);
-    expect(bad.body.details).toEqual([{ path: '/iocs/1/value', message: expect.stringContaining('IOC 2 (md5 "xyz")') }]);
-    const rsit = await post(tokens.author, { ...base('TLP:AMBER'), classification: { class: 'malicious-code', type: 'phishing' } });
+    expect(bad.body.details).toEqual([
+      { path: '/iocs/1/value', message: expect.stringContaining('IOC 2 (md5 "xyz")') },
+    ]);
+    const rsit = await post(tokens.author, {
+      ...base('TLP:AMBER'),
+      classification: { class: 'malicious-code', type: 'phishing' },
+    });
     expect(rsit.status).toBe(422);
     expect(rsit.body.details[0].path).toBe('/classification/type');
     const red = await post(tokens.author, { ...base('TLP:RED'), recipients: { teams: ['MY'] } });
@@ -152,37 +213,77 @@ describe('ISM reports under TLP 2.0', () => {
     expect(team.body.details).toEqual([{ path: '/recipients/teams/0', message: 'team ZZ is not in this exercise' }]);
     const notMine = await post(tokens.author, { ...base('TLP:AMBER'), injectIds: ['I-03'] }); // I-03 went to tier2 only
     expect(notMine.status).toBe(422);
-    expect(notMine.body.details[0]).toEqual({ path: '/injectIds/0', message: 'inject I-03 has not been released to your team' });
+    expect(notMine.body.details[0]).toEqual({
+      path: '/injectIds/0',
+      message: 'inject I-03 has not been released to your team',
+    });
     const tlp = await post(tokens.author, { ...base('TLP:PURPLE') });
     expect(tlp.status).toBe(422);
     expect(tlp.body.details[0].path).toBe('/tlp');
 
     const parent = await post(tokens.author, { ...base('TLP:AMBER'), title: 'parent' });
-    const loose = await post(tokens.recipient, { kind: 'update', inReplyTo: parent.body.id, title: 're', tlp: 'TLP:GREEN' });
+    const loose = await post(tokens.recipient, {
+      kind: 'update',
+      inReplyTo: parent.body.id,
+      title: 're',
+      tlp: 'TLP:GREEN',
+    });
     expect(loose.status).toBe(422);
     expect(loose.body.details[0].path).toBe('/tlp');
-    const reply = await post(tokens.recipient, { kind: 'update', inReplyTo: parent.body.id, title: 're', tlp: 'TLP:AMBER', recipients: { teams: ['SG'] } });
+    const reply = await post(tokens.recipient, {
+      kind: 'update',
+      inReplyTo: parent.body.id,
+      title: 're',
+      tlp: 'TLP:AMBER',
+      recipients: { teams: ['SG'] },
+    });
     expect(reply.status).toBe(201);
     expect(reply.body.inReplyTo).toBe(parent.body.id);
-    const hidden = await post(tokens.other, { kind: 'update', inReplyTo: parent.body.id, title: 're', tlp: 'TLP:AMBER' });
+    const hidden = await post(tokens.other, {
+      kind: 'update',
+      inReplyTo: parent.body.id,
+      title: 're',
+      tlp: 'TLP:AMBER',
+    });
     expect(hidden.status).toBe(404); // BN cannot see the AMBER parent, so cannot reply to it
     const observer = await createUser(s, 'observer');
     expect((await post(observer.token, base('TLP:GREEN'))).status).toBe(403);
   });
 
   it('accepts reports over the socket, acking {id} or {error}', async () => {
-    const ok = await clients.recipient.emitWithAck<{ id?: string }>('ism.report', { kind: 'acknowledgement', injectIds: ['I-01'], title: 'received', tlp: 'TLP:GREEN' });
+    const ok = await clients.recipient.emitWithAck<{ id?: string }>('ism.report', {
+      kind: 'acknowledgement',
+      injectIds: ['I-01'],
+      title: 'received',
+      tlp: 'TLP:GREEN',
+    });
     expect(ok.id).toMatch(/^[0-9a-f-]{36}$/);
-    const bad = await clients.recipient.emitWithAck<{ error?: { details: { path: string }[] } }>('ism.report', { kind: 'rumour', title: 'x', tlp: 'TLP:GREEN' });
+    const bad = await clients.recipient.emitWithAck<{ error?: { details: { path: string }[] } }>('ism.report', {
+      kind: 'rumour',
+      title: 'x',
+      tlp: 'TLP:GREEN',
+    });
     expect(bad.error?.details[0]!.path).toBe('/kind');
-    const rule = await clients.recipient.emitWithAck<{ error?: { details: { path: string }[] } }>('ism.report', { kind: 'update', title: 'x', tlp: 'TLP:RED' });
+    const rule = await clients.recipient.emitWithAck<{ error?: { details: { path: string }[] } }>('ism.report', {
+      kind: 'update',
+      title: 'x',
+      tlp: 'TLP:RED',
+    });
     expect(rule.error?.details[0]!.path).toMatch(/^\/recipients/);
     // GREEN reaches SG.
-    await clients.teammate.waitFor(() => clients.teammate.events.some((e) => e.event === 'ism.report' && (e.data as { id: string }).id === ok.id), 5000, 'the GREEN report pushed to SG');
+    await clients.teammate.waitFor(
+      () => clients.teammate.events.some((e) => e.event === 'ism.report' && (e.data as { id: string }).id === ok.id),
+      5000,
+      'the GREEN report pushed to SG',
+    );
   });
 
   it('accepts and lists a report with 1,000 IOCs', async () => {
-    const iocs = Array.from({ length: 1000 }, (_, i) => ({ type: 'ip-dst', value: `198.51.${Math.floor(i / 250)}[.]${i % 250}`, toIds: true }));
+    const iocs = Array.from({ length: 1000 }, (_, i) => ({
+      type: 'ip-dst',
+      value: `198.51.${Math.floor(i / 250)}[.]${i % 250}`,
+      toIds: true,
+    }));
     const t0 = performance.now();
     const r = await post(tokens.author, { ...base('TLP:GREEN'), title: 'bulk', iocs });
     const t1 = performance.now();
@@ -191,14 +292,22 @@ describe('ISM reports under TLP 2.0', () => {
     const list = await s.http().get(`/api/exercises/${exerciseId}/ism/reports`).set(bearer(tokens.recipient));
     const t2 = performance.now();
     expect(list.body.find((x: { title: string }) => x.title === 'bulk').iocs).toHaveLength(1000);
-    console.log(`1,000-IOC report: accepted in ${(t1 - t0).toFixed(0)} ms, listed in ${(t2 - t1).toFixed(0)} ms (see test/bench for the measured figures)`);
+    console.log(
+      `1,000-IOC report: accepted in ${(t1 - t0).toFixed(0)} ms, listed in ${(t2 - t1).toFixed(0)} ms (see test/bench for the measured figures)`,
+    );
   });
 
   it('parses pasted, defanged text into typed IOCs for the consoles', async () => {
-    const r = await s.http().post('/api/ioc/extract').set(bearer(tokens.author)).send({ text: 'Beacon to hxxps://update-check[.]example/gate from 203.0.113[.]9; hash d41d8cd98f00b204e9800998ecf8427e' });
+    const r = await s.http().post('/api/ioc/extract').set(bearer(tokens.author)).send({
+      text: 'Beacon to hxxps://update-check[.]example/gate from 203.0.113[.]9; hash d41d8cd98f00b204e9800998ecf8427e',
+    });
     expect(r.status).toBe(200);
     const byType = Object.fromEntries(r.body.iocs.map((i: { type: string; value: string }) => [i.type, i.value]));
-    expect(byType).toMatchObject({ url: 'https://update-check.example/gate', 'ip-dst': '203.0.113.9', md5: 'd41d8cd98f00b204e9800998ecf8427e' });
+    expect(byType).toMatchObject({
+      url: 'https://update-check.example/gate',
+      'ip-dst': '203.0.113.9',
+      md5: 'd41d8cd98f00b204e9800998ecf8427e',
+    });
     expect((await s.http().post('/api/ioc/extract').send({ text: 'x' })).status).toBe(401);
   });
 });

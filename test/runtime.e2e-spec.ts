@@ -30,7 +30,8 @@ async function setUp(env: Record<string, string>): Promise<Drill> {
     BN: await createTeam(server, 'BN', ['tier2']),
   };
   const users: Drill['users'] = {};
-  for (const [code, id] of Object.entries(teams)) users[code] = await createUser(server, 'participant', id, `${code} analyst`);
+  for (const [code, id] of Object.entries(teams))
+    users[code] = await createUser(server, 'participant', id, `${code} analyst`);
   await saveScenario(server, fixture('runtime-drill.yaml'));
   return { server, teams, users };
 }
@@ -63,9 +64,18 @@ for (const mode of modes) {
 
     it('delivers to three differently targeted teams exactly their injects, in offset order, at speed 600', async () => {
       const { server, teams, users } = await drill();
-      const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'targets', speed: 600, teamIds: Object.values(teams) });
+      const ex = await createExercise(server, {
+        scenarioId: 'runtime-test-drill',
+        name: 'targets',
+        speed: 600,
+        teamIds: Object.values(teams),
+      });
       expect(ex.status).toBe('draft');
-      const c = Object.fromEntries(await Promise.all(Object.keys(teams).map(async (code) => [code, await connect(server, users[code]!.token, ex.id)] as const)));
+      const c = Object.fromEntries(
+        await Promise.all(
+          Object.keys(teams).map(async (code) => [code, await connect(server, users[code]!.token, ex.id)] as const),
+        ),
+      );
       await act(server, ex.id, 'start');
       for (const [code, client] of Object.entries(c)) {
         await client.waitFor(() => client.injects.length >= EXPECTED[code]!.length, 10_000, `${code} injects`);
@@ -76,13 +86,25 @@ for (const mode of modes) {
         expect(client.injects.map((i) => i.seq)).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
         expect(client.states[0]).toMatchObject({ exerciseId: ex.id, speed: 600 });
       }
-      expect(c.SG!.injects[0]).toMatchObject({ exerciseId: ex.id, title: 'Ransomware note found at a hospital', severity: 'high', tlp: 'TLP:AMBER', responseRequired: true, targetMinutes: 10, deadlineMinutes: 20 });
+      expect(c.SG!.injects[0]).toMatchObject({
+        exerciseId: ex.id,
+        title: 'Ransomware note found at a hospital',
+        severity: 'high',
+        tlp: 'TLP:AMBER',
+        responseRequired: true,
+        targetMinutes: 10,
+        deadlineMinutes: 20,
+      });
       // The polling endpoint agrees with what was pushed.
       const polled = await server.http().get(`/api/exercises/${ex.id}/injects`).set(bearer(users.BN!.token));
       expect(polled.status).toBe(200);
       expect(polled.body.map((i: { injectId: string }) => i.injectId)).toEqual(EXPECTED.BN);
       // Each delivery records its receipt and the lag from its planned instant.
-      await waitUntil(async () => (await timeline(server, ex.id)).filter((e) => e.kind === 'delivery' && e.deliveredAt).length === 10, 5000, 'receipts');
+      await waitUntil(
+        async () => (await timeline(server, ex.id)).filter((e) => e.kind === 'delivery' && e.deliveredAt).length === 10,
+        5000,
+        'receipts',
+      );
       const rows = (await timeline(server, ex.id)).filter((e) => e.kind === 'delivery');
       expect(rows).toHaveLength(10);
       for (const r of rows) {
@@ -96,7 +118,12 @@ for (const mode of modes) {
     it('freezes the clock on pause and shifts later releases by the pause length', async () => {
       const { server, teams, users } = await drill();
       // speed 120: I-01 due 0.5 s after start, I-02 (SG) at 1.0 s, I-05 at 4.0 s of running time.
-      const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'pause', speed: 120, teamIds: [teams.SG] });
+      const ex = await createExercise(server, {
+        scenarioId: 'runtime-test-drill',
+        name: 'pause',
+        speed: 120,
+        teamIds: [teams.SG],
+      });
       const sg = await connect(server, users.SG!.token, ex.id);
       const started = await act(server, ex.id, 'start');
       const startedAt = Date.parse(started.startedAt);
@@ -125,14 +152,26 @@ for (const mode of modes) {
 
     it('replays what a disconnected team missed, exactly once and in order', async () => {
       const { server, teams, users } = await drill();
-      const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'reconnect', speed: 60, teamIds: [teams.BN] });
+      const ex = await createExercise(server, {
+        scenarioId: 'runtime-test-drill',
+        name: 'reconnect',
+        speed: 60,
+        teamIds: [teams.BN],
+      });
       const first = await connect(server, users.BN!.token, ex.id);
       await act(server, ex.id, 'start');
       await first.waitFor(() => first.injects.length === 1, 5000, 'I-01'); // I-01 at 1 s
       first.disconnect();
       // I-03 (3 s) and I-04 (5 s) go out while the team is away.
-      const released = async (id: string) => (await timeline(server, ex.id)).some((e) => e.kind === 'delivery' && e.injectId === id && e.status === 'released');
-      await waitUntil(async () => (await released('I-03')) && (await released('I-04')), 10_000, 'I-03 and I-04 released while BN is away');
+      const released = async (id: string) =>
+        (await timeline(server, ex.id)).some(
+          (e) => e.kind === 'delivery' && e.injectId === id && e.status === 'released',
+        );
+      await waitUntil(
+        async () => (await released('I-03')) && (await released('I-04')),
+        10_000,
+        'I-03 and I-04 released while BN is away',
+      );
       const back = await connect(server, users.BN!.token, ex.id, first.lastSeq);
       await back.waitFor(() => back.injects.length >= 2, 5000, 'replay');
       expect(back.injects.map((i) => [i.seq, i.injectId])).toEqual([
@@ -156,8 +195,17 @@ for (const mode of modes) {
       const dir = mkdtempSync(join(tmpdir(), 'drill-restart-'));
       const env = { ...mode.env(), DATABASE_URL: `sqlite:${join(dir, 'drill.sqlite')}` };
       const { server, teams, users } = await drill(env);
-      const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'restart', speed: 60, teamIds: Object.values(teams) });
-      const before = Object.fromEntries(await Promise.all(Object.keys(teams).map(async (c) => [c, await connect(server, users[c]!.token, ex.id)] as const)));
+      const ex = await createExercise(server, {
+        scenarioId: 'runtime-test-drill',
+        name: 'restart',
+        speed: 60,
+        teamIds: Object.values(teams),
+      });
+      const before = Object.fromEntries(
+        await Promise.all(
+          Object.keys(teams).map(async (c) => [c, await connect(server, users[c]!.token, ex.id)] as const),
+        ),
+      );
       await act(server, ex.id, 'start');
       await before.SG!.waitFor(() => before.SG!.injects.length === 2, 5000, 'I-01, I-02'); // 1 s, 2 s
       await server.close();
@@ -166,7 +214,11 @@ for (const mode of modes) {
       const again = await startServer(env);
       open.push(again);
       const after = Object.fromEntries(
-        await Promise.all(Object.keys(teams).map(async (c) => [c, await connect(again, users[c]!.token, ex.id, before[c]!.lastSeq)] as const)),
+        await Promise.all(
+          Object.keys(teams).map(
+            async (c) => [c, await connect(again, users[c]!.token, ex.id, before[c]!.lastSeq)] as const,
+          ),
+        ),
       );
       for (const code of Object.keys(teams)) {
         const all = () => [...before[code]!.injects, ...after[code]!.injects];
@@ -192,7 +244,12 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
   it('releases now, skips, retimes, audits each, and refuses illegal transitions', async () => {
     const d = await setUp({});
     server = d.server;
-    const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'actions', speed: 1, teamIds: Object.values(d.teams) });
+    const ex = await createExercise(server, {
+      scenarioId: 'runtime-test-drill',
+      name: 'actions',
+      speed: 1,
+      teamIds: Object.values(d.teams),
+    });
     const sg = await new DrillClient(server.url, d.users.SG!.token, ex.id).connect();
     const my = await new DrillClient(server.url, d.users.MY!.token, ex.id).connect();
     try {
@@ -200,32 +257,62 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
       expect(early.status).toBe(409);
       expect(early.body.message).toContain('cannot pause an exercise that is draft');
       await act(server, ex.id, 'start'); // speed 1: nothing is due for a minute
-      const rel = await server.http().post(`/api/exercises/${ex.id}/injects/I-05/release`).set(bearer(ADMIN_TOKEN)).send({ teamIds: [d.teams.SG] });
+      const rel = await server
+        .http()
+        .post(`/api/exercises/${ex.id}/injects/I-05/release`)
+        .set(bearer(ADMIN_TOKEN))
+        .send({ teamIds: [d.teams.SG] });
       expect(rel.status).toBe(200);
       expect(rel.body).toEqual({ injectId: 'I-05', released: [d.teams.SG], alreadyReleased: [] });
       await sg.waitFor(() => sg.injects.length === 1, 3000, 'released now');
       expect(sg.injects[0]!.injectId).toBe('I-05');
-      const again = await server.http().post(`/api/exercises/${ex.id}/injects/I-05/release`).set(bearer(ADMIN_TOKEN)).send({ teamIds: [d.teams.SG] });
+      const again = await server
+        .http()
+        .post(`/api/exercises/${ex.id}/injects/I-05/release`)
+        .set(bearer(ADMIN_TOKEN))
+        .send({ teamIds: [d.teams.SG] });
       expect(again.body).toEqual({ injectId: 'I-05', released: [], alreadyReleased: [d.teams.SG] });
 
-      const skip = await server.http().patch(`/api/exercises/${ex.id}/injects/I-04`).set(bearer(ADMIN_TOKEN)).send({ skip: true });
+      const skip = await server
+        .http()
+        .patch(`/api/exercises/${ex.id}/injects/I-04`)
+        .set(bearer(ADMIN_TOKEN))
+        .send({ skip: true });
       expect(skip.status).toBe(200);
       expect(skip.body.skipped).toBe(2); // MY and BN
-      const retime = await server.http().patch(`/api/exercises/${ex.id}/injects/I-01`).set(bearer(ADMIN_TOKEN)).send({ offset: '+00:00:01' });
+      const retime = await server
+        .http()
+        .patch(`/api/exercises/${ex.id}/injects/I-01`)
+        .set(bearer(ADMIN_TOKEN))
+        .send({ offset: '+00:00:01' });
       expect(retime.status).toBe(200);
       await sg.waitFor(() => sg.injects.length === 2, 4000, 'retimed I-01');
       await my.waitFor(() => my.injects.length === 1, 4000, 'retimed I-01 to MY');
       expect(my.injects[0]!.injectId).toBe('I-01');
 
-      const bad = await server.http().patch(`/api/exercises/${ex.id}/injects/I-02`).set(bearer(ADMIN_TOKEN)).send({ offset: '90 minutes' });
+      const bad = await server
+        .http()
+        .patch(`/api/exercises/${ex.id}/injects/I-02`)
+        .set(bearer(ADMIN_TOKEN))
+        .send({ offset: '90 minutes' });
       expect(bad.status).toBe(400);
       expect(bad.body.details[0].path).toBe('/offset');
-      const ghost = await server.http().post(`/api/exercises/${ex.id}/injects/I-99/release`).set(bearer(ADMIN_TOKEN)).send({});
+      const ghost = await server
+        .http()
+        .post(`/api/exercises/${ex.id}/injects/I-99/release`)
+        .set(bearer(ADMIN_TOKEN))
+        .send({});
       expect(ghost.status).toBe(404);
-      const participant = await server.http().post(`/api/exercises/${ex.id}/injects/I-02/release`).set(bearer(d.users.SG!.token)).send({});
+      const participant = await server
+        .http()
+        .post(`/api/exercises/${ex.id}/injects/I-02/release`)
+        .set(bearer(d.users.SG!.token))
+        .send({});
       expect(participant.status).toBe(403);
 
-      const ack = await sg.emitWithAck<{ ok: boolean; firstAcknowledgement: boolean }>('inject.ack', { injectId: 'I-05' });
+      const ack = await sg.emitWithAck<{ ok: boolean; firstAcknowledgement: boolean }>('inject.ack', {
+        injectId: 'I-05',
+      });
       expect(ack).toEqual({ ok: true, firstAcknowledgement: true });
 
       await act(server, ex.id, 'complete');
@@ -234,11 +321,23 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
 
       const entries = await timeline(server, ex.id);
       const actions = entries.filter((e) => e.kind === 'event').map((e) => e.action);
-      expect(actions).toEqual(expect.arrayContaining(['exercise.create', 'exercise.start', 'inject.skip', 'inject.retime', 'inject.acknowledge', 'exercise.complete']));
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'exercise.create',
+          'exercise.start',
+          'inject.skip',
+          'inject.retime',
+          'inject.acknowledge',
+          'exercise.complete',
+        ]),
+      );
       const i05 = entries.find((e) => e.kind === 'delivery' && e.injectId === 'I-05' && e.teamCode === 'SG');
       expect(i05.releasedBy).toBe('controller');
       expect(i05.acknowledgedAt).not.toBeNull();
-      expect(entries.filter((e) => e.kind === 'delivery' && e.injectId === 'I-04').map((e) => e.status)).toEqual(['skipped', 'skipped']);
+      expect(entries.filter((e) => e.kind === 'delivery' && e.injectId === 'I-04').map((e) => e.status)).toEqual([
+        'skipped',
+        'skipped',
+      ]);
     } finally {
       sg.disconnect();
       my.disconnect();
@@ -249,7 +348,13 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
     const d = await setUp({});
     server = d.server;
     const startAt = new Date(Date.now() + 1500).toISOString();
-    const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'scheduled', speed: 600, teamIds: [d.teams.SG], startAt });
+    const ex = await createExercise(server, {
+      scenarioId: 'runtime-test-drill',
+      name: 'scheduled',
+      speed: 600,
+      teamIds: [d.teams.SG],
+      startAt,
+    });
     expect(ex.status).toBe('scheduled');
     const sg = await new DrillClient(server.url, d.users.SG!.token, ex.id).connect();
     try {
@@ -258,7 +363,17 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
       expect(view.body.status).toBe('running');
       expect(Math.abs(Date.parse(view.body.startedAt) - Date.parse(startAt))).toBeLessThan(500);
       expect(sg.states.map((st) => st.status)).toEqual(expect.arrayContaining(['scheduled', 'running']));
-      const past = await server.http().post('/api/exercises').set(bearer(ADMIN_TOKEN)).send({ scenarioId: 'runtime-test-drill', name: 'x', speed: 1, teamIds: [d.teams.SG], startAt: '2020-01-01T00:00:00Z' });
+      const past = await server
+        .http()
+        .post('/api/exercises')
+        .set(bearer(ADMIN_TOKEN))
+        .send({
+          scenarioId: 'runtime-test-drill',
+          name: 'x',
+          speed: 1,
+          teamIds: [d.teams.SG],
+          startAt: '2020-01-01T00:00:00Z',
+        });
       expect(past.status).toBe(422);
       expect(past.body.details[0].path).toBe('/startAt');
     } finally {
@@ -269,10 +384,19 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
   it('refuses a socket handshake without a valid token or for an exercise the team is not in', async () => {
     const d = await setUp({});
     server = d.server;
-    const ex = await createExercise(server, { scenarioId: 'runtime-test-drill', name: 'handshake', speed: 60, teamIds: [d.teams.SG] });
-    await expect(new DrillClient(server.url, 'drl_wrong', ex.id).connect()).rejects.toThrow('unauthorized: invalid token');
+    const ex = await createExercise(server, {
+      scenarioId: 'runtime-test-drill',
+      name: 'handshake',
+      speed: 60,
+      teamIds: [d.teams.SG],
+    });
+    await expect(new DrillClient(server.url, 'drl_wrong', ex.id).connect()).rejects.toThrow(
+      'unauthorized: invalid token',
+    );
     await expect(new DrillClient(server.url, '', ex.id).connect()).rejects.toThrow('auth.token is missing');
-    await expect(new DrillClient(server.url, d.users.MY!.token, ex.id).connect()).rejects.toThrow(/forbidden: your team does not take part/);
+    await expect(new DrillClient(server.url, d.users.MY!.token, ex.id).connect()).rejects.toThrow(
+      /forbidden: your team does not take part/,
+    );
     const rest = await server.http().get(`/api/exercises/${ex.id}`).set(bearer(d.users.MY!.token));
     expect(rest.status).toBe(403);
     const control = await new DrillClient(server.url, ADMIN_TOKEN, ex.id).connect();
@@ -283,14 +407,28 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
   it('validates exercise creation with field paths', async () => {
     const d = await setUp({});
     server = d.server;
-    const r = await server.http().post('/api/exercises').set(bearer(ADMIN_TOKEN)).send({ scenarioId: 'runtime-test-drill', name: 'x', speed: 5000, teamIds: [d.teams.SG, d.teams.SG] });
+    const r = await server
+      .http()
+      .post('/api/exercises')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ scenarioId: 'runtime-test-drill', name: 'x', speed: 5000, teamIds: [d.teams.SG, d.teams.SG] });
     expect(r.status).toBe(422);
     expect(r.body.details.map((p: { path: string }) => p.path)).toEqual(['/speed', '/teamIds']);
-    const ghost = await server.http().post('/api/exercises').set(bearer(ADMIN_TOKEN)).send({ scenarioId: 'nope', name: 'x', speed: 1, teamIds: [d.teams.SG] });
+    const ghost = await server
+      .http()
+      .post('/api/exercises')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ scenarioId: 'nope', name: 'x', speed: 1, teamIds: [d.teams.SG] });
     expect(ghost.status).toBe(404);
-    const shape = await server.http().post('/api/exercises').set(bearer(ADMIN_TOKEN)).send({ scenarioId: 'runtime-test-drill', name: 'x', speed: 'fast', teamIds: ['SG'] });
+    const shape = await server
+      .http()
+      .post('/api/exercises')
+      .set(bearer(ADMIN_TOKEN))
+      .send({ scenarioId: 'runtime-test-drill', name: 'x', speed: 'fast', teamIds: ['SG'] });
     expect(shape.status).toBe(400);
-    expect(shape.body.details.map((p: { path: string }) => p.path)).toEqual(expect.arrayContaining(['/speed', '/teamIds']));
+    expect(shape.body.details.map((p: { path: string }) => p.path)).toEqual(
+      expect.arrayContaining(['/speed', '/teamIds']),
+    );
   });
 });
 
@@ -305,20 +443,29 @@ describe('exercise runtime: conditional injects', () => {
     const sgUser = await createUser(server, 'participant', SG);
     const myUser = await createUser(server, 'participant', MY);
     await saveScenario(server, fixture('conditional-drill.yaml'));
-    const ex = await createExercise(server, { scenarioId: 'conditional-test-drill', name: 'conditions', speed: 60, teamIds: [SG, MY] });
+    const ex = await createExercise(server, {
+      scenarioId: 'conditional-test-drill',
+      name: 'conditions',
+      speed: 60,
+      teamIds: [SG, MY],
+    });
     const sg = await new DrillClient(server.url, sgUser.token, ex.id).connect();
     const my = await new DrillClient(server.url, myUser.token, ex.id).connect();
     try {
       await act(server, ex.id, 'start');
       await sg.waitFor(() => sg.injects.length === 1, 5000, 'C-01');
       // SG reports on C-01 classifying it as an infected system; MY stays silent.
-      const report = await server.http().post(`/api/exercises/${ex.id}/ism/reports`).set(bearer(sgUser.token)).send({
-        kind: 'notification',
-        injectIds: ['C-01'],
-        title: 'Infected workstation',
-        tlp: 'TLP:AMBER',
-        classification: { class: 'malicious-code', type: 'infected-system' },
-      });
+      const report = await server
+        .http()
+        .post(`/api/exercises/${ex.id}/ism/reports`)
+        .set(bearer(sgUser.token))
+        .send({
+          kind: 'notification',
+          injectIds: ['C-01'],
+          title: 'Infected workstation',
+          tlp: 'TLP:AMBER',
+          classification: { class: 'malicious-code', type: 'infected-system' },
+        });
       expect(report.status).toBe(201);
       await sg.waitFor(() => sg.injects.length === 3, 5000, 'SG follow-ups');
       await my.waitFor(() => my.injects.length === 3, 8000, 'MY follow-ups'); // C-03 at C-01 + 3 min = 4 s

@@ -5,7 +5,8 @@ import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
 import { act, createExercise, fixture, saveScenario, timeline } from './support/drill.js';
 
 const SHA = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
-const close = (actual: number | null | undefined, expected: number) => expect(Math.abs((actual as number) - expected)).toBeLessThan(1e-6);
+const close = (actual: number | null | undefined, expected: number) =>
+  expect(Math.abs((actual as number) - expected)).toBeLessThan(1e-6);
 
 describe('scoring a drill end to end', () => {
   let s: TestServer;
@@ -20,10 +21,21 @@ describe('scoring a drill end to end', () => {
   beforeAll(async () => {
     s = await startServer();
     teams = { SG: await createTeam(s, 'SG'), MY: await createTeam(s, 'MY'), BN: await createTeam(s, 'BN') };
-    users = { SG: await createUser(s, 'participant', teams.SG), MY: await createUser(s, 'participant', teams.MY), BN: await createUser(s, 'participant', teams.BN) };
+    users = {
+      SG: await createUser(s, 'participant', teams.SG),
+      MY: await createUser(s, 'participant', teams.MY),
+      BN: await createUser(s, 'participant', teams.BN),
+    };
     evaluator = await createUser(s, 'evaluator');
     await saveScenario(s, fixture('scoring-drill.yaml'));
-    exerciseId = (await createExercise(s, { scenarioId: 'scoring-test-drill', name: 'scoring', speed: 60, teamIds: Object.values(teams) })).id;
+    exerciseId = (
+      await createExercise(s, {
+        scenarioId: 'scoring-test-drill',
+        name: 'scoring',
+        speed: 60,
+        teamIds: Object.values(teams),
+      })
+    ).id;
     control = await new DrillClient(s.url, ADMIN_TOKEN, exerciseId).connect();
     observer = await new DrillClient(s.url, (await createUser(s, 'observer')).token, exerciseId).connect();
     const sg = await new DrillClient(s.url, users.SG.token, exerciseId).connect();
@@ -97,8 +109,10 @@ describe('scoring a drill end to end', () => {
   it('gives the hand-computed figures, to 1e-6, with their explanations', async () => {
     const body = await card();
     const rows = (await timeline(s, exerciseId)).filter((e) => e.kind === 'delivery' || e.kind === 'report');
-    const released = (code: string) => rows.find((e) => e.kind === 'delivery' && e.teamCode === code).releasedScenarioMs / 60000;
-    const submitted = (title: string) => rows.find((e) => e.kind === 'report' && e.title === title).submittedScenarioMs / 60000;
+    const released = (code: string) =>
+      rows.find((e) => e.kind === 'delivery' && e.teamCode === code).releasedScenarioMs / 60000;
+    const submitted = (title: string) =>
+      rows.find((e) => e.kind === 'report' && e.title === title).submittedScenarioMs / 60000;
 
     // SG — IOCs: expected weights 2 (critical) + 1 + 1 = 4; matched ip (2) and domain via hostname (1): R = 3/4.
     // Precision: 2 matched, 1 decoy reported: P = 2/3. F2 = 5PR / (4P + R).
@@ -116,7 +130,9 @@ describe('scoring a drill end to end', () => {
     close(sg.timeliness.value, sgT);
     close(sg.final.score, 0.3 * sgT + 0.7 * sgC);
     expect(sg.explanation.components.iocs).toMatch(/decoy/i);
-    expect(sg.completeness.components.iocs.decoysReported.map((d: { value: string }) => d.value)).toEqual(['198.51.100.1']);
+    expect(sg.completeness.components.iocs.decoysReported.map((d: { value: string }) => d.value)).toEqual([
+      '198.51.100.1',
+    ]);
 
     // MY — IOCs: domain (1) + sha256 (1) of 4: R = 1/2, P = 1, F2 = 2.5/4.5, capped at 0.5 (critical IP missed).
     const myF2 = Math.min((5 * 1 * 0.5) / (4 * 1 + 0.5), 0.5);
@@ -155,14 +171,29 @@ describe('scoring a drill end to end', () => {
     expect(none.body.details[0].path).toBe('/justification');
     const range = await s.http().put(path).set(bearer(evaluator.token)).send({ completeness: 1.4, justification: 'x' });
     expect(range.status).toBe(400);
-    const ctl = await s.http().put(path).set(bearer(ADMIN_TOKEN)).send({ completeness: 0.4, justification: 'phoned in' });
+    const ctl = await s
+      .http()
+      .put(path)
+      .set(bearer(ADMIN_TOKEN))
+      .send({ completeness: 0.4, justification: 'phoned in' });
     expect(ctl.status).toBe(403); // only evaluators override
-    const r = await s.http().put(path).set(bearer(evaluator.token)).send({ completeness: 0.4, justification: 'Reported by phone to drill control at T+00:02' });
+    const r = await s
+      .http()
+      .put(path)
+      .set(bearer(evaluator.token))
+      .send({ completeness: 0.4, justification: 'Reported by phone to drill control at T+00:02' });
     expect(r.status).toBe(200);
     close(r.body.auto.score, 0);
     close(r.body.final.score, 0.3 * 0 + 0.7 * 0.4);
-    expect(r.body.override).toMatchObject({ completeness: 0.4, justification: 'Reported by phone to drill control at T+00:02' });
-    const rating = await s.http().put(`/api/exercises/${exerciseId}/ratings/OBJ-1`).set(bearer(evaluator.token)).send({ rating: 'M', justification: 'Coordination with BN was weak' });
+    expect(r.body.override).toMatchObject({
+      completeness: 0.4,
+      justification: 'Reported by phone to drill control at T+00:02',
+    });
+    const rating = await s
+      .http()
+      .put(`/api/exercises/${exerciseId}/ratings/OBJ-1`)
+      .set(bearer(evaluator.token))
+      .send({ rating: 'M', justification: 'Coordination with BN was weak' });
     expect(rating.status).toBe(200);
     expect(rating.body).toMatchObject({ rating: 'M', override: { rating: 'M' } });
     const events = (await timeline(s, exerciseId)).filter((e) => e.kind === 'event').map((e) => e.action);
@@ -172,10 +203,16 @@ describe('scoring a drill end to end', () => {
   });
 
   it('keeps scores from teams: 403 on scorecards, score.update only in the control room', async () => {
-    expect((await s.http().get(`/api/exercises/${exerciseId}/scorecards`).set(bearer(users.SG.token))).status).toBe(403);
-    expect((await s.http().get(`/api/exercises/${exerciseId}/scorecards/${teams.SG}`).set(bearer(users.SG.token))).status).toBe(403);
+    expect((await s.http().get(`/api/exercises/${exerciseId}/scorecards`).set(bearer(users.SG.token))).status).toBe(
+      403,
+    );
+    expect(
+      (await s.http().get(`/api/exercises/${exerciseId}/scorecards/${teams.SG}`).set(bearer(users.SG.token))).status,
+    ).toBe(403);
     await waitUntil(() => control.events.some((e) => e.event === 'score.update'), 5000, 'score.update');
-    const updates = control.events.filter((e) => e.event === 'score.update').map((e) => (e.data as { teamId: string }).teamId);
+    const updates = control.events
+      .filter((e) => e.event === 'score.update')
+      .map((e) => (e.data as { teamId: string }).teamId);
     expect(updates).toEqual(expect.arrayContaining([teams.SG, teams.MY]));
     for (const c of clients.slice(1, 3)) expect(c.events.some((e) => e.event === 'score.update')).toBe(false);
     expect(observer.events.some((e) => e.event === 'score.update')).toBe(false); // observers watch, they do not read scores

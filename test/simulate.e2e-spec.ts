@@ -53,7 +53,13 @@ describe('drill simulate', () => {
   }, 60_000);
 
   it('runs to ENDEX with every team enrolled and no report refused', () => {
-    expect(result.teams.map((t) => `${t.code}:${t.profile}`).sort()).toEqual(['ID:partial', 'MY:noisy', 'PH:silent', 'SG:diligent', 'TH:slow']);
+    expect(result.teams.map((t) => `${t.code}:${t.profile}`).sort()).toEqual([
+      'ID:partial',
+      'MY:noisy',
+      'PH:silent',
+      'SG:diligent',
+      'TH:slow',
+    ]);
     expect(result.problems).toEqual([]);
     expect(result.scenarioMinutes).toBeGreaterThanOrEqual(180); // planned duration +03:00
     expect(result.teams.reduce((n, t) => n + t.stats.reportsRejected, 0)).toBe(0);
@@ -77,14 +83,20 @@ describe('drill simulate', () => {
   });
 
   it('noisy reported decoys, as the scorecards list them', () => {
-    const decoys = injectsOf('MY').flatMap((i) => i.completeness.components.iocs.decoysReported.map((d) => `${i.injectId} ${d.value}`));
+    const decoys = injectsOf('MY').flatMap((i) =>
+      i.completeness.components.iocs.decoysReported.map((d) => `${i.injectId} ${d.value}`),
+    );
     expect(decoys.length).toBeGreaterThan(0);
     expect(team('MY').decoysReported).toBe(decoys.length);
     // On most of the injects it answered by the deadline whose answer key has decoys, it fell for at least one.
     const withDecoys = new Set(scenario.injects.filter((i) => i.answerKey?.decoys.length).map((i) => i.id));
-    const answered = injectsOf('MY').filter((i) => withDecoys.has(i.injectId) && i.timeliness.rule !== 'after-deadline' && i.times.toReport !== undefined);
+    const answered = injectsOf('MY').filter(
+      (i) => withDecoys.has(i.injectId) && i.timeliness.rule !== 'after-deadline' && i.times.toReport !== undefined,
+    );
     expect(answered.length).toBeGreaterThan(0);
-    expect(answered.filter((i) => i.completeness.components.iocs.decoysReported.length > 0).length / answered.length).toBeGreaterThanOrEqual(0.5);
+    expect(
+      answered.filter((i) => i.completeness.components.iocs.decoysReported.length > 0).length / answered.length,
+    ).toBeGreaterThanOrEqual(0.5);
     // The diligent team falls for decoys rarely, if at all.
     expect(team('SG').decoysReported).toBeLessThanOrEqual(1);
   });
@@ -92,7 +104,10 @@ describe('drill simulate', () => {
   it('slow answered mostly after the target, later than diligent', () => {
     const late = (code: string) => {
       const answered = injectsOf(code).filter((i) => i.times.toReport !== undefined);
-      return answered.filter((i) => i.timeliness.rule === 'linear' || i.timeliness.rule === 'after-deadline').length / answered.length;
+      return (
+        answered.filter((i) => i.timeliness.rule === 'linear' || i.timeliness.rule === 'after-deadline').length /
+        answered.length
+      );
     };
     expect(late('TH')).toBeGreaterThanOrEqual(0.5);
     expect(late('TH')).toBeGreaterThan(late('SG'));

@@ -17,7 +17,15 @@ const BURST_MESSAGES = 10_000;
 const READERS = 2;
 
 const { title, body, artefact } = injectText(1);
-const payload = JSON.stringify({ exerciseId: 'e', teamId: 't', injectId: 'I-1', seq: 1, title, body, artefacts: [{ name: 'edr.log', mediaType: 'text/plain', content: artefact }] });
+const payload = JSON.stringify({
+  exerciseId: 'e',
+  teamId: 't',
+  injectId: 'I-1',
+  seq: 1,
+  title,
+  body,
+  artefacts: [{ name: 'edr.log', mediaType: 'text/plain', content: artefact }],
+});
 
 interface Transport {
   name: string;
@@ -66,7 +74,8 @@ function streams(prefix: string): Transport {
           (async () => {
             let last = from!;
             while (running) {
-              const res = (await r.xread('COUNT', 100, 'BLOCK', 200, 'STREAMS', key, last).catch(() => null)) as [string, [string, string[]][]][] | null;
+              const res = (await r.xread('COUNT', 100, 'BLOCK', 200, 'STREAMS', key, last).catch(() => null)) as
+                [string, [string, string[]][]][] | null;
               if (!res) continue;
               for (const [id, fields] of res[0]![1]) {
                 last = id;
@@ -117,7 +126,12 @@ async function measure(t: Transport) {
   const burstMs = performance.now() - b0;
   const burstReceived = received;
   await t.stop();
-  return { name: t.name, latency: summarize(latencies), perSecond: (burstReceived / READERS / burstMs) * 1000, lost: BURST_MESSAGES * READERS - burstReceived };
+  return {
+    name: t.name,
+    latency: summarize(latencies),
+    perSecond: (burstReceived / READERS / burstMs) * 1000,
+    lost: BURST_MESSAGES * READERS - burstReceived,
+  };
 }
 
 async function main() {
@@ -128,15 +142,34 @@ async function main() {
     const a = await measure(pubsub(prefix));
     const b = await measure(streams(prefix));
     const rows = [
-      [a.name, fmt(a.latency.p50, 2), fmt(a.latency.p99, 2), fmt(a.latency.max, 2), fmt(a.perSecond, 0), a.lost, '1.00× (baseline)'],
-      [b.name, fmt(b.latency.p50, 2), fmt(b.latency.p99, 2), fmt(b.latency.max, 2), fmt(b.perSecond, 0), b.lost, `${ratio(b.latency.p50, a.latency.p50)} / ${ratio(b.latency.p99, a.latency.p99)}`],
+      [
+        a.name,
+        fmt(a.latency.p50, 2),
+        fmt(a.latency.p99, 2),
+        fmt(a.latency.max, 2),
+        fmt(a.perSecond, 0),
+        a.lost,
+        '1.00× (baseline)',
+      ],
+      [
+        b.name,
+        fmt(b.latency.p50, 2),
+        fmt(b.latency.p99, 2),
+        fmt(b.latency.max, 2),
+        fmt(b.perSecond, 0),
+        b.lost,
+        `${ratio(b.latency.p50, a.latency.p50)} / ${ratio(b.latency.p99, a.latency.p99)}`,
+      ],
     ];
     for (const r of rows) process.stderr.write(`adapter: ${r.join(' | ')}\n`);
     report(
       'socket.io adapter transport on Redis (adapter decision)',
       `${(payload.length / 1024).toFixed(1)} KiB inject payload, 1 writer and ${READERS} readers; latency over ${LATENCY_MESSAGES} messages at ${RATE_PER_S}/s, ` +
         `throughput over ${BURST_MESSAGES.toLocaleString('en')} messages back to back. ${((Date.now() - started) / 1000).toFixed(0)} s. ${machine()}.\n\n` +
-        table(['transport', 'p50 ms', 'p99 ms', 'max ms', 'burst msgs/s (per reader)', 'lost', 'ratio p50 / p99'], rows),
+        table(
+          ['transport', 'p50 ms', 'p99 ms', 'max ms', 'burst msgs/s (per reader)', 'lost', 'ratio p50 / p99'],
+          rows,
+        ),
     );
   } finally {
     await deleteRedisKeys(prefix);

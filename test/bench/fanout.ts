@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { createDatabase, deleteRedisKeys, redisPrefix, startReplica, type Replica, type ScratchDatabase } from '../support/cluster.js';
+import {
+  createDatabase,
+  deleteRedisKeys,
+  redisPrefix,
+  startReplica,
+  type Replica,
+  type ScratchDatabase,
+} from '../support/cluster.js';
 import { answers } from '../support/services.js';
 import {
   Api,
@@ -37,7 +44,11 @@ const SPEED = 60; // one scenario minute per wall second
 const FIRST_S = 180; // scenario seconds: the first inject is due 3 s after the start (clients are connected by then)
 const STEP_S = 30; // 0.5 s of wall time between injects
 
-const injects = Array.from({ length: INJECTS }, (_, k) => ({ id: `F-${String(k + 1).padStart(2, '0')}`, offset: offset(FIRST_S + k * STEP_S), ...injectText(k + 1) }));
+const injects = Array.from({ length: INJECTS }, (_, k) => ({
+  id: `F-${String(k + 1).padStart(2, '0')}`,
+  offset: offset(FIRST_S + k * STEP_S),
+  ...injectText(k + 1),
+}));
 const dueOffsetMs = new Map(injects.map((i, k) => [i.id, ((FIRST_S + k * STEP_S) * 1000) / SPEED]));
 
 interface Outcome {
@@ -62,12 +73,19 @@ function bareTarget(): Target {
   return {
     name: 'bare socket.io',
     async setUp() {
-      server = await startReplica('bare', { entry: 'test/bench/support/bare-io-server.ts', databaseUrl: '', adminToken: BENCH_ADMIN_TOKEN });
+      server = await startReplica('bare', {
+        entry: 'test/bench/support/bare-io-server.ts',
+        databaseUrl: '',
+        adminToken: BENCH_ADMIN_TOKEN,
+      });
     },
     async run(n) {
       const due = new Map<string, number>();
       const lags: number[] = [];
-      const list: ClientAuth[] = Array.from({ length: n }, (_, i) => ({ url: server!.url, auth: { team: `T${i % TEAMS}` } }));
+      const list: ClientAuth[] = Array.from({ length: n }, (_, i) => ({
+        url: server!.url,
+        auth: { team: `T${i % TEAMS}` },
+      }));
       const sockets = await connectMany(list, (_s, p: { injectId: string }) => {
         lags.push(Date.now() - due.get(p.injectId)!);
       });
@@ -91,7 +109,10 @@ function bareTarget(): Target {
         };
         return { at, payload };
       });
-      const r = await fetch(`${server!.url}/schedule`, { method: 'POST', body: JSON.stringify({ teams: Array.from({ length: TEAMS }, (_, t) => `T${t}`), items }) });
+      const r = await fetch(`${server!.url}/schedule`, {
+        method: 'POST',
+        body: JSON.stringify({ teams: Array.from({ length: TEAMS }, (_, t) => `T${t}`), items }),
+      });
       if (!r.ok) throw new Error(`bare schedule: ${r.status}`);
       await collect(lags, n * INJECTS, start + Math.max(...dueOffsetMs.values()) + 15_000);
       disconnectAll(sockets);
@@ -112,11 +133,19 @@ function drillTarget(mode: 'embedded' | 'cluster'): Target {
   let teams: { id: string; code: string; token: string }[] = [];
   let runs = 0;
   return {
-    name: mode === 'embedded' ? 'drill, embedded (SQLite, in-process)' : 'drill, cluster (2 replicas, PG, BullMQ, Redis adapter)',
+    name:
+      mode === 'embedded'
+        ? 'drill, embedded (SQLite, in-process)'
+        : 'drill, cluster (2 replicas, PG, BullMQ, Redis adapter)',
     async setUp() {
       if (mode === 'embedded') {
         dir = mkdtempSync(join(tmpdir(), 'drill-bench-'));
-        replicas.push(await startReplica('embedded', { databaseUrl: `sqlite:${join(dir, 'drill.sqlite')}`, adminToken: BENCH_ADMIN_TOKEN }));
+        replicas.push(
+          await startReplica('embedded', {
+            databaseUrl: `sqlite:${join(dir, 'drill.sqlite')}`,
+            adminToken: BENCH_ADMIN_TOKEN,
+          }),
+        );
       } else {
         db = await createDatabase('drill_bench');
         prefix = redisPrefix('bench');
@@ -128,7 +157,12 @@ function drillTarget(mode: 'embedded' | 'cluster'): Target {
       await api.post('/api/scenarios', scenarioYaml('fanout-bench', injects), 'application/yaml');
     },
     async run(n) {
-      const ex = await api.post<{ id: string }>('/api/exercises', { scenarioId: 'fanout-bench', name: `fan-out ${n} #${++runs}`, speed: SPEED, teamIds: teams.map((t) => t.id) });
+      const ex = await api.post<{ id: string }>('/api/exercises', {
+        scenarioId: 'fanout-bench',
+        name: `fan-out ${n} #${++runs}`,
+        speed: SPEED,
+        teamIds: teams.map((t) => t.id),
+      });
       const due = new Map<string, number>();
       const lags: number[] = [];
       const early: { injectId: string; at: number }[] = [];
@@ -164,10 +198,15 @@ function drillTarget(mode: 'embedded' | 'cluster'): Target {
 
 async function main() {
   const cluster = (await answers(6379)) && (await answers(5432));
-  if (!cluster) process.stderr.write('fanout: Redis or PostgreSQL does not answer on 127.0.0.1; the cluster target is left out\n');
+  if (!cluster)
+    process.stderr.write('fanout: Redis or PostgreSQL does not answer on 127.0.0.1; the cluster target is left out\n');
   // BENCH_FANOUT_TARGETS=cluster (or embedded): only those besides the baseline, when iterating on one of them.
   const only = process.env.BENCH_FANOUT_TARGETS;
-  const targets = [bareTarget(), ...(!only || only.includes('embedded') ? [drillTarget('embedded')] : []), ...(cluster && (!only || only.includes('cluster')) ? [drillTarget('cluster')] : [])];
+  const targets = [
+    bareTarget(),
+    ...(!only || only.includes('embedded') ? [drillTarget('embedded')] : []),
+    ...(cluster && (!only || only.includes('cluster')) ? [drillTarget('cluster')] : []),
+  ];
   const results = new Map<string, Map<number, Outcome>>();
   const started = Date.now();
   for (const t of targets) {
@@ -178,7 +217,9 @@ async function main() {
         const o = await t.run(n);
         byN.set(n, o);
         const s = summarize(o.lags);
-        process.stderr.write(`fanout: ${t.name}, ${n} clients: p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms, max ${fmt(s.max)} ms, missing ${o.missing}\n`);
+        process.stderr.write(
+          `fanout: ${t.name}, ${n} clients: p50 ${fmt(s.p50)} ms, p99 ${fmt(s.p99)} ms, max ${fmt(s.max)} ms, missing ${o.missing}\n`,
+        );
       }
     } finally {
       await t.tearDown();
@@ -192,7 +233,16 @@ async function main() {
     for (const t of targets) {
       const o = results.get(t.name)!.get(n)!;
       const s = summarize(o.lags);
-      rows.push([n, t.name, s.n, fmt(s.p50), fmt(s.p99), fmt(s.max), o.missing, t.name === 'bare socket.io' ? '1.00× (baseline)' : `${ratio(s.p50, base.p50)} / ${ratio(s.p99, base.p99)}`]);
+      rows.push([
+        n,
+        t.name,
+        s.n,
+        fmt(s.p50),
+        fmt(s.p99),
+        fmt(s.max),
+        o.missing,
+        t.name === 'bare socket.io' ? '1.00× (baseline)' : `${ratio(s.p50, base.p50)} / ${ratio(s.p99, base.p99)}`,
+      ]);
     }
   }
   report(

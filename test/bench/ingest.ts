@@ -6,9 +6,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { createDatabase, deleteRedisKeys, redisPrefix, startReplica, type Replica, type ScratchDatabase } from '../support/cluster.js';
+import {
+  createDatabase,
+  deleteRedisKeys,
+  redisPrefix,
+  startReplica,
+  type Replica,
+  type ScratchDatabase,
+} from '../support/cluster.js';
 import { answers } from '../support/services.js';
-import { Api, BENCH_ADMIN_TOKEN, connectMany, createTeams, disconnectAll, fmt, machine, ratio, report, scenarioYaml, sleep, summarize, table } from './support/common.js';
+import {
+  Api,
+  BENCH_ADMIN_TOKEN,
+  connectMany,
+  createTeams,
+  disconnectAll,
+  fmt,
+  machine,
+  ratio,
+  report,
+  scenarioYaml,
+  sleep,
+  summarize,
+  table,
+} from './support/common.js';
 
 const TEAMS = 16;
 const IN_FLIGHT = 32;
@@ -95,16 +116,29 @@ interface Target {
 }
 
 async function bare(): Promise<Target> {
-  const server = await startReplica('bare-nest', { entry: 'test/bench/support/bare-nest-server.ts', databaseUrl: '', adminToken: BENCH_ADMIN_TOKEN });
+  const server = await startReplica('bare-nest', {
+    entry: 'test/bench/support/bare-nest-server.ts',
+    databaseUrl: '',
+    adminToken: BENCH_ADMIN_TOKEN,
+  });
   try {
     const http = await drive(async (_w, n) => {
-      const r = await fetch(`${server.url}/ingest`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(reportBody(n, 'T01')) });
+      const r = await fetch(`${server.url}/ingest`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(reportBody(n, 'T01')),
+      });
       await r.arrayBuffer();
       return r.status === 201;
     });
-    const sockets = await connectMany(Array.from({ length: IN_FLIGHT }, () => ({ url: server.url, auth: {} })), () => {});
+    const sockets = await connectMany(
+      Array.from({ length: IN_FLIGHT }, () => ({ url: server.url, auth: {} })),
+      () => {},
+    );
     const socket = await drive(async (w, n) => {
-      const ack = (await sockets[w]!.timeout(10_000).emitWithAck('ism.report', reportBody(n, 'T01'))) as { id?: string };
+      const ack = (await sockets[w]!.timeout(10_000).emitWithAck('ism.report', reportBody(n, 'T01'))) as {
+        id?: string;
+      };
       return typeof ack?.id === 'string';
     });
     disconnectAll(sockets);
@@ -122,7 +156,12 @@ async function drill(mode: 'embedded' | 'cluster'): Promise<Target> {
   try {
     if (mode === 'embedded') {
       dir = mkdtempSync(join(tmpdir(), 'drill-bench-'));
-      replicas.push(await startReplica('embedded', { databaseUrl: `sqlite:${join(dir, 'drill.sqlite')}`, adminToken: BENCH_ADMIN_TOKEN }));
+      replicas.push(
+        await startReplica('embedded', {
+          databaseUrl: `sqlite:${join(dir, 'drill.sqlite')}`,
+          adminToken: BENCH_ADMIN_TOKEN,
+        }),
+      );
     } else {
       db = await createDatabase('drill_bench');
       prefix = redisPrefix('bench-ingest');
@@ -133,10 +172,28 @@ async function drill(mode: 'embedded' | 'cluster'): Promise<Target> {
     const teams = await createTeams(api, TEAMS);
     // A second analyst per team, so that 32 sockets are 32 people.
     const tokens = [...teams.map((t) => t.token)];
-    for (const t of teams) tokens.push((await api.post<{ token: string }>('/api/users', { name: `${t.code} second`, role: 'participant', teamId: t.id })).token);
+    for (const t of teams)
+      tokens.push(
+        (
+          await api.post<{ token: string }>('/api/users', {
+            name: `${t.code} second`,
+            role: 'participant',
+            teamId: t.id,
+          })
+        ).token,
+      );
     const recipientOf = (w: number) => teams[(w + 1) % TEAMS]!.code;
-    await api.post('/api/scenarios', scenarioYaml('ingest-bench', [{ id: 'I-1', offset: '+00:00:01', title: 'Ransomware', body: 'Report on it.' }]), 'application/yaml');
-    const ex = await api.post<{ id: string }>('/api/exercises', { scenarioId: 'ingest-bench', name: 'ingest', speed: 60, teamIds: teams.map((t) => t.id) });
+    await api.post(
+      '/api/scenarios',
+      scenarioYaml('ingest-bench', [{ id: 'I-1', offset: '+00:00:01', title: 'Ransomware', body: 'Report on it.' }]),
+      'application/yaml',
+    );
+    const ex = await api.post<{ id: string }>('/api/exercises', {
+      scenarioId: 'ingest-bench',
+      name: 'ingest',
+      speed: 60,
+      teamIds: teams.map((t) => t.id),
+    });
     await api.post(`/api/exercises/${ex.id}/start`);
     await sleep(500); // I-1 is released to every team (reports may only cite released injects)
     const path = `/api/exercises/${ex.id}/ism/reports`;
@@ -152,11 +209,17 @@ async function drill(mode: 'embedded' | 'cluster'): Promise<Target> {
       return r.status === 201;
     });
     const sockets: Socket[] = await connectMany(
-      Array.from({ length: IN_FLIGHT }, (_, w) => ({ url: replicas[w % replicas.length]!.url, auth: { token: tokens[w], exerciseId: ex.id } })),
+      Array.from({ length: IN_FLIGHT }, (_, w) => ({
+        url: replicas[w % replicas.length]!.url,
+        auth: { token: tokens[w], exerciseId: ex.id },
+      })),
       (_s, _p, ack) => ack?.(),
     );
     const socket = await drive(async (w, n) => {
-      const ack = (await sockets[w]!.timeout(30_000).emitWithAck('ism.report', reportBody(n, recipientOf(w)))) as { id?: string; error?: unknown };
+      const ack = (await sockets[w]!.timeout(30_000).emitWithAck('ism.report', reportBody(n, recipientOf(w)))) as {
+        id?: string;
+        error?: unknown;
+      };
       if (!ack?.id && n < IN_FLIGHT) process.stderr.write(`ingest: socket ack ${JSON.stringify(ack).slice(0, 300)}\n`);
       return typeof ack?.id === 'string';
     });
@@ -188,7 +251,15 @@ async function main() {
       const p = t[via];
       const l = summarize(p.latencies);
       const baseRate = base[via].perSecond;
-      rows.push([t.name, via === 'http' ? 'HTTP' : 'socket', fmt(p.perSecond, 0), fmt(l.p50), fmt(l.p99), p.failed, t === base ? '1.00× (baseline)' : ratio(baseRate, p.perSecond)]);
+      rows.push([
+        t.name,
+        via === 'http' ? 'HTTP' : 'socket',
+        fmt(p.perSecond, 0),
+        fmt(l.p50),
+        fmt(l.p99),
+        p.failed,
+        t === base ? '1.00× (baseline)' : ratio(baseRate, p.perSecond),
+      ]);
     }
   }
   const persisted = targets

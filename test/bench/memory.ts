@@ -7,9 +7,30 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { createDatabase, deleteRedisKeys, freePort, redisPrefix, startReplica, type Replica, type ScratchDatabase } from '../support/cluster.js';
+import {
+  createDatabase,
+  deleteRedisKeys,
+  freePort,
+  redisPrefix,
+  startReplica,
+  type Replica,
+  type ScratchDatabase,
+} from '../support/cluster.js';
 import { answers } from '../support/services.js';
-import { Api, BENCH_ADMIN_TOKEN, connectMany, createTeams, disconnectAll, fmt, machine, ratio, report, scenarioYaml, sleep, table } from './support/common.js';
+import {
+  Api,
+  BENCH_ADMIN_TOKEN,
+  connectMany,
+  createTeams,
+  disconnectAll,
+  fmt,
+  machine,
+  ratio,
+  report,
+  scenarioYaml,
+  sleep,
+  table,
+} from './support/common.js';
 
 const CLIENTS = Number(process.env.BENCH_MEMORY_CLIENTS ?? 1000);
 const TEAMS = 10;
@@ -44,21 +65,36 @@ interface Result {
   after: Mem;
 }
 
-async function measure(name: string, memUrl: string, clients: { url: string; auth: Record<string, unknown> }[]): Promise<Result> {
+async function measure(
+  name: string,
+  memUrl: string,
+  clients: { url: string; auth: Record<string, unknown> }[],
+): Promise<Result> {
   await sleep(500);
   const before = await readMem(memUrl);
   const sockets: Socket[] = await connectMany(clients, (_s, _p, ack) => ack?.());
   await sleep(2000); // handshakes, room joins and catch-up settle
   const after = await readMem(memUrl);
   disconnectAll(sockets);
-  process.stderr.write(`memory: ${name}: rss +${((after.rss - before.rss) / 1024 / CLIENTS).toFixed(1)} KiB/client, heap +${((after.heapUsed - before.heapUsed) / 1024 / CLIENTS).toFixed(1)} KiB/client\n`);
+  process.stderr.write(
+    `memory: ${name}: rss +${((after.rss - before.rss) / 1024 / CLIENTS).toFixed(1)} KiB/client, heap +${((after.heapUsed - before.heapUsed) / 1024 / CLIENTS).toFixed(1)} KiB/client\n`,
+  );
   return { name, before, after };
 }
 
 async function bare(): Promise<Result> {
-  const server = await startReplica('bare', { entry: 'test/bench/support/bare-io-server.ts', databaseUrl: '', adminToken: BENCH_ADMIN_TOKEN, nodeArgs: ['--expose-gc'] });
+  const server = await startReplica('bare', {
+    entry: 'test/bench/support/bare-io-server.ts',
+    databaseUrl: '',
+    adminToken: BENCH_ADMIN_TOKEN,
+    nodeArgs: ['--expose-gc'],
+  });
   try {
-    return await measure('bare socket.io', `${server.url}/mem`, Array.from({ length: CLIENTS }, (_, i) => ({ url: server.url, auth: { team: `T${i % TEAMS}` } })));
+    return await measure(
+      'bare socket.io',
+      `${server.url}/mem`,
+      Array.from({ length: CLIENTS }, (_, i) => ({ url: server.url, auth: { team: `T${i % TEAMS}` } })),
+    );
   } finally {
     await server.stop();
   }
@@ -75,16 +111,36 @@ async function drill(mode: 'embedded' | 'cluster', probe: string): Promise<Resul
     const env = { MEM_PROBE_PORT: String(probePort) };
     if (mode === 'embedded') {
       dir = mkdtempSync(join(tmpdir(), 'drill-bench-'));
-      server = await startReplica('embedded', { databaseUrl: `sqlite:${join(dir, 'drill.sqlite')}`, adminToken: BENCH_ADMIN_TOKEN, nodeArgs, env });
+      server = await startReplica('embedded', {
+        databaseUrl: `sqlite:${join(dir, 'drill.sqlite')}`,
+        adminToken: BENCH_ADMIN_TOKEN,
+        nodeArgs,
+        env,
+      });
     } else {
       db = await createDatabase('drill_bench');
       prefix = redisPrefix('bench-mem');
-      server = await startReplica('replica', { databaseUrl: db.url, redisPrefix: prefix, adminToken: BENCH_ADMIN_TOKEN, nodeArgs, env });
+      server = await startReplica('replica', {
+        databaseUrl: db.url,
+        redisPrefix: prefix,
+        adminToken: BENCH_ADMIN_TOKEN,
+        nodeArgs,
+        env,
+      });
     }
     const api = new Api(server.url);
     const teams = await createTeams(api, TEAMS);
-    await api.post('/api/scenarios', scenarioYaml('memory-bench', [{ id: 'I-1', offset: '+01:00:00', title: 'Later', body: 'Not during the run.' }]), 'application/yaml');
-    const ex = await api.post<{ id: string }>('/api/exercises', { scenarioId: 'memory-bench', name: 'memory', speed: 1, teamIds: teams.map((t) => t.id) });
+    await api.post(
+      '/api/scenarios',
+      scenarioYaml('memory-bench', [{ id: 'I-1', offset: '+01:00:00', title: 'Later', body: 'Not during the run.' }]),
+      'application/yaml',
+    );
+    const ex = await api.post<{ id: string }>('/api/exercises', {
+      scenarioId: 'memory-bench',
+      name: 'memory',
+      speed: 1,
+      teamIds: teams.map((t) => t.id),
+    });
     await api.post(`/api/exercises/${ex.id}/start`);
     const url = server.url;
     return await measure(
@@ -116,13 +172,18 @@ async function main() {
       fmt(r.after.rss / 2 ** 20, 0),
       fmt(perClient(r, 'rss')),
       fmt(perClient(r, 'heapUsed')),
-      r === base ? '1.00× (baseline)' : `${ratio(perClient(r, 'rss'), perClient(base, 'rss'))} / ${ratio(perClient(r, 'heapUsed'), perClient(base, 'heapUsed'))}`,
+      r === base
+        ? '1.00× (baseline)'
+        : `${ratio(perClient(r, 'rss'), perClient(base, 'rss'))} / ${ratio(perClient(r, 'heapUsed'), perClient(base, 'heapUsed'))}`,
     ]);
     report(
       `Memory per connected client (${CLIENTS.toLocaleString('en')} clients, ${TEAMS} teams)`,
       `Server process only, after forced GC (--expose-gc), 2 s after the last handshake; websocket transport. ` +
         `${((Date.now() - started) / 1000).toFixed(0)} s. ${machine()}.\n\n` +
-        table(['server', 'RSS before MiB', 'RSS after MiB', 'RSS KiB/client', 'heap KiB/client', 'ratio RSS / heap'], rows),
+        table(
+          ['server', 'RSS before MiB', 'RSS after MiB', 'RSS KiB/client', 'heap KiB/client', 'ratio RSS / heap'],
+          rows,
+        ),
     );
   } finally {
     rmSync(probeDir, { recursive: true, force: true });

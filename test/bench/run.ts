@@ -29,10 +29,16 @@ function cpuModel(): string {
   return cpus()[0]?.model ?? 'unknown';
 }
 
-function runOne(name: string, file: string): Promise<{ name: string; code: number; sections: string[]; seconds: number }> {
+function runOne(
+  name: string,
+  file: string,
+): Promise<{ name: string; code: number; sections: string[]; seconds: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', './scripts/ts-register.mjs', file], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', './scripts/ts-register.mjs', file], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (b: Buffer) => {
       out += b.toString();
@@ -48,27 +54,38 @@ function runOne(name: string, file: string): Promise<{ name: string; code: numbe
 async function main() {
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const unknown = wanted.filter((w) => !ALL[w]);
-  if (unknown.length) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; choose from ${Object.keys(ALL).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; choose from ${Object.keys(ALL).join(', ')}`);
   const names = wanted.length ? wanted : Object.keys(ALL);
   const startedAt = new Date();
-  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadBefore = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const results = [];
   for (const n of names) {
     process.stderr.write(`\n=== bench ${n} ===\n`);
     results.push(await runOne(n, ALL[n]!));
   }
-  const loadAfter = loadavg().map((l) => l.toFixed(2)).join(' ');
+  const loadAfter = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const header = [
     `Command: \`npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\` — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
     `Machine: ${cpus().length} CPU (nproc), ${cpuModel()}, Node ${process.version}, ${process.platform}; load average ${loadBefore} before, ${loadAfter} after (1/5/15 min).`,
     '',
   ];
-  const body = results.flatMap((r) => (r.code === 0 ? r.sections : [`### ${r.name}\n\nFAILED (exit ${r.code}) after ${r.seconds.toFixed(0)} s; see the output above.`]));
+  const body = results.flatMap((r) =>
+    r.code === 0
+      ? r.sections
+      : [`### ${r.name}\n\nFAILED (exit ${r.code}) after ${r.seconds.toFixed(0)} s; see the output above.`],
+  );
   const text = [...header, ...body.map((s) => s + '\n')].join('\n');
   const dir = join(REPO_ROOT, 'test/artifacts');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'bench-results.md'), text);
-  process.stdout.write(`\n\n${text}\nwritten to test/artifacts/bench-results.md; ${results.map((r) => `${r.name} ${r.seconds.toFixed(0)} s`).join(', ')}\n`);
+  process.stdout.write(
+    `\n\n${text}\nwritten to test/artifacts/bench-results.md; ${results.map((r) => `${r.name} ${r.seconds.toFixed(0)} s`).join(', ')}\n`,
+  );
   process.exit(results.every((r) => r.code === 0) ? 0 : 1);
 }
 

@@ -10,12 +10,36 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
-import { BullmqScheduler, WAKEUP_QUEUE, WAKEUP_WORKER_OPTIONS, WakeupProcessor } from '../../apps/drill-server/src/runtime/bullmq-scheduler.js';
+import {
+  BullmqScheduler,
+  WAKEUP_QUEUE,
+  WAKEUP_WORKER_OPTIONS,
+  WakeupProcessor,
+} from '../../apps/drill-server/src/runtime/bullmq-scheduler.js';
 import { redisConnection } from '../../apps/drill-server/src/runtime/runtime.module.js';
 import { InProcessScheduler, type InjectScheduler } from '../../apps/drill-server/src/runtime/scheduler.js';
-import { createDatabase, deleteRedisKeys, redisPrefix, startReplica, type Replica, type ScratchDatabase } from '../support/cluster.js';
+import {
+  createDatabase,
+  deleteRedisKeys,
+  redisPrefix,
+  startReplica,
+  type Replica,
+  type ScratchDatabase,
+} from '../support/cluster.js';
 import { answers, REDIS_URL } from '../support/services.js';
-import { Api, BENCH_ADMIN_TOKEN, createTeams, fmt, machine, offset, report, scenarioYaml, sleep, summarize, table } from './support/common.js';
+import {
+  Api,
+  BENCH_ADMIN_TOKEN,
+  createTeams,
+  fmt,
+  machine,
+  offset,
+  report,
+  scenarioYaml,
+  sleep,
+  summarize,
+  table,
+} from './support/common.js';
 
 const N = 1000;
 const LEAD_MS = 3000; // the first instant is this far after the start
@@ -40,7 +64,11 @@ async function bullmqRig(prefix: string): Promise<WakeRig> {
   const queue = new Queue(WAKEUP_QUEUE, { connection, prefix: `${prefix}:bull` });
   const scheduler = new BullmqScheduler(queue as never);
   const processor = new WakeupProcessor(scheduler);
-  const worker = new Worker(WAKEUP_QUEUE, (job, token) => processor.process(job as never, token), { connection, prefix: `${prefix}:bull`, ...WAKEUP_WORKER_OPTIONS });
+  const worker = new Worker(WAKEUP_QUEUE, (job, token) => processor.process(job as never, token), {
+    connection,
+    prefix: `${prefix}:bull`,
+    ...WAKEUP_WORKER_OPTIONS,
+  });
   worker.on('failed', (job, e) => process.stderr.write(`scheduler: BullMQ job ${job?.id} failed: ${e.message}\n`));
   worker.on('error', (e) => process.stderr.write(`scheduler: BullMQ worker error: ${e.message}\n`));
   await Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]);
@@ -102,35 +130,62 @@ async function serverRig(name: string, kind: 'sqlite' | 'pg' | 'pg+bullmq', pref
     databaseUrl = db.url;
   }
   // A prefix of its own: a server sharing the wake-up rig's queue would take (and swallow) the rig's jobs.
-  const replica = await startReplica(name, { databaseUrl, adminToken: BENCH_ADMIN_TOKEN, ...(kind === 'pg+bullmq' ? { redisPrefix: `${prefix}-server` } : {}) });
+  const replica = await startReplica(name, {
+    databaseUrl,
+    adminToken: BENCH_ADMIN_TOKEN,
+    ...(kind === 'pg+bullmq' ? { redisPrefix: `${prefix}-server` } : {}),
+  });
   const api = new Api(replica.url);
   const [team] = await createTeams(api, 1);
   // Two scenarios of N injects for one team: within one wall second at speed 1000 (1 ms apart), and over a minute
   // at speed 50 (60 ms apart); offsets are whole scenario seconds.
-  const burst = Array.from({ length: N }, (_, i) => ({ id: `B-${i}`, offset: offset((LEAD_MS / 1000) * 1000 + i), title: `burst ${i}`, body: 'b' }));
-  const spread = Array.from({ length: N }, (_, i) => ({ id: `S-${i}`, offset: offset((LEAD_MS / 1000) * 50 + i * 3), title: `spread ${i}`, body: 's' }));
+  const burst = Array.from({ length: N }, (_, i) => ({
+    id: `B-${i}`,
+    offset: offset((LEAD_MS / 1000) * 1000 + i),
+    title: `burst ${i}`,
+    body: 'b',
+  }));
+  const spread = Array.from({ length: N }, (_, i) => ({
+    id: `S-${i}`,
+    offset: offset((LEAD_MS / 1000) * 50 + i * 3),
+    title: `spread ${i}`,
+    body: 's',
+  }));
   await api.post('/api/scenarios', scenarioYaml('burst', burst), 'application/yaml');
   await api.post('/api/scenarios', scenarioYaml('spread', spread), 'application/yaml');
   return { name, replica, api, teamId: team!.id, db, dir };
 }
 
-async function releaseErrors(rig: ServerRig, scenarioId: 'burst' | 'spread'): Promise<{ errors: number[]; missing: number }> {
+async function releaseErrors(
+  rig: ServerRig,
+  scenarioId: 'burst' | 'spread',
+): Promise<{ errors: number[]; missing: number }> {
   const speed = scenarioId === 'burst' ? 1000 : 50;
   const span = scenarioId === 'burst' ? BURST_MS : SPREAD_MS;
-  const ex = await rig.api.post<{ id: string }>('/api/exercises', { scenarioId, name: scenarioId, speed, teamIds: [rig.teamId] });
+  const ex = await rig.api.post<{ id: string }>('/api/exercises', {
+    scenarioId,
+    name: scenarioId,
+    speed,
+    teamIds: [rig.teamId],
+  });
   await rig.api.post(`/api/exercises/${ex.id}/start`);
   const deadline = Date.now() + LEAD_MS + span + 30_000;
   let rows: { status: string; dueAt: string | null; releasedAt: string | null }[] = [];
   await sleep(LEAD_MS + span);
   for (;;) {
-    const tl = await rig.api.get<{ entries: { kind: string; status: string; dueAt: string | null; releasedAt: string | null }[] }>(`/api/exercises/${ex.id}/timeline`);
+    const tl = await rig.api.get<{
+      entries: { kind: string; status: string; dueAt: string | null; releasedAt: string | null }[];
+    }>(`/api/exercises/${ex.id}/timeline`);
     rows = tl.entries.filter((e) => e.kind === 'delivery');
     if (rows.every((r) => r.status === 'released') || Date.now() > deadline) break;
     await sleep(500);
   }
   await rig.api.post(`/api/exercises/${ex.id}/complete`).catch(() => undefined);
   const released = rows.filter((r) => r.status === 'released');
-  return { errors: released.map((r) => Date.parse(r.releasedAt!) - Date.parse(r.dueAt!)), missing: N - released.length };
+  return {
+    errors: released.map((r) => Date.parse(r.releasedAt!) - Date.parse(r.dueAt!)),
+    missing: N - released.length,
+  };
 }
 
 async function main() {
@@ -144,7 +199,9 @@ async function main() {
   const add = (layer: string, name: string, load: string, r: { errors: number[]; missing: number }) => {
     const s = summarize(r.errors);
     rows.push([layer, name, load, s.n, fmt(s.p50), fmt(s.p99), fmt(s.max), r.missing]);
-    process.stderr.write(`scheduler: ${layer} ${name} ${load}: p50 ${fmt(s.p50)} p99 ${fmt(s.p99)} max ${fmt(s.max)} missing ${r.missing}\n`);
+    process.stderr.write(
+      `scheduler: ${layer} ${name} ${load}: p50 ${fmt(s.p50)} p99 ${fmt(s.p99)} max ${fmt(s.max)} missing ${r.missing}\n`,
+    );
   };
   try {
     const layers = process.env.BENCH_SCHEDULER_LAYERS ?? 'wake,release';
@@ -155,14 +212,21 @@ async function main() {
       if (withPg && withRedis) servers.push(await serverRig('pg-bullmq', 'pg+bullmq', prefix));
     }
     const serverName = (s: ServerRig) =>
-      ({ sqlite: 'in-process (embedded, SQLite)', pg: 'in-process (PostgreSQL)', 'pg-bullmq': 'BullMQ (cluster, PostgreSQL + Redis)' })[s.name] ?? s.name;
+      ({
+        sqlite: 'in-process (embedded, SQLite)',
+        pg: 'in-process (PostgreSQL)',
+        'pg-bullmq': 'BullMQ (cluster, PostgreSQL + Redis)',
+      })[s.name] ?? s.name;
 
     // Bursts one at a time: they are what loads the machine.
-    for (const rig of wakeRigs) add('wake-up', rig.name, '1,000 in 1 s', await wakeErrors(rig, BURST_MS, `burst-${rig.name}`));
+    for (const rig of wakeRigs)
+      add('wake-up', rig.name, '1,000 in 1 s', await wakeErrors(rig, BURST_MS, `burst-${rig.name}`));
     for (const s of servers) add('release', serverName(s), '1,000 in 1 s', await releaseErrors(s, 'burst'));
     // The minute-long spreads together.
     const spreads = await Promise.all([
-      ...wakeRigs.map(async (rig) => ['wake-up', rig.name, await wakeErrors(rig, SPREAD_MS, `spread-${rig.name}`)] as const),
+      ...wakeRigs.map(
+        async (rig) => ['wake-up', rig.name, await wakeErrors(rig, SPREAD_MS, `spread-${rig.name}`)] as const,
+      ),
       ...servers.map(async (s) => ['release', serverName(s), await releaseErrors(s, 'spread')] as const),
     ]);
     for (const [layer, name, r] of spreads) add(layer, name, '1,000 over 60 s', r);

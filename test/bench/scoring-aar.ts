@@ -17,7 +17,14 @@ async function main() {
   const rows: (string | number)[][] = [];
   const add = (what: string, ms: number[], baseMs: number, target?: number) => {
     const s = summarize(ms);
-    rows.push([what, s.n, fmt(s.p50), fmt(s.max), Number.isFinite(baseMs) ? ratio(s.p50, baseMs) : '—', target === undefined ? '' : s.p50 < target ? `✅ < ${target} ms` : `❌ ≥ ${target} ms`]);
+    rows.push([
+      what,
+      s.n,
+      fmt(s.p50),
+      fmt(s.max),
+      Number.isFinite(baseMs) ? ratio(s.p50, baseMs) : '—',
+      target === undefined ? '' : s.p50 < target ? `✅ < ${target} ms` : `❌ ≥ ${target} ms`,
+    ]);
     process.stderr.write(`scoring: ${what}: median ${fmt(s.p50)} ms, max ${fmt(s.max)} ms\n`);
   };
 
@@ -28,7 +35,12 @@ async function main() {
   }, 50);
   const touchMs = summarize(touch).p50;
   add(`baseline: touch each of ${input.reports.length} reports once`, touch, touchMs);
-  add('scoreExercise (full recompute)', await time(() => (sink += scoreExercise(input).teams.length), 10), touchMs, 1000);
+  add(
+    'scoreExercise (full recompute)',
+    await time(() => (sink += scoreExercise(input).teams.length), 10),
+    touchMs,
+    1000,
+  );
   add(
     'scoreExercise + explainInjectScore for every (team, inject)',
     await time(() => {
@@ -44,9 +56,18 @@ async function main() {
   add('baseline: JSON.stringify the AAR input once', serialise, baseMs);
   const aar = buildAar(aarInput);
   add('AAR model (buildAar)', await time(() => (sink += buildAar(aarInput) ? 1 : 0), 5, 1), baseMs);
-  add('AAR HTML with SVG charts (renderAarHtml)', await time(async () => (sink += (await renderAarHtml(aar)).length), 3, 1), baseMs);
+  add(
+    'AAR HTML with SVG charts (renderAarHtml)',
+    await time(async () => (sink += (await renderAarHtml(aar)).length), 3, 1),
+    baseMs,
+  );
   add('AAR CSV (renderAarCsv)', await time(() => (sink += renderAarCsv(aar).length), 5, 1), baseMs);
-  add('AAR end to end: model + HTML + CSV + JSON (renderAarAll)', await time(async () => (sink += (await renderAarAll(aarInput)).html.length), 3, 1), baseMs, 5000);
+  add(
+    'AAR end to end: model + HTML + CSV + JSON (renderAarAll)',
+    await time(async () => (sink += (await renderAarAll(aarInput)).html.length), 3, 1),
+    baseMs,
+    5000,
+  );
   const all = await renderAarAll(aarInput);
   const aarNote = `AAR input: @drill/reporting syntheticAarInput(${TEAMS} teams × ${INJECTS} injects), already scored; the HTML is ${(all.html.length / 1024).toFixed(0)} KiB.`;
 

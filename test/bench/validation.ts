@@ -6,7 +6,15 @@ import { validateScenarioText } from '@drill/scenario';
 import { fmt, machine, ratio, report, summarize, table, time } from './support/common.js';
 
 function scenario500(): string {
-  const lines = ['id: bench-drill', 'title: Bench drill', 'summary: 500 injects', 'plannedDuration: "+10:00"', 'phases:', '  - {id: P1, title: One}', 'injects:'];
+  const lines = [
+    'id: bench-drill',
+    'title: Bench drill',
+    'summary: 500 injects',
+    'plannedDuration: "+10:00"',
+    'phases:',
+    '  - {id: P1, title: One}',
+    'injects:',
+  ];
   for (let i = 0; i < 500; i++) {
     lines.push(
       `  - id: I-${i}`,
@@ -42,13 +50,25 @@ async function main() {
   const rows: (string | number)[][] = [];
   const add = (what: string, ms: number[], baseMs: number, target?: number) => {
     const s = summarize(ms);
-    rows.push([what, s.n, fmt(s.p50, 2), fmt(s.p99, 2), ratio(s.p50, baseMs), target === undefined ? '' : s.p50 < target ? `✅ < ${target} ms` : `❌ ≥ ${target} ms`]);
+    rows.push([
+      what,
+      s.n,
+      fmt(s.p50, 2),
+      fmt(s.p99, 2),
+      ratio(s.p50, baseMs),
+      target === undefined ? '' : s.p50 < target ? `✅ < ${target} ms` : `❌ ≥ ${target} ms`,
+    ]);
     process.stderr.write(`validation: ${what}: median ${fmt(s.p50, 2)} ms\n`);
   };
   const base = await time(() => parse(text), 50, 5);
   const baseMs = summarize(base).p50;
   add('baseline: yaml.parse only', base, baseMs);
-  add('validateScenarioText (YAML, with positions)', await time(() => validateScenarioText(text, 'yaml'), 50, 5), baseMs, 1000);
+  add(
+    'validateScenarioText (YAML, with positions)',
+    await time(() => validateScenarioText(text, 'yaml'), 50, 5),
+    baseMs,
+    1000,
+  );
   add('validateScenarioText (JSON)', await time(() => validateScenarioText(json, 'json'), 50, 5), baseMs, 1000);
   report(
     'Scenario validation: 500 injects',

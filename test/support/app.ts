@@ -30,13 +30,26 @@ export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Creates a team and returns its id. */
 export async function createTeam(s: TestServer, code: string, tags: string[] = []): Promise<string> {
-  const r = await s.http().post('/api/teams').set(bearer(ADMIN_TOKEN)).send({ code, name: `${code} CERT`, tags });
+  const r = await s
+    .http()
+    .post('/api/teams')
+    .set(bearer(ADMIN_TOKEN))
+    .send({ code, name: `${code} CERT`, tags });
   if (r.status !== 201) throw new Error(`team ${code}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id as string;
 }
 
-export async function createUser(s: TestServer, role: string, teamId?: string, name = `${role} user`): Promise<{ id: string; token: string }> {
-  const r = await s.http().post('/api/users').set(bearer(ADMIN_TOKEN)).send({ name, role, ...(teamId ? { teamId } : {}) });
+export async function createUser(
+  s: TestServer,
+  role: string,
+  teamId?: string,
+  name = `${role} user`,
+): Promise<{ id: string; token: string }> {
+  const r = await s
+    .http()
+    .post('/api/users')
+    .set(bearer(ADMIN_TOKEN))
+    .send({ name, role, ...(teamId ? { teamId } : {}) });
   if (r.status !== 201) throw new Error(`user ${role}: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.id, token: r.body.token };
 }

@@ -3,7 +3,16 @@ import type { Browser } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 // Debian's Chromium, headless, as root, on a machine with no network but loopback.
-export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const LAUNCH_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Whether browser checks can run: in CI a missing Chromium is a failure; on a laptop they are skipped loudly. */
 export function chromiumAvailable(what: string): boolean {

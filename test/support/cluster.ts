@@ -132,7 +132,9 @@ export async function startReplica(name: string, o: ReplicaOptions): Promise<Rep
   };
   const args = [
     ...(o.nodeArgs ?? []),
-    ...(o.fromDist ? ['dist/apps/drill-server/src/main.js'] : ['--import', './scripts/ts-register.mjs', o.entry ?? 'apps/drill-server/src/main.ts']),
+    ...(o.fromDist
+      ? ['dist/apps/drill-server/src/main.js']
+      : ['--import', './scripts/ts-register.mjs', o.entry ?? 'apps/drill-server/src/main.ts']),
   ];
   const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
@@ -162,7 +164,8 @@ export async function startReplica(name: string, o: ReplicaOptions): Promise<Rep
   };
   const until = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`replica ${name} exited during start-up:\n${out}`);
+    if (proc.exitCode !== null || proc.signalCode !== null)
+      throw new Error(`replica ${name} exited during start-up:\n${out}`);
     try {
       const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
       if (r.status === 200) return replica;

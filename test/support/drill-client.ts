@@ -62,7 +62,10 @@ export class DrillClient {
   async waitFor(predicate: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
     const until = Date.now() + ms;
     while (!predicate()) {
-      if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}; got ${JSON.stringify(this.injects.map((i) => [i.seq, i.injectId]))}`);
+      if (Date.now() > until)
+        throw new Error(
+          `timed out after ${ms} ms waiting for ${what}; got ${JSON.stringify(this.injects.map((i) => [i.seq, i.injectId]))}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -70,7 +73,11 @@ export class DrillClient {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitUntil(predicate: () => boolean | Promise<boolean>, ms = 10_000, what = 'condition'): Promise<void> {
+export async function waitUntil(
+  predicate: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  what = 'condition',
+): Promise<void> {
   const until = Date.now() + ms;
   while (!(await predicate())) {
     if (Date.now() > until) throw new Error(`timed out after ${ms} ms waiting for ${what}`);

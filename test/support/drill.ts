@@ -3,15 +3,24 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ADMIN_TOKEN, bearer, type TestServer } from './app.js';
 
-export const fixture = (name: string) => readFileSync(join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name), 'utf8');
+export const fixture = (name: string) =>
+  readFileSync(join(fileURLToPath(new URL('../fixtures/', import.meta.url)), name), 'utf8');
 
 export async function saveScenario(s: TestServer, yaml: string): Promise<{ id: string; version: number }> {
-  const r = await s.http().post('/api/scenarios').set(bearer(ADMIN_TOKEN)).set('Content-Type', 'application/yaml').send(yaml);
+  const r = await s
+    .http()
+    .post('/api/scenarios')
+    .set(bearer(ADMIN_TOKEN))
+    .set('Content-Type', 'application/yaml')
+    .send(yaml);
   if (r.status !== 201) throw new Error(`scenario: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
-export async function createExercise(s: TestServer, body: Record<string, unknown>): Promise<{ id: string; [k: string]: unknown }> {
+export async function createExercise(
+  s: TestServer,
+  body: Record<string, unknown>,
+): Promise<{ id: string; [k: string]: unknown }> {
   const r = await s.http().post('/api/exercises').set(bearer(ADMIN_TOKEN)).send(body);
   if (r.status !== 201) throw new Error(`exercise: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;

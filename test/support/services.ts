@@ -24,6 +24,8 @@ export const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgre
 export async function requireService(name: string, port: number): Promise<boolean> {
   if (await answers(port)) return true;
   if (process.env.CI === 'true') throw new Error(`${name} is required in CI but does not answer on 127.0.0.1:${port}`);
-  console.warn(`\n!!! ${name} does not answer on 127.0.0.1:${port}: SKIPPING the tests that need it (they run in CI) !!!\n`);
+  console.warn(
+    `\n!!! ${name} does not answer on 127.0.0.1:${port}: SKIPPING the tests that need it (they run in CI) !!!\n`,
+  );
   return false;
 }

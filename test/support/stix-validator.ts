@@ -30,7 +30,9 @@ const SCHEMAS = join(FIXTURES, 'schemas');
 export const BASE = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas/';
 
 // ajv-formats is CommonJS; under nodenext its default import is the module object.
-const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (a: Ajv2020) => Ajv2020;
+const addFormats = ((formatsModule as unknown as { default?: unknown }).default ?? formatsModule) as (
+  a: Ajv2020,
+) => Ajv2020;
 
 // unicodeRegExp off: the schemas' patterns use escapes such as `\-` that are invalid under the `u` flag.
 const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: false });
@@ -44,7 +46,8 @@ export const schemaFiles: Record<string, string> = {}; // object type → $id
 for (const folder of ['common', 'sdos', 'sros', 'observables']) {
   for (const f of readdirSync(join(SCHEMAS, folder))) {
     const schema = JSON.parse(readFileSync(join(SCHEMAS, folder, f), 'utf8')) as { $id: string; $schema: string };
-    if (schema.$schema !== 'https://json-schema.org/draft/2020-12/schema') throw new Error(`${f}: unexpected ${schema.$schema}`);
+    if (schema.$schema !== 'https://json-schema.org/draft/2020-12/schema')
+      throw new Error(`${f}: unexpected ${schema.$schema}`);
     ajv.addSchema(schema);
     schemaFiles[f.replace(/\.json$/, '')] = schema.$id;
   }
@@ -82,8 +85,10 @@ export function semanticProblems(bundle: StixBundle): string[] {
         const refs = k.endsWith('_ref') ? [x] : k.endsWith('_refs') && Array.isArray(x) ? x : undefined;
         if (refs) {
           for (const r of refs) {
-            if (typeof r !== 'string' || !ids.has(r)) problems.push(`${o.id}${path}/${k} → ${String(r)} is not in the bundle`);
-            if (k === 'object_marking_refs' && !markings.has(r as string)) problems.push(`${o.id} marked by ${String(r)}, not a marking definition`);
+            if (typeof r !== 'string' || !ids.has(r))
+              problems.push(`${o.id}${path}/${k} → ${String(r)} is not in the bundle`);
+            if (k === 'object_marking_refs' && !markings.has(r as string))
+              problems.push(`${o.id} marked by ${String(r)}, not a marking definition`);
           }
         }
         walk(o, x, `${path}/${k}`);
@@ -92,7 +97,11 @@ export function semanticProblems(bundle: StixBundle): string[] {
   };
   for (const o of bundle.objects) {
     walk(o, o, '');
-    if (typeof o['created'] === 'string' && typeof o['modified'] === 'string' && Date.parse(o['modified']) < Date.parse(o['created'])) {
+    if (
+      typeof o['created'] === 'string' &&
+      typeof o['modified'] === 'string' &&
+      Date.parse(o['modified']) < Date.parse(o['created'])
+    ) {
       problems.push(`${o.id}: modified before created`);
     }
   }
@@ -106,7 +115,10 @@ export function semanticProblems(bundle: StixBundle): string[] {
  * incident, see libs/ism/src/stix.spec.ts), each object against its own schema, and the semantic checks.
  */
 export function validateBundle(bundle: StixBundle): string[] {
-  const problems = errorsOf(bundleValidator(), { ...bundle, objects: bundle.objects.filter((o) => o.type !== 'incident') });
+  const problems = errorsOf(bundleValidator(), {
+    ...bundle,
+    objects: bundle.objects.filter((o) => o.type !== 'incident'),
+  });
   for (const o of bundle.objects) {
     const id = schemaFiles[o.type];
     if (id) problems.push(...errorsOf(validatorFor(id), o).map((e) => `${o.id}${e}`));

@@ -43,23 +43,40 @@ const number = (name: string) => (v: string) => {
 
 program
   .command('simulate')
-  .description('run a whole drill with simulated teams over real socket.io connections, then write the after-action report')
+  .description(
+    'run a whole drill with simulated teams over real socket.io connections, then write the after-action report',
+  )
   .requiredOption('-s, --scenario <file>', 'scenario file (YAML or JSON)')
   .option('-n, --teams <n>', `number of simulated teams (1-30, default ${DEFAULTS.teams})`, number('--teams'))
-  .option('--speed <n>', `clock speed, scenario seconds per wall second (1-3600, default ${DEFAULTS.speed})`, number('--speed'))
+  .option(
+    '--speed <n>',
+    `clock speed, scenario seconds per wall second (1-3600, default ${DEFAULTS.speed})`,
+    number('--speed'),
+  )
   .option('--server <url>', 'use this running server instead of starting one in-process')
   .option('--token <token>', 'controller token for --server')
   .option('-o, --out <dir>', 'where to write the AAR files (default ./simulation-output/<timestamp>/)')
   .option('--seed <n>', 'seed for reproducible team behaviour', number('--seed'))
-  .option('--profiles <list>', `profiles dealt to the teams in order, cycled (default ${PROFILE_NAMES.join(',')})`, (v: string) => {
-    try {
-      return parseProfiles(v);
-    } catch (e) {
-      throw new InvalidArgumentError((e as Error).message);
-    }
-  })
-  .option('--database <url>', 'embedded server only: DATABASE_URL (default sqlite:./data/simulation-<timestamp>.sqlite)')
-  .option('--progress-every <seconds>', `seconds between progress lines (default ${DEFAULTS.progressEverySeconds})`, number('--progress-every'))
+  .option(
+    '--profiles <list>',
+    `profiles dealt to the teams in order, cycled (default ${PROFILE_NAMES.join(',')})`,
+    (v: string) => {
+      try {
+        return parseProfiles(v);
+      } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+      }
+    },
+  )
+  .option(
+    '--database <url>',
+    'embedded server only: DATABASE_URL (default sqlite:./data/simulation-<timestamp>.sqlite)',
+  )
+  .option(
+    '--progress-every <seconds>',
+    `seconds between progress lines (default ${DEFAULTS.progressEverySeconds})`,
+    number('--progress-every'),
+  )
   .option('-q, --quiet', 'no progress lines; just the results')
   .action(async (opts: SimulateOptions & { progressEvery?: number }) => {
     // Loaded on demand: it pulls in socket.io-client and, for the embedded server, the whole of Nest.

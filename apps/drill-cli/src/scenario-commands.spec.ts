@@ -7,7 +7,12 @@ import { exportCommand, importCommand, validateCommand, type Io } from './scenar
 function capture(): Io & { outText: () => string; errText: () => string } {
   const out: string[] = [];
   const err: string[] = [];
-  return { out: (s) => out.push(s), err: (s) => err.push(s), outText: () => out.join('\n'), errText: () => err.join('\n') };
+  return {
+    out: (s) => out.push(s),
+    err: (s) => err.push(s),
+    outText: () => out.join('\n'),
+    errText: () => err.join('\n'),
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'drill-cli-'));
@@ -22,7 +27,12 @@ describe('drill validate', () => {
 
   it('exits 1 listing every problem as file:line:column', () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, readFileSync(fixture, 'utf8').replace('offset: "+00:02"', 'offset: "2 minutes"').replace('severity: low', 'severity: apocalyptic'));
+    writeFileSync(
+      file,
+      readFileSync(fixture, 'utf8')
+        .replace('offset: "+00:02"', 'offset: "2 minutes"')
+        .replace('severity: low', 'severity: apocalyptic'),
+    );
     const io = capture();
     expect(validateCommand(file, io)).toBe(1);
     const lines = readFileSync(file, 'utf8').split('\n');
@@ -47,7 +57,9 @@ describe('drill import and export', () => {
       const out = join(dir, `from-${format}.yaml`);
       const io = capture();
       expect(await exportCommand(fixture, { format, output: sheet }, io)).toBe(0);
-      expect(await importCommand(sheet, { output: out, id: 'runtime-test-drill', title: 'Runtime test drill' }, io)).toBe(0);
+      expect(
+        await importCommand(sheet, { output: out, id: 'runtime-test-drill', title: 'Runtime test drill' }, io),
+      ).toBe(0);
       const check = capture();
       expect(validateCommand(out, check)).toBe(0);
       expect(readFileSync(out, 'utf8')).toContain('Ransomware note found at a hospital');
@@ -56,7 +68,10 @@ describe('drill import and export', () => {
 
   it('exits 1 with row-numbered problems for a bad MSEL and writes nothing', async () => {
     const csv = join(dir, 'bad.csv');
-    writeFileSync(csv, 'Control Number,Delivery Time,Title,Description,To\nI-1,+00:10,First,Body,all\nI-2,yesterday,Second,Body,all\n');
+    writeFileSync(
+      csv,
+      'Control Number,Delivery Time,Title,Description,To\nI-1,+00:10,First,Body,all\nI-2,yesterday,Second,Body,all\n',
+    );
     const out = join(dir, 'never.yaml');
     const io = capture();
     expect(await importCommand(csv, { output: out }, io)).toBe(1);

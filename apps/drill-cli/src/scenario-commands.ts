@@ -36,11 +36,17 @@ export function validateCommand(file: string, io: Io): number {
     return EXIT.invalid;
   }
   const conditional = scenario.injects.filter((i) => i.trigger).length;
-  io.out(`${file}: valid — "${scenario.title}" (${scenario.id}), ${scenario.injects.length} injects (${conditional} conditional), ${scenario.objectives.length} objectives`);
+  io.out(
+    `${file}: valid — "${scenario.title}" (${scenario.id}), ${scenario.injects.length} injects (${conditional} conditional), ${scenario.objectives.length} objectives`,
+  );
   return EXIT.ok;
 }
 
-export async function importCommand(file: string, opts: { output?: string; id?: string; title?: string }, io: Io): Promise<number> {
+export async function importCommand(
+  file: string,
+  opts: { output?: string; id?: string; title?: string },
+  io: Io,
+): Promise<number> {
   const ext = extname(file).toLowerCase();
   if (ext !== '.csv' && ext !== '.xlsx') {
     io.err(`drill: ${file} is neither .csv nor .xlsx`);
@@ -68,7 +74,10 @@ export async function exportCommand(file: string, opts: { format: string; output
   }
   const data = read(file, io);
   if (!data) return EXIT.failed;
-  const { scenario, errors } = validateScenarioText(data.toString('utf8'), extname(file).toLowerCase() === '.json' ? 'json' : 'yaml');
+  const { scenario, errors } = validateScenarioText(
+    data.toString('utf8'),
+    extname(file).toLowerCase() === '.json' ? 'json' : 'yaml',
+  );
   if (!scenario || errors.length) {
     for (const p of errors) io.err(formatProblem(file, p));
     return EXIT.invalid;

@@ -37,7 +37,10 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
   const limit = config.bodyLimitBytes;
   app.useBodyParser('json', { limit });
   // Scenarios arrive as YAML; MSEL spreadsheets as multipart (parsed per route).
-  app.useBodyParser('text', { limit, type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain', 'text/csv'] });
+  app.useBodyParser('text', {
+    limit,
+    type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain', 'text/csv'],
+  });
 
   const metrics = app.get(MetricsService);
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -58,7 +61,11 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
 
   // The web consoles (team, control board, evaluator): plain files, no build step. They hold no file named like
   // an API route, so /api, /health and /metrics still reach Nest.
-  app.useStaticAssets(join(repoRoot(), 'apps', 'drill-server', 'web', 'public'), { index: 'index.html', fallthrough: true, maxAge: 0 });
+  app.useStaticAssets(join(repoRoot(), 'apps', 'drill-server', 'web', 'public'), {
+    index: 'index.html',
+    fallthrough: true,
+    maxAge: 0,
+  });
 
   app.useGlobalPipes(drillValidationPipe());
   app.useGlobalFilters(new DrillExceptionFilter());
@@ -68,7 +75,9 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
     app,
     new DocumentBuilder()
       .setTitle('ACID Drill Orchestrator')
-      .setDescription('Cyber incident drills for national CERTs: scenarios, live injects, ISM reports, scoring, after-action reports.')
+      .setDescription(
+        'Cyber incident drills for national CERTs: scenarios, live injects, ISM reports, scoring, after-action reports.',
+      )
       .setVersion('1')
       .addBearerAuth()
       .build(),

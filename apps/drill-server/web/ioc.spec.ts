@@ -25,7 +25,11 @@ describe('web console IOC rules (public/js/ioc.js)', () => {
   });
 
   it('find, refang and type the indicators of a defanged paste (worked by hand)', () => {
-    expect(web.defangedTextToIocs('Beacon to 203.0.113[.]45 and hxxps://evil[.]example/a; hash d41d8cd98f00b204e9800998ecf8427e')).toEqual([
+    expect(
+      web.defangedTextToIocs(
+        'Beacon to 203.0.113[.]45 and hxxps://evil[.]example/a; hash d41d8cd98f00b204e9800998ecf8427e',
+      ),
+    ).toEqual([
       { type: 'ip-dst', value: '203.0.113.45', original: '203.0.113[.]45' },
       { type: 'url', value: 'https://evil.example/a', original: 'hxxps://evil[.]example/a' },
       { type: 'md5', value: 'd41d8cd98f00b204e9800998ecf8427e', original: 'd41d8cd98f00b204e9800998ecf8427e' },
@@ -63,6 +67,8 @@ describe('web console IOC rules (public/js/ioc.js)', () => {
   it('shows network indicators defanged and leaves hashes alone', () => {
     expect(web.defangFor('url', 'https://evil.example/a.php')).toBe('hxxps://evil[.]example/a[.]php');
     expect(web.defangFor('email-src', 'a.b@c.example')).toBe('a[.]b[@]c[.]example');
-    expect(web.defangFor('sha1', 'da39a3ee5e6b4b0d3255bfef95601890afd80709')).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709');
+    expect(web.defangFor('sha1', 'da39a3ee5e6b4b0d3255bfef95601890afd80709')).toBe(
+      'da39a3ee5e6b4b0d3255bfef95601890afd80709',
+    );
   });
 });

@@ -19,7 +19,13 @@ export const RSIT: Readonly<Record<string, readonly string[]>> = {
     'data-leak',
   ],
   fraud: ['unauthorised-use-of-resources', 'copyright', 'masquerade', 'phishing'],
-  vulnerable: ['weak-crypto', 'ddos-amplifier', 'potentially-unwanted-accessible', 'information-disclosure', 'vulnerable-system'],
+  vulnerable: [
+    'weak-crypto',
+    'ddos-amplifier',
+    'potentially-unwanted-accessible',
+    'information-disclosure',
+    'vulnerable-system',
+  ],
   other: ['other', 'undetermined'],
   test: ['test'],
 };

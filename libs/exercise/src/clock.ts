@@ -21,7 +21,8 @@ export function scenarioMsAt(c: ClockState, wallNow: number): number {
 
 /** The wall instant at which a running clock will read `scenarioMs`, assuming no further pause. */
 export function wallTimeFor(c: ClockState, scenarioMs: number): number {
-  if (c.startedAt === null || c.pausedAt !== null) throw new Error('only a running clock maps scenario time to wall time');
+  if (c.startedAt === null || c.pausedAt !== null)
+    throw new Error('only a running clock maps scenario time to wall time');
   return c.startedAt + c.pausedTotalMs + scenarioMs / c.speed;
 }
 

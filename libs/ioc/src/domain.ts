@@ -20,13 +20,18 @@ export function normaliseDomain(input: string): DomainResult {
   const rawTld = trimmed.slice(trimmed.lastIndexOf('.') + 1);
   if (/^(?:\d+|0x[0-9a-f]*)$/i.test(rawTld)) {
     // WHATWG hosts ending in a number are parsed as IPv4 (0x7f.1 → 127.0.0.1): refuse rather than reinterpret.
-    return { ok: false, message: `"${rawTld}" is not a valid top-level domain (a name ending in a number reads as an IP address)` };
+    return {
+      ok: false,
+      message: `"${rawTld}" is not a valid top-level domain (a name ending in a number reads as an IP address)`,
+    };
   }
   const ascii = domainToASCII(trimmed.toLowerCase());
-  if (ascii === '') return { ok: false, message: 'not a valid domain name (internationalised name could not be converted)' };
+  if (ascii === '')
+    return { ok: false, message: 'not a valid domain name (internationalised name could not be converted)' };
   if (ascii.length > 253) return { ok: false, message: 'a domain name is at most 253 characters' };
   const labels = ascii.split('.');
-  if (labels.length < 2) return { ok: false, message: 'a domain name needs at least a label and a top-level domain (label.tld)' };
+  if (labels.length < 2)
+    return { ok: false, message: 'a domain name needs at least a label and a top-level domain (label.tld)' };
   if (labels.some((l) => l === '')) return { ok: false, message: 'a domain name cannot contain empty labels (..)' };
   const badLabel = labels.find((l) => !LABEL.test(l));
   if (badLabel !== undefined) {

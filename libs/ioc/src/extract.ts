@@ -49,7 +49,7 @@ const PATTERNS: Pattern[] = [
   { re: /\bAS\d{1,10}\b/gu, type: 'AS' },
   {
     re: /(?<![\p{L}\p{N}_])[0-9a-f]{32,64}(?![\p{L}\p{N}_])/giu,
-    type: (m) => ({ 32: 'md5', 40: 'sha1', 64: 'sha256' } as const)[m[0].length as 32 | 40 | 64],
+    type: (m) => (({ 32: 'md5', 40: 'sha1', 64: 'sha256' }) as const)[m[0].length as 32 | 40 | 64],
   },
   // A host with a path but no scheme ("evil.example/gate.php"), as found in proxy logs.
   { re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },

@@ -23,7 +23,8 @@ export function parseIPv4(s: string): IpResult {
 export function parseIPv6(input: string): IpResult {
   const bad = { ok: false as const, message: 'not a valid IPv4 or IPv6 address' };
   let s = input.toLowerCase();
-  if (s.includes('%')) return { ok: false, message: 'IPv6 zone identifiers (%…) are local to one host and cannot be an indicator' };
+  if (s.includes('%'))
+    return { ok: false, message: 'IPv6 zone identifiers (%…) are local to one host and cannot be an indicator' };
   if (!/^[0-9a-f:.]+$/.test(s) || !s.includes(':')) return bad;
   let tail: number[] = [];
   const lastColon = s.lastIndexOf(':');
@@ -70,7 +71,7 @@ export function formatIPv6(groups: number[]): string {
   }
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

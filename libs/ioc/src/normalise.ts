@@ -4,8 +4,7 @@ import { normaliseIpOrCidr, parseIp } from './ip.js';
 import { cleanText, refang } from './refang.js';
 
 export type NormalisedIoc =
-  | { ok: true; type: IocType; value: string; original: string }
-  | { ok: false; message: string; original: string };
+  { ok: true; type: IocType; value: string; original: string } | { ok: false; message: string; original: string };
 
 type Step = { ok: true; value: string } | { ok: false; message: string };
 
@@ -14,9 +13,13 @@ const HASH_NAMES = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256' } as const;
 
 function hash(type: keyof typeof HASH_LENGTHS, s: string): Step {
   const want = HASH_LENGTHS[type];
-  if (!/^[0-9a-f]+$/i.test(s)) return { ok: false, message: `an ${HASH_NAMES[type]} hash contains only hexadecimal digits 0-9 a-f` };
+  if (!/^[0-9a-f]+$/i.test(s))
+    return { ok: false, message: `an ${HASH_NAMES[type]} hash contains only hexadecimal digits 0-9 a-f` };
   if (s.length !== want) {
-    return { ok: false, message: `an ${HASH_NAMES[type]} hash is ${want} hexadecimal characters, this one has ${s.length}` };
+    return {
+      ok: false,
+      message: `an ${HASH_NAMES[type]} hash is ${want} hexadecimal characters, this one has ${s.length}`,
+    };
   }
   return { ok: true, value: s.toLowerCase() };
 }
@@ -43,15 +46,20 @@ function ipPort(s: string): Step {
   const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(s);
   if (s.includes('|')) {
     const at = s.lastIndexOf('|');
-    addr = s.slice(0, at).trim().replace(/^\[(.*)\]$/, '$1');
+    addr = s
+      .slice(0, at)
+      .trim()
+      .replace(/^\[(.*)\]$/, '$1');
     portText = s.slice(at + 1).trim();
   } else if (bracketed) {
     addr = bracketed[1]!;
     portText = bracketed[2]!;
   } else {
     const colons = s.split(':').length - 1;
-    if (colons === 0) return { ok: false, message: 'expected an address and a port, as ip|port, ip:port or [ipv6]:port' };
-    if (colons > 1) return { ok: false, message: 'an IPv6 address with a port must be written [address]:port or address|port' };
+    if (colons === 0)
+      return { ok: false, message: 'expected an address and a port, as ip|port, ip:port or [ipv6]:port' };
+    if (colons > 1)
+      return { ok: false, message: 'an IPv6 address with a port must be written [address]:port or address|port' };
     [addr, portText] = s.split(':') as [string, string];
   }
   if (addr.includes('/')) return { ok: false, message: 'ip-dst|port takes a single address, not a CIDR range' };
@@ -63,7 +71,10 @@ function ipPort(s: string): Step {
 }
 
 function email(input: string): Step {
-  const s = input.replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').toLowerCase();
+  const s = input
+    .replace(/^mailto:/i, '')
+    .replace(/^<(.*)>$/, '$1')
+    .toLowerCase();
   const at = s.lastIndexOf('@');
   if (at < 0) return { ok: false, message: 'an e-mail address needs an @ between the local part and the domain' };
   const local = s.slice(0, at);
@@ -75,7 +86,11 @@ function email(input: string): Step {
     return { ok: false, message: `"${local}" is not a valid local part (before @)` };
   }
   const d = normaliseDomain(dom);
-  if (!d.ok) return { ok: false, message: `the domain after @ ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}` };
+  if (!d.ok)
+    return {
+      ok: false,
+      message: `the domain after @ ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}`,
+    };
   return { ok: true, value: `${local}@${d.value}` };
 }
 
@@ -112,7 +127,11 @@ function url(input: string): Step {
   let host = u.hostname;
   if (!host.startsWith('[') && !parseIp(host).ok) {
     const d = normaliseDomain(host);
-    if (!d.ok) return { ok: false, message: `the URL's host ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}` };
+    if (!d.ok)
+      return {
+        ok: false,
+        message: `the URL's host ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}`,
+      };
     host = d.value;
     // Setting hostname drops a trailing dot the parser kept; the domain rule strips it.
     u.hostname = host;
@@ -123,7 +142,8 @@ function url(input: string): Step {
 
 function vulnerability(s: string): Step {
   // CVE id syntax (cve.org): the sequence number has 4 digits, or more without a leading zero.
-  if (!/^cve-\d{4}-(?:\d{4}|[1-9]\d{4,})$/i.test(s)) return { ok: false, message: 'a vulnerability is a CVE id such as CVE-2021-44228' };
+  if (!/^cve-\d{4}-(?:\d{4}|[1-9]\d{4,})$/i.test(s))
+    return { ok: false, message: 'a vulnerability is a CVE id such as CVE-2021-44228' };
   return { ok: true, value: s.toUpperCase() };
 }
 

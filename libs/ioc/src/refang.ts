@@ -78,7 +78,9 @@ const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
 
 /** NFKC, drop invisible characters, refang, trim. */
 export function refang(value: string): string {
-  return cleanText(value).replace(DEFANG_TOKEN, (token: string, s: string | undefined) => replacementFor(token, s)).trim();
+  return cleanText(value)
+    .replace(DEFANG_TOKEN, (token: string, s: string | undefined) => replacementFor(token, s))
+    .trim();
 }
 
 /** NFKC, drop invisible characters, trim — for types where defang tokens would be taken literally. */

@@ -1,11 +1,4 @@
-import type {
-  Determination,
-  IocType,
-  ReportKind,
-  RsitClassification,
-  Severity,
-  TlpLabel,
-} from '@drill/contracts';
+import type { Determination, IocType, ReportKind, RsitClassification, Severity, TlpLabel } from '@drill/contracts';
 
 export interface ReportIoc {
   type: IocType;

@@ -2,9 +2,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { IsmReport, ReportIoc } from './model.js';
-import { buildStixBundle, INCIDENT_CORE_EXTENSION_ID, TLP_EXTENSION_ID, type StixBundle, type StixObject } from './stix.js';
-import { BASE, bundleValidator, errorsOf, FIXTURES, schemaFiles, semanticProblems, validatorFor } from '../../../test/support/stix-validator.js';
-const ioc = (type: ReportIoc['type'], value: string, toIds = true, role?: string): ReportIoc => ({ type, value, original: value, toIds, role });
+import {
+  buildStixBundle,
+  INCIDENT_CORE_EXTENSION_ID,
+  TLP_EXTENSION_ID,
+  type StixBundle,
+  type StixObject,
+} from './stix.js';
+import {
+  BASE,
+  bundleValidator,
+  errorsOf,
+  FIXTURES,
+  schemaFiles,
+  semanticProblems,
+  validatorFor,
+} from '../../../test/support/stix-validator.js';
+const ioc = (type: ReportIoc['type'], value: string, toIds = true, role?: string): ReportIoc => ({
+  type,
+  value,
+  original: value,
+  toIds,
+  role,
+});
 const MD5 = 'd41d8cd98f00b204e9800998ecf8427e';
 const SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
 const SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
@@ -166,7 +186,9 @@ describe('STIX bundle against the official STIX 2.1 JSON schemas', () => {
       name: 'x',
     };
     expect(errorsOf(validatorFor(schemaFiles['incident']!), minimal)).toEqual([]);
-    expect(bundleValidator()({ type: 'bundle', id: 'bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', objects: [minimal] })).toBe(false);
+    expect(
+      bundleValidator()({ type: 'bundle', id: 'bundle--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f', objects: [minimal] }),
+    ).toBe(false);
   });
 
   it('validates the bundle against bundle.json (incidents aside, see above)', () => {
@@ -189,8 +211,21 @@ describe('STIX bundle against the official STIX 2.1 JSON schemas', () => {
     // Everything the export can produce was produced at least once here.
     expect([...types].sort()).toEqual(
       [
-        'autonomous-system', 'domain-name', 'email-addr', 'file', 'identity', 'incident', 'indicator', 'ipv4-addr',
-        'ipv6-addr', 'marking-definition', 'network-traffic', 'observed-data', 'report', 'url', 'vulnerability',
+        'autonomous-system',
+        'domain-name',
+        'email-addr',
+        'file',
+        'identity',
+        'incident',
+        'indicator',
+        'ipv4-addr',
+        'ipv6-addr',
+        'marking-definition',
+        'network-traffic',
+        'observed-data',
+        'report',
+        'url',
+        'vulnerability',
       ].sort(),
     );
   });
@@ -212,7 +247,9 @@ describe('STIX bundle against the official STIX 2.1 JSON schemas', () => {
     expect(errorsOf(bundleValidator(), broken)).not.toEqual([]);
     const problems = semanticProblems(broken);
     expect(problems.some((p) => p.includes('modified before created'))).toBe(true);
-    expect(problems.some((p) => p.includes('identity--00000000-0000-4000-8000-000000000000 is not in the bundle'))).toBe(true);
+    expect(
+      problems.some((p) => p.includes('identity--00000000-0000-4000-8000-000000000000 is not in the bundle')),
+    ).toBe(true);
   });
 });
 
@@ -227,10 +264,17 @@ describe('STIX bundle content', () => {
       created: '2022-10-01T00:00:00.000Z',
       name: 'TLP:AMBER+STRICT',
       extensions: {
-        'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'amber+strict' },
+        'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': {
+          extension_type: 'property-extension',
+          tlp_2_0: 'amber+strict',
+        },
       },
     });
-    const got = ofType('marking-definition').map((o) => [o.id, o['name'], (o['extensions'] as Record<string, { tlp_2_0: string }>)[TLP_EXTENSION_ID]!.tlp_2_0]);
+    const got = ofType('marking-definition').map((o) => [
+      o.id,
+      o['name'],
+      (o['extensions'] as Record<string, { tlp_2_0: string }>)[TLP_EXTENSION_ID]!.tlp_2_0,
+    ]);
     expect(got).toEqual([
       [MARK.CLEAR, 'TLP:CLEAR', 'clear'],
       [MARK.GREEN, 'TLP:GREEN', 'green'],
@@ -260,7 +304,11 @@ describe('STIX bundle content', () => {
       x_acid_exercise: 'ACID 2025',
       x_acid_inject_ids: ['inj-1'],
     });
-    expect(byId.get(rep['created_by_ref'] as string)).toMatchObject({ type: 'identity', name: 'SingCERT', identity_class: 'organization' });
+    expect(byId.get(rep['created_by_ref'] as string)).toMatchObject({
+      type: 'identity',
+      name: 'SingCERT',
+      identity_class: 'organization',
+    });
     expect(rep['report_types']).toEqual(['threat-report', 'indicator', 'vulnerability']);
   });
 
@@ -269,10 +317,18 @@ describe('STIX bundle content', () => {
   });
 
   it('gives every report-owned object the marking of its report', () => {
-    const expected: Record<string, string> = { r1: MARK.GREEN, r2: MARK.AMBER, r3: MARK.AMBER_STRICT, r4: MARK.RED, r5: MARK.CLEAR, r6: MARK.GREEN };
+    const expected: Record<string, string> = {
+      r1: MARK.GREEN,
+      r2: MARK.AMBER,
+      r3: MARK.AMBER_STRICT,
+      r4: MARK.RED,
+      r5: MARK.CLEAR,
+      r6: MARK.GREEN,
+    };
     for (const [ism, mark] of Object.entries(expected)) {
       expect(reportObj(ism)['object_marking_refs']).toEqual([mark]);
-      for (const o of refsOf(ism).filter((x) => x.type !== 'identity')) expect(o['object_marking_refs']).toEqual([mark]);
+      for (const o of refsOf(ism).filter((x) => x.type !== 'identity'))
+        expect(o['object_marking_refs']).toEqual([mark]);
     }
   });
 
@@ -310,7 +366,11 @@ describe('STIX bundle content', () => {
       AS: '[autonomous-system:number = 64500]',
     });
     for (const o of refsOf('r1').filter((x) => x.type === 'indicator')) {
-      expect(o).toMatchObject({ pattern_type: 'stix', valid_from: '2025-03-01T10:15:00.000Z', indicator_types: ['malicious-activity'] });
+      expect(o).toMatchObject({
+        pattern_type: 'stix',
+        valid_from: '2025-03-01T10:15:00.000Z',
+        indicator_types: ['malicious-activity'],
+      });
     }
   });
 
@@ -322,7 +382,10 @@ describe('STIX bundle content', () => {
   });
 
   it('turns a CVE into a vulnerability SDO with a cve external reference, whatever toIds says', () => {
-    for (const [ism, cve] of [['r1', 'CVE-2021-44228'], ['r2', 'CVE-2014-0160']] as const) {
+    for (const [ism, cve] of [
+      ['r1', 'CVE-2021-44228'],
+      ['r2', 'CVE-2014-0160'],
+    ] as const) {
       const v = refsOf(ism).filter((o) => o.type === 'vulnerability');
       expect(v).toHaveLength(1);
       expect(v[0]).toMatchObject({ name: cve, external_references: [{ source_name: 'cve', external_id: cve }] });
@@ -333,14 +396,19 @@ describe('STIX bundle content', () => {
     const observed = refsOf('r2').filter((o) => o.type === 'observed-data');
     expect(observed).toHaveLength(11); // 12 IOCs, one of them a CVE
     const scos = observed.map((od) => (od['object_refs'] as string[]).map((id) => byId.get(id)!));
-    const summary = scos.map((list) => list.map(({ type, value, number, name, hashes, dst_port, protocols }) => {
-      const s = { type, value, number, name, hashes, dst_port, protocols };
-      return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
-    }));
+    const summary = scos.map((list) =>
+      list.map(({ type, value, number, name, hashes, dst_port, protocols }) => {
+        const s = { type, value, number, name, hashes, dst_port, protocols };
+        return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined));
+      }),
+    );
     expect(summary).toEqual([
       [{ type: 'ipv4-addr', value: '198.51.100.0/24' }],
       [{ type: 'ipv6-addr', value: '::ffff:c000:201' }], // 192.0.2.1 = c0 00 02 01
-      [{ type: 'network-traffic', dst_port: 8443, protocols: ['ipv6'] }, { type: 'ipv6-addr', value: '2001:db8::5' }],
+      [
+        { type: 'network-traffic', dst_port: 8443, protocols: ['ipv6'] },
+        { type: 'ipv6-addr', value: '2001:db8::5' },
+      ],
       [{ type: 'domain-name', value: 'evil.example' }],
       [{ type: 'url', value: 'https://evil.example/x' }],
       [{ type: 'file', hashes: { 'SHA-256': SHA256 } }],
@@ -351,11 +419,19 @@ describe('STIX bundle content', () => {
       [{ type: 'autonomous-system', number: 64500 }],
     ]);
     expect(scos[2]![0]!['dst_ref']).toBe(scos[2]![1]!.id);
-    for (const od of observed) expect(od).toMatchObject({ first_observed: '2025-03-01T10:20:00.000Z', last_observed: '2025-03-01T10:20:00.000Z', number_observed: 1 });
+    for (const od of observed)
+      expect(od).toMatchObject({
+        first_observed: '2025-03-01T10:20:00.000Z',
+        last_observed: '2025-03-01T10:20:00.000Z',
+        number_observed: 1,
+      });
   });
 
   it('computes SCO ids the STIX 2.1 way (the spec gives 198.51.100.3 → ipv4-addr--28bb3599-…)', () => {
-    const b = buildStixBundle([report({ id: 'z', tlp: 'TLP:CLEAR', iocs: [ioc('ip-dst', '198.51.100.3', false)] })], ctx);
+    const b = buildStixBundle(
+      [report({ id: 'z', tlp: 'TLP:CLEAR', iocs: [ioc('ip-dst', '198.51.100.3', false)] })],
+      ctx,
+    );
     expect(b.objects.find((o) => o.type === 'ipv4-addr')!.id).toBe('ipv4-addr--28bb3599-77cd-5a82-a950-b5bc3caf07c4');
   });
 
@@ -365,23 +441,38 @@ describe('STIX bundle content', () => {
       name: 'Ransomware C2 at Bank A',
       labels: ['rsit:malicious-code="c2-server"'],
       extensions: {
-        [INCIDENT_CORE_EXTENSION_ID]: { extension_type: 'property-extension', determination: 'successful-attempt', investigation_status: 'open', criticality: 70 },
+        [INCIDENT_CORE_EXTENSION_ID]: {
+          extension_type: 'property-extension',
+          determination: 'successful-attempt',
+          investigation_status: 'open',
+          criticality: 70,
+        },
       },
       x_acid_determination: 'confirmed',
       x_acid_rsit: { class: 'malicious-code', type: 'c2-server' },
     });
     expect(inc('r2')!['extensions']).toEqual({
-      [INCIDENT_CORE_EXTENSION_ID]: { extension_type: 'property-extension', determination: 'suspected', investigation_status: 'open' },
+      [INCIDENT_CORE_EXTENSION_ID]: {
+        extension_type: 'property-extension',
+        determination: 'suspected',
+        investigation_status: 'open',
+      },
     });
     expect(inc('r4')!['extensions']).toEqual({
-      [INCIDENT_CORE_EXTENSION_ID]: { extension_type: 'property-extension', determination: 'false-positive', investigation_status: 'closed' },
+      [INCIDENT_CORE_EXTENSION_ID]: {
+        extension_type: 'property-extension',
+        determination: 'false-positive',
+        investigation_status: 'closed',
+      },
     });
     expect(inc('r3')).toBeUndefined();
     expect(inc('r5')).toBeUndefined();
     // incident-core's own schema: determination from incident-determination-enum, investigation_status from the ov.
     for (const i of ofType('incident')) {
       const ext = (i['extensions'] as Record<string, Record<string, unknown>>)[INCIDENT_CORE_EXTENSION_ID]!;
-      expect(['blocked', 'failed-attempt', 'false-positive', 'low-value', 'successful-attempt', 'suspected']).toContain(ext['determination']);
+      expect(['blocked', 'failed-attempt', 'false-positive', 'low-value', 'successful-attempt', 'suspected']).toContain(
+        ext['determination'],
+      );
       expect(['new', 'open', 'closed']).toContain(ext['investigation_status']);
     }
   });
@@ -389,7 +480,9 @@ describe('STIX bundle content', () => {
   it('links a reply to its parent when the parent is exported, and not otherwise', () => {
     expect(reportObj('r3')['x_acid_in_reply_to_ref']).toBe(reportObj('r1').id);
     expect(reportObj('r6')['x_acid_in_reply_to_ref']).toBeUndefined();
-    expect(buildStixBundle([r3], ctx).objects.find((o) => o.type === 'report')!['x_acid_in_reply_to_ref']).toBeUndefined();
+    expect(
+      buildStixBundle([r3], ctx).objects.find((o) => o.type === 'report')!['x_acid_in_reply_to_ref'],
+    ).toBeUndefined();
   });
 
   it('gives a report with nothing to point at its author as object_refs', () => {
@@ -398,10 +491,17 @@ describe('STIX bundle content', () => {
   });
 
   it('keeps IOCs it cannot normalise out of the patterns and says so on the report', () => {
-    const b = buildStixBundle([report({ id: 'bad', tlp: 'TLP:GREEN', iocs: [ioc('ip-dst', '010.0.0.1'), ioc('domain', 'ok.example')] })], ctx);
+    const b = buildStixBundle(
+      [report({ id: 'bad', tlp: 'TLP:GREEN', iocs: [ioc('ip-dst', '010.0.0.1'), ioc('domain', 'ok.example')] })],
+      ctx,
+    );
     const rep = b.objects.find((o) => o.type === 'report')!;
-    expect(b.objects.filter((o) => o.type === 'indicator').map((o) => o['pattern'])).toEqual(["[domain-name:value = 'ok.example']"]);
-    expect(rep['x_acid_unexported_iocs']).toEqual([{ type: 'ip-dst', value: '010.0.0.1', reason: expect.stringContaining('leading zero') }]);
+    expect(b.objects.filter((o) => o.type === 'indicator').map((o) => o['pattern'])).toEqual([
+      "[domain-name:value = 'ok.example']",
+    ]);
+    expect(rep['x_acid_unexported_iocs']).toEqual([
+      { type: 'ip-dst', value: '010.0.0.1', reason: expect.stringContaining('leading zero') },
+    ]);
     expect(semanticProblems(b)).toEqual([]);
   });
 });

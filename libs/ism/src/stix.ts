@@ -3,7 +3,16 @@
 // Output is deterministic: the same reports always give byte-identical bundles, so exports can be diffed and
 // re-imported without creating duplicates.
 import { createHash } from 'node:crypto';
-import { TLP_LABELS, strictestTlp, tlpRank, type Determination, type IocType, type ReportKind, type Severity, type TlpLabel } from '@drill/contracts';
+import {
+  TLP_LABELS,
+  strictestTlp,
+  tlpRank,
+  type Determination,
+  type IocType,
+  type ReportKind,
+  type Severity,
+  type TlpLabel,
+} from '@drill/contracts';
 import { normaliseIoc } from '@drill/ioc';
 import type { IsmReport, ReportIoc } from './model.js';
 
@@ -189,7 +198,11 @@ export function observablesFor(type: Exclude<IocType, 'vulnerability'>, value: s
       const [ip, port] = splitIpPort(value);
       const addr = sco(addrType(ip), { value: ip });
       // protocols is required; the address family is all we know for certain.
-      const traffic = sco('network-traffic', { dst_ref: addr.id, dst_port: port, protocols: [ip.includes(':') ? 'ipv6' : 'ipv4'] });
+      const traffic = sco('network-traffic', {
+        dst_ref: addr.id,
+        dst_port: port,
+        protocols: [ip.includes(':') ? 'ipv6' : 'ipv4'],
+      });
       return [traffic, addr];
     }
     case 'domain':
@@ -242,7 +255,9 @@ export function buildStixBundle(reports: IsmReport[], ctx: StixExportContext): S
     const d = new Date(iso);
     return Number.isNaN(d.getTime()) ? fallback : d.toISOString();
   };
-  const ordered = [...reports].sort((a, b) => stamp(a.submittedAt).localeCompare(stamp(b.submittedAt)) || a.id.localeCompare(b.id));
+  const ordered = [...reports].sort(
+    (a, b) => stamp(a.submittedAt).localeCompare(stamp(b.submittedAt)) || a.id.localeCompare(b.id),
+  );
   const reportIds = new Map(ordered.map((r) => [r.id, sdoId('report', r.id)]));
 
   const identities = new Map<string, Shared>();
@@ -398,7 +413,11 @@ export function buildStixBundle(reports: IsmReport[], ctx: StixExportContext): S
         report_types: ['threat-report', ...['indicator', 'observed-data', 'vulnerability'].filter((t) => types.has(t))],
         // object_refs needs one entry; a bare acknowledgement is about its author and nothing else.
         object_refs: refs.length > 0 ? refs : [author],
-        labels: [`acid:report-kind="${r.kind}"`, ...(rsitTag ? [rsitTag] : []), ...(r.severity ? [`acid:severity="${r.severity}"`] : [])],
+        labels: [
+          `acid:report-kind="${r.kind}"`,
+          ...(rsitTag ? [rsitTag] : []),
+          ...(r.severity ? [`acid:severity="${r.severity}"`] : []),
+        ],
         external_references: [{ source_name: 'acid-ism', external_id: r.id }],
         x_acid_exercise: ctx.exerciseName,
         x_acid_report_kind: r.kind,

@@ -42,11 +42,51 @@ type Who = keyof typeof viewers;
 
 // Worked out from TLP 2.0 as the drill applies it (see visibility.ts header), one row per label.
 const matrix: Record<TlpLabel, Record<Who, boolean>> = {
-  'TLP:CLEAR': { author: true, teammate: true, recipientMember: true, otherMember: true, controller: true, namedUser: true, unnamedUser: true },
-  'TLP:GREEN': { author: true, teammate: true, recipientMember: true, otherMember: true, controller: true, namedUser: true, unnamedUser: true },
-  'TLP:AMBER': { author: true, teammate: true, recipientMember: true, otherMember: false, controller: true, namedUser: true, unnamedUser: false },
-  'TLP:AMBER+STRICT': { author: true, teammate: true, recipientMember: true, otherMember: false, controller: true, namedUser: true, unnamedUser: false },
-  'TLP:RED': { author: true, teammate: false, recipientMember: false, otherMember: false, controller: true, namedUser: true, unnamedUser: false },
+  'TLP:CLEAR': {
+    author: true,
+    teammate: true,
+    recipientMember: true,
+    otherMember: true,
+    controller: true,
+    namedUser: true,
+    unnamedUser: true,
+  },
+  'TLP:GREEN': {
+    author: true,
+    teammate: true,
+    recipientMember: true,
+    otherMember: true,
+    controller: true,
+    namedUser: true,
+    unnamedUser: true,
+  },
+  'TLP:AMBER': {
+    author: true,
+    teammate: true,
+    recipientMember: true,
+    otherMember: false,
+    controller: true,
+    namedUser: true,
+    unnamedUser: false,
+  },
+  'TLP:AMBER+STRICT': {
+    author: true,
+    teammate: true,
+    recipientMember: true,
+    otherMember: false,
+    controller: true,
+    namedUser: true,
+    unnamedUser: false,
+  },
+  'TLP:RED': {
+    author: true,
+    teammate: false,
+    recipientMember: false,
+    otherMember: false,
+    controller: true,
+    namedUser: true,
+    unnamedUser: false,
+  },
 };
 
 const cases = TLP_LABELS.flatMap((label) =>
@@ -77,7 +117,9 @@ describe('canSeeReport — edges', () => {
   });
 
   it('GREEN does not reach a participant whose team is not in the exercise', () => {
-    expect(canSeeReport(report('TLP:GREEN'), { userId: 'u-z', role: 'participant', teamId: 't-outsider' }, ctx)).toBe(false);
+    expect(canSeeReport(report('TLP:GREEN'), { userId: 'u-z', role: 'participant', teamId: 't-outsider' }, ctx)).toBe(
+      false,
+    );
   });
 
   it('AMBER listing a team that is not in the exercise does not open it to that team', () => {
@@ -92,7 +134,11 @@ describe('canSeeReport — edges', () => {
   });
 
   it('a report by drill control (no team) at AMBER reaches recipient teams only', () => {
-    const r = report('TLP:AMBER', { teamId: null, authorUserId: 'u-ctl', recipients: { teams: ['t-rcpt'], users: [] } });
+    const r = report('TLP:AMBER', {
+      teamId: null,
+      authorUserId: 'u-ctl',
+      recipients: { teams: ['t-rcpt'], users: [] },
+    });
     expect(canSeeReport(r, viewers.recipientMember, ctx)).toBe(true);
     expect(canSeeReport(r, viewers.author, ctx)).toBe(false);
   });
@@ -139,7 +185,11 @@ describe('checkReplyTlp', () => {
 describe('checkReplyRecipients', () => {
   it('refuses an AMBER reply that reaches a team the parent did not', () => {
     const parent = report('TLP:AMBER');
-    const reply = report('TLP:AMBER', { authorUserId: 'u-rcpt', teamId: 't-rcpt', recipients: { teams: ['t-author', 't-other'], users: [] } });
+    const reply = report('TLP:AMBER', {
+      authorUserId: 'u-rcpt',
+      teamId: 't-rcpt',
+      recipients: { teams: ['t-author', 't-other'], users: [] },
+    });
     expect(checkReplyRecipients(parent, reply)).toEqual([
       { path: '/recipients/teams', message: expect.stringContaining('t-other') },
     ]);
@@ -147,21 +197,34 @@ describe('checkReplyRecipients', () => {
 
   it("accepts an AMBER reply to the parent's recipients and source", () => {
     const parent = report('TLP:AMBER');
-    const reply = report('TLP:AMBER', { authorUserId: 'u-rcpt', teamId: 't-rcpt', recipients: { teams: ['t-author', 't-rcpt'], users: [] } });
+    const reply = report('TLP:AMBER', {
+      authorUserId: 'u-rcpt',
+      teamId: 't-rcpt',
+      recipients: { teams: ['t-author', 't-rcpt'], users: [] },
+    });
     expect(checkReplyRecipients(parent, reply)).toEqual([]);
   });
 
   it('refuses a RED reply naming someone new, accepts one naming the parent author', () => {
     const parent = report('TLP:RED');
     const base = { authorUserId: 'u-named', teamId: 't-other' };
-    expect(checkReplyRecipients(parent, report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author'] } }))).toEqual([]);
-    expect(checkReplyRecipients(parent, report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author', 'u-other'] } }))).toEqual([
-      { path: '/recipients/users', message: expect.stringContaining('u-other') },
-    ]);
+    expect(
+      checkReplyRecipients(parent, report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author'] } })),
+    ).toEqual([]);
+    expect(
+      checkReplyRecipients(
+        parent,
+        report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author', 'u-other'] } }),
+      ),
+    ).toEqual([{ path: '/recipients/users', message: expect.stringContaining('u-other') }]);
   });
 
   it('does not restrict replies to GREEN reports', () => {
-    const reply = report('TLP:GREEN', { authorUserId: 'u-rcpt', teamId: 't-rcpt', recipients: { teams: 'all', users: [] } });
+    const reply = report('TLP:GREEN', {
+      authorUserId: 'u-rcpt',
+      teamId: 't-rcpt',
+      recipients: { teams: 'all', users: [] },
+    });
     expect(checkReplyRecipients(report('TLP:GREEN'), reply)).toEqual([]);
   });
 });

@@ -42,7 +42,11 @@ export function canSeeReport(report: IsmReport, viewer: Viewer, ctx: { exerciseT
 }
 
 /** Filters `reports` down to what `viewer` may see, keeping order. */
-export function visibleReports(reports: readonly IsmReport[], viewer: Viewer, ctx: { exerciseTeamIds: string[] }): IsmReport[] {
+export function visibleReports(
+  reports: readonly IsmReport[],
+  viewer: Viewer,
+  ctx: { exerciseTeamIds: string[] },
+): IsmReport[] {
   return reports.filter((r) => canSeeReport(r, viewer, ctx));
 }
 
@@ -75,7 +79,8 @@ export function checkReplyRecipients(parent: IsmReport, child: IsmReport): Field
   if (parent.tlp !== 'TLP:RED' && parent.recipients.teams !== 'all') {
     const parentTeams = new Set(parent.recipients.teams);
     if (parent.teamId !== null) parentTeams.add(parent.teamId);
-    const extra = child.recipients.teams === 'all' ? ['all'] : child.recipients.teams.filter((t) => !parentTeams.has(t));
+    const extra =
+      child.recipients.teams === 'all' ? ['all'] : child.recipients.teams.filter((t) => !parentTeams.has(t));
     if (extra.length > 0) {
       problems.push({
         path: '/recipients/teams',

@@ -11,7 +11,13 @@ export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgre
  * a deployed database is never altered by guesswork.
  */
 export function dataSourceOptions(db: DatabaseTarget): DataSourceOptions {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false } as const;
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  } as const;
   if (db.kind === 'postgres') return { ...common, type: 'postgres', url: db.url };
   if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });
   return {

@@ -9,7 +9,16 @@ describe('buildAar', () => {
   const i2 = aar.injects.find((i) => i.id === 'I-2')!;
 
   it('analyses a scored inject: release, who responded how fast, median and spread', () => {
-    expect(i1).toMatchObject({ firstReleasedScenarioMs: 60_000, releasedTo: 3, acknowledged: 1, scored: 3, responded: 2, notResponded: ['C'], onTarget: 2, afterDeadline: 0 });
+    expect(i1).toMatchObject({
+      firstReleasedScenarioMs: 60_000,
+      releasedTo: 3,
+      acknowledged: 1,
+      scored: 3,
+      responded: 2,
+      notResponded: ['C'],
+      onTarget: 2,
+      afterDeadline: 0,
+    });
     // Reports 4 and 10 minutes after release: median 7, quartiles at positions .25 and .75 → 5.5 and 8.5.
     expect(i1.timeToReport).toEqual({ n: 2, min: 4, q1: 5.5, median: 7, q3: 8.5, iqr: 3, max: 10, mean: 7 });
     expect(i1.responses.map((r) => [r.teamCode, r.timeToReport, r.timeToAcknowledge])).toEqual([
@@ -31,7 +40,9 @@ describe('buildAar', () => {
     const ioc = { type: 'domain' as const, value: 'evil.example', weight: 1, critical: false };
     const scored = (team: string, missedIocs: (typeof ioc)[]) => ({
       teamCode: team,
-      s: { completeness: { components: { iocs: { missed: missedIocs }, actions: { missed: [] } } } } as unknown as InjectScore,
+      s: {
+        completeness: { components: { iocs: { missed: missedIocs }, actions: { missed: [] } } },
+      } as unknown as InjectScore,
     });
     const other = { ...ioc, value: 'other.example' };
     // 4 teams: evil.example missed by 2 (half) → common; other.example by 1 → not.
@@ -42,7 +53,15 @@ describe('buildAar', () => {
   });
 
   it('takes times of an unscored inject from deliveries and reports', () => {
-    expect(i2).toMatchObject({ responseRequired: false, scored: 0, releasedTo: 3, responded: 1, notResponded: ['A', 'B'], meanFinal: null, commonMisses: [] });
+    expect(i2).toMatchObject({
+      responseRequired: false,
+      scored: 0,
+      releasedTo: 3,
+      responded: 1,
+      notResponded: ['A', 'B'],
+      meanFinal: null,
+      commonMisses: [],
+    });
     expect(i2.timeToReport?.median).toBe(3); // C reported at minute 5 on an inject released at minute 2
   });
 

@@ -65,7 +65,9 @@ export function buildAar(input: AarInput): Aar {
         timeToReport: s.times.toReport ?? null,
         timeliness: s.auto.timeliness,
         timelinessRule: s.timeliness.rule,
-        components: Object.fromEntries(COMPONENT_KEYS.map((k) => [k, comps[k].defined ? comps[k].score : null])) as Record<ComponentKey, number | null>,
+        components: Object.fromEntries(
+          COMPONENT_KEYS.map((k) => [k, comps[k].defined ? comps[k].score : null]),
+        ) as Record<ComponentKey, number | null>,
         completeness: s.auto.completeness,
         auto: s.auto.score,
         override: named.override ? toOverride(named.override) : null,
@@ -79,7 +81,8 @@ export function buildAar(input: AarInput): Aar {
       list.push({ teamId: t.teamId, s, row });
       return row;
     });
-    const componentMean = (k: ComponentKey) => mean(rows.map((r) => r.components[k]).filter((x): x is number => x !== null));
+    const componentMean = (k: ComponentKey) =>
+      mean(rows.map((r) => r.components[k]).filter((x): x is number => x !== null));
     return {
       teamId: t.teamId,
       code: code(t.teamId),
@@ -89,7 +92,10 @@ export function buildAar(input: AarInput): Aar {
       scored: rows.length,
       responded: rows.filter((r) => r.timeToReport !== null).length,
       timeToReport: summarize(rows.flatMap((r) => (r.timeToReport === null ? [] : [r.timeToReport]))),
-      components: Object.fromEntries(COMPONENT_KEYS.map((k) => [k, componentMean(k)])) as Record<ComponentKey, number | null>,
+      components: Object.fromEntries(COMPONENT_KEYS.map((k) => [k, componentMean(k)])) as Record<
+        ComponentKey,
+        number | null
+      >,
       meanTimeliness: mean(rows.map((r) => r.override?.timeliness ?? r.timeliness)),
       meanCompleteness: mean(rows.map((r) => r.override?.completeness ?? r.completeness)),
       objectiveRatings: input.scores.objectives.map((o) => {
@@ -151,7 +157,8 @@ export function buildAar(input: AarInput): Aar {
   const injects: InjectAnalysis[] = input.scenario.injects.map((inj) => {
     const rels = releasedByInject.get(inj.id) ?? [];
     let first: AarInputDelivery | undefined;
-    for (const d of rels) if (first === undefined || (d.releasedScenarioMs ?? 0) < (first.releasedScenarioMs ?? 0)) first = d;
+    for (const d of rels)
+      if (first === undefined || (d.releasedScenarioMs ?? 0) < (first.releasedScenarioMs ?? 0)) first = d;
     const scored = scoresByInject.get(inj.id) ?? [];
     let responses: InjectResponse[];
     if (scored.length > 0) {
@@ -181,7 +188,9 @@ export function buildAar(input: AarInput): Aar {
         };
       });
     }
-    responses.sort((a, b) => (a.timeToReport ?? Infinity) - (b.timeToReport ?? Infinity) || a.teamCode.localeCompare(b.teamCode));
+    responses.sort(
+      (a, b) => (a.timeToReport ?? Infinity) - (b.timeToReport ?? Infinity) || a.teamCode.localeCompare(b.teamCode),
+    );
     const toReport = responses.flatMap((r) => (r.timeToReport === null ? [] : [r.timeToReport]));
     const toAck = responses.flatMap((r) => (r.timeToAcknowledge === null ? [] : [r.timeToAcknowledge]));
     return {
@@ -200,7 +209,10 @@ export function buildAar(input: AarInput): Aar {
       acknowledged: rels.filter((d) => d.acknowledgedAt != null).length,
       scored: scored.length,
       responded: toReport.length,
-      notResponded: responses.filter((r) => r.timeToReport === null).map((r) => r.teamCode).sort(),
+      notResponded: responses
+        .filter((r) => r.timeToReport === null)
+        .map((r) => r.teamCode)
+        .sort(),
       onTarget: scored.filter(({ s }) => ON_TARGET.has(s.timeliness.rule)).length,
       afterDeadline: scored.filter(({ s }) => s.timeliness.rule === 'after-deadline').length,
       timeToReport: summarize(toReport),
@@ -239,7 +251,10 @@ export function buildAar(input: AarInput): Aar {
     sharingPairs: sharing.cells.length,
     ratings,
     scoreOverrides: allRows.filter((r) => r.override !== null).length,
-    ratingOverrides: input.scores.objectives.reduce((n, o) => n + (o.override ? 1 : 0) + o.perTeam.filter((p) => p.override).length, 0),
+    ratingOverrides: input.scores.objectives.reduce(
+      (n, o) => n + (o.override ? 1 : 0) + o.perTeam.filter((p) => p.override).length,
+      0,
+    ),
     strengths: input.notes.filter((n) => n.kind === 'strength').length,
     improvements: input.notes.filter((n) => n.kind === 'improvement').length,
     planItems: input.plan.length,
@@ -251,8 +266,12 @@ export function buildAar(input: AarInput): Aar {
     .map((p) => ({
       ...p,
       ...(p.responsibleTeamId !== undefined ? { responsibleTeamCode: code(p.responsibleTeamId) } : {}),
-      ...(p.responsibleTeamId !== undefined && teamName.has(p.responsibleTeamId) ? { responsibleTeamName: teamName.get(p.responsibleTeamId)! } : {}),
-      ...(p.objectiveId !== undefined && capabilityOf.has(p.objectiveId) ? { objectiveCapability: capabilityOf.get(p.objectiveId)! } : {}),
+      ...(p.responsibleTeamId !== undefined && teamName.has(p.responsibleTeamId)
+        ? { responsibleTeamName: teamName.get(p.responsibleTeamId)! }
+        : {}),
+      ...(p.objectiveId !== undefined && capabilityOf.has(p.objectiveId)
+        ? { objectiveCapability: capabilityOf.get(p.objectiveId)! }
+        : {}),
     }));
 
   const startedMs = input.exercise.startedAt ? Date.parse(input.exercise.startedAt) : null;
@@ -281,10 +300,24 @@ export function buildAar(input: AarInput): Aar {
         phases: (input.scenario.phases ?? []).map((p) => ({ id: p.id, title: p.title })),
         injectCount: input.scenario.injects.length,
       },
-      teams: input.teams.map((t) => ({ id: t.id, code: t.code, name: t.name, ...(t.country ? { country: t.country } : {}) })),
-      objectives: input.scenario.objectives.map((o) => ({ id: o.id, capability: o.capability, ...(o.description !== undefined ? { description: o.description } : {}), injectIds: [...o.injects] })),
+      teams: input.teams.map((t) => ({
+        id: t.id,
+        code: t.code,
+        name: t.name,
+        ...(t.country ? { country: t.country } : {}),
+      })),
+      objectives: input.scenario.objectives.map((o) => ({
+        id: o.id,
+        capability: o.capability,
+        ...(o.description !== undefined ? { description: o.description } : {}),
+        injectIds: [...o.injects],
+      })),
     },
-    method: { timelinessWeight: input.method.timelinessWeight, ratingThresholds: { ...thresholds }, weights: { ...input.method.weights } },
+    method: {
+      timelinessWeight: input.method.timelinessWeight,
+      ratingThresholds: { ...thresholds },
+      weights: { ...input.method.weights },
+    },
     keyFigures,
     objectives,
     scorecards,
@@ -295,7 +328,13 @@ export function buildAar(input: AarInput): Aar {
   };
 }
 
-function toOverride(o: { timeliness?: number; completeness?: number; justification: string; by: string; at: string }): AarOverride {
+function toOverride(o: {
+  timeliness?: number;
+  completeness?: number;
+  justification: string;
+  by: string;
+  at: string;
+}): AarOverride {
   return {
     ...(o.timeliness !== undefined ? { timeliness: o.timeliness } : {}),
     ...(o.completeness !== undefined ? { completeness: o.completeness } : {}),
@@ -321,8 +360,14 @@ export function commonMisses(scored: readonly { teamCode: string; s: InjectScore
   };
   for (const { teamCode, s } of scored) {
     const c = s.completeness.components;
-    for (const i of c.iocs.missed) add(`ioc\u0000${i.type}\u0000${i.value}`, { kind: 'ioc', item: iocLabel(i), critical: i.critical }, teamCode);
-    for (const a of c.actions.missed) add(`action\u0000${a.code}`, { kind: 'action', item: a.code, ...(a.description ? { description: a.description } : {}) }, teamCode);
+    for (const i of c.iocs.missed)
+      add(`ioc\u0000${i.type}\u0000${i.value}`, { kind: 'ioc', item: iocLabel(i), critical: i.critical }, teamCode);
+    for (const a of c.actions.missed)
+      add(
+        `action\u0000${a.code}`,
+        { kind: 'action', item: a.code, ...(a.description ? { description: a.description } : {}) },
+        teamCode,
+      );
   }
   return [...misses.values()]
     .filter((m) => 2 * m.missedBy >= n)
@@ -336,14 +381,29 @@ function rawTimeline(input: AarInput, code: (teamId: string) => string): Timelin
   const rows: TimelineRow[] = [];
   for (const d of input.deliveries) {
     if (d.status !== 'released') continue;
-    rows.push({ at: d.releasedAt ?? null, scenarioMs: d.releasedScenarioMs ?? null, kind: 'release', teamCode: code(d.teamId), injectId: d.injectId, detail: 'released' });
+    rows.push({
+      at: d.releasedAt ?? null,
+      scenarioMs: d.releasedScenarioMs ?? null,
+      kind: 'release',
+      teamCode: code(d.teamId),
+      injectId: d.injectId,
+      detail: 'released',
+    });
     if (d.acknowledgedAt) {
-      rows.push({ at: d.acknowledgedAt, scenarioMs: d.acknowledgedScenarioMs ?? null, kind: 'acknowledgement', teamCode: code(d.teamId), injectId: d.injectId, detail: 'acknowledged (inject.ack)' });
+      rows.push({
+        at: d.acknowledgedAt,
+        scenarioMs: d.acknowledgedScenarioMs ?? null,
+        kind: 'acknowledgement',
+        teamCode: code(d.teamId),
+        injectId: d.injectId,
+        detail: 'acknowledged (inject.ack)',
+      });
     }
   }
   const codes = new Map(input.teams.map((t) => [t.id, t.code]));
   for (const r of input.reports) {
-    const to = r.recipients.teams === 'all' ? 'all teams' : r.recipients.teams.map((id) => codes.get(id) ?? id).join(', ');
+    const to =
+      r.recipients.teams === 'all' ? 'all teams' : r.recipients.teams.map((id) => codes.get(id) ?? id).join(', ');
     rows.push({
       at: r.submittedAt,
       scenarioMs: r.submittedScenarioMs,
@@ -356,11 +416,22 @@ function rawTimeline(input: AarInput, code: (teamId: string) => string): Timelin
   for (const e of input.events ?? []) {
     const who = [e.actor, e.actorRole ? `(${e.actorRole})` : null].filter(Boolean).join(' ');
     const what = [e.targetType, e.targetId].filter(Boolean).join(' ');
-    rows.push({ at: e.at, scenarioMs: null, kind: 'event', teamCode: null, injectId: null, detail: `${e.action}${what ? ` ${what}` : ''}${who ? ` by ${who}` : ''}` });
+    rows.push({
+      at: e.at,
+      scenarioMs: null,
+      kind: 'event',
+      teamCode: null,
+      injectId: null,
+      detail: `${e.action}${what ? ` ${what}` : ''}${who ? ` by ${who}` : ''}`,
+    });
   }
   // Parsed once: a drill of 30 teams × 200 injects has some 20 000 rows to sort.
   const keyed = rows.map((r) => ({ r, t: r.at === null ? Infinity : Date.parse(r.at) }));
-  keyed.sort((a, b) => a.t - b.t || KIND_ORDER[a.r.kind] - KIND_ORDER[b.r.kind] || (a.r.teamCode ?? '').localeCompare(b.r.teamCode ?? ''));
+  keyed.sort(
+    (a, b) =>
+      a.t - b.t ||
+      KIND_ORDER[a.r.kind] - KIND_ORDER[b.r.kind] ||
+      (a.r.teamCode ?? '').localeCompare(b.r.teamCode ?? ''),
+  );
   return keyed.map((k) => k.r);
 }
-

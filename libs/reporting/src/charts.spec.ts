@@ -11,7 +11,8 @@ describe('AAR charts', () => {
   });
 
   it('draw the sharing heat map over every team pair, self-pairs blank', () => {
-    const values = (sharingSpec(aar) as { data: { values: { from: string; to: string; total: number | null }[] } }).data.values;
+    const values = (sharingSpec(aar) as { data: { values: { from: string; to: string; total: number | null }[] } }).data
+      .values;
     expect(values).toHaveLength(9);
     expect(values.find((v) => v.from === 'A' && v.to === 'A')!.total).toBeNull();
     expect(values.find((v) => v.from === 'B' && v.to === 'C')!.total).toBe(1); // B's report to all

@@ -19,8 +19,27 @@ const config = {
   font: FONT,
   padding: 8,
   view: { stroke: '#cbd2d9' },
-  axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 10, titleFontSize: 11, labelColor: MUTED, titleColor: INK, domainColor: '#9aa5b1', tickColor: '#9aa5b1', gridColor: '#e4e7eb' },
-  legend: { labelFont: FONT, titleFont: FONT, labelFontSize: 10, titleFontSize: 11, labelColor: MUTED, titleColor: INK, orient: 'bottom', direction: 'horizontal' },
+  axis: {
+    labelFont: FONT,
+    titleFont: FONT,
+    labelFontSize: 10,
+    titleFontSize: 11,
+    labelColor: MUTED,
+    titleColor: INK,
+    domainColor: '#9aa5b1',
+    tickColor: '#9aa5b1',
+    gridColor: '#e4e7eb',
+  },
+  legend: {
+    labelFont: FONT,
+    titleFont: FONT,
+    labelFontSize: 10,
+    titleFontSize: 11,
+    labelColor: MUTED,
+    titleColor: INK,
+    orient: 'bottom',
+    direction: 'horizontal',
+  },
   title: { font: FONT, fontSize: 12, color: INK, anchor: 'start' },
 } as const;
 
@@ -40,7 +59,10 @@ export function timelineSpec(aar: Aar): TopLevelSpec {
       event: r.kind === 'release' ? 'inject released' : r.kind === 'acknowledgement' ? 'acknowledged' : 'report sent',
       inject: r.injectId ?? '',
     }));
-  const xMax = values.reduce((m, v) => Math.max(m, v.minute), Math.max(aar.overview.scenario.plannedDurationMinutes, aar.overview.exercise.scenarioMinutes ?? 0, 1));
+  const xMax = values.reduce(
+    (m, v) => Math.max(m, v.minute),
+    Math.max(aar.overview.scenario.plannedDurationMinutes, aar.overview.exercise.scenarioMinutes ?? 0, 1),
+  );
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: 'Inject releases, acknowledgements and reports per team over scenario time',
@@ -51,7 +73,12 @@ export function timelineSpec(aar: Aar): TopLevelSpec {
     mark: { type: 'point', filled: true, size: 50, opacity: 0.85 },
     encoding: {
       // An explicit domain keeps the axis meaningful before anything happened (and covers the planned duration).
-      x: { field: 'minute', type: 'quantitative', title: 'Scenario time (minutes after STARTEX)', scale: { domain: [0, xMax], nice: true } },
+      x: {
+        field: 'minute',
+        type: 'quantitative',
+        title: 'Scenario time (minutes after STARTEX)',
+        scale: { domain: [0, xMax], nice: true },
+      },
       y: { field: 'team', type: 'nominal', title: 'Team', sort: teams, scale: { domain: teams } },
       color: {
         field: 'event',
@@ -59,7 +86,15 @@ export function timelineSpec(aar: Aar): TopLevelSpec {
         title: null,
         scale: { domain: ['inject released', 'acknowledged', 'report sent'], range: ['#7b8794', '#f0b429', '#2680c2'] },
       },
-      shape: { field: 'event', type: 'nominal', title: null, scale: { domain: ['inject released', 'acknowledged', 'report sent'], range: [RELEASE_SHAPE, 'triangle-up', 'circle'] } },
+      shape: {
+        field: 'event',
+        type: 'nominal',
+        title: null,
+        scale: {
+          domain: ['inject released', 'acknowledged', 'report sent'],
+          range: [RELEASE_SHAPE, 'triangle-up', 'circle'],
+        },
+      },
     },
   } as TopLevelSpec;
 }
@@ -68,13 +103,20 @@ export function timelineSpec(aar: Aar): TopLevelSpec {
 export function responseTimesSpec(aar: Aar): TopLevelSpec {
   const scored = aar.injects.filter((i) => i.responseRequired && i.scored > 0);
   const order = scored.map((i) => i.id);
-  const points = scored.flatMap((i) => i.responses.filter((r) => r.timeToReport !== null).map((r) => ({ inject: i.id, team: r.teamCode, minutes: r.timeToReport })));
+  const points = scored.flatMap((i) =>
+    i.responses
+      .filter((r) => r.timeToReport !== null)
+      .map((r) => ({ inject: i.id, team: r.teamCode, minutes: r.timeToReport })),
+  );
   const marks = scored.flatMap((i) => [
     ...(i.targetMinutes !== undefined ? [{ inject: i.id, minutes: i.targetMinutes, bound: 'target' }] : []),
     ...(i.deadlineMinutes !== undefined ? [{ inject: i.id, minutes: i.deadlineMinutes, bound: 'deadline' }] : []),
   ]);
   const y = { field: 'inject', type: 'nominal', title: 'Inject', sort: order, scale: { domain: order } } as const;
-  const xMax = [...points.map((p) => p.minutes as number), ...marks.map((m) => m.minutes)].reduce((m, v) => Math.max(m, v), 1);
+  const xMax = [...points.map((p) => p.minutes as number), ...marks.map((m) => m.minutes)].reduce(
+    (m, v) => Math.max(m, v),
+    1,
+  );
   const x = { field: 'minutes', type: 'quantitative' as const, scale: { domain: [0, xMax], nice: true } };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -99,7 +141,12 @@ export function responseTimesSpec(aar: Aar): TopLevelSpec {
         encoding: {
           y,
           x,
-          color: { field: 'bound', type: 'nominal', title: null, scale: { domain: ['target', 'deadline'], range: ['#3f9142', '#cf1124'] } },
+          color: {
+            field: 'bound',
+            type: 'nominal',
+            title: null,
+            scale: { domain: ['target', 'deadline'], range: ['#3f9142', '#cf1124'] },
+          },
         },
       },
     ],
@@ -121,10 +168,27 @@ export function completenessSpec(aar: Aar): TopLevelSpec {
   const teams = aar.scorecards.map((t) => t.code);
   const columns = [...COMPONENT_KEYS, 'completeness'].map((k) => COMPONENT_LABEL[k]!);
   const values = aar.scorecards.flatMap((t) => [
-    ...COMPONENT_KEYS.map((k) => ({ team: t.code, component: COMPONENT_LABEL[k], score: t.components[k], label: t.components[k] === null ? 'n/a' : t.components[k]!.toFixed(2) })),
-    { team: t.code, component: COMPONENT_LABEL.completeness, score: t.meanCompleteness, label: t.meanCompleteness === null ? 'n/a' : t.meanCompleteness.toFixed(2) },
+    ...COMPONENT_KEYS.map((k) => ({
+      team: t.code,
+      component: COMPONENT_LABEL[k],
+      score: t.components[k],
+      label: t.components[k] === null ? 'n/a' : t.components[k]!.toFixed(2),
+    })),
+    {
+      team: t.code,
+      component: COMPONENT_LABEL.completeness,
+      score: t.meanCompleteness,
+      label: t.meanCompleteness === null ? 'n/a' : t.meanCompleteness.toFixed(2),
+    },
   ]);
-  const x = { field: 'component', type: 'nominal', title: null, sort: columns, scale: { domain: columns }, axis: { orient: 'top', labelAngle: 0, labelLimit: 160, labelFontSize: 11 } } as const;
+  const x = {
+    field: 'component',
+    type: 'nominal',
+    title: null,
+    sort: columns,
+    scale: { domain: columns },
+    axis: { orient: 'top', labelAngle: 0, labelLimit: 160, labelFontSize: 11 },
+  } as const;
   const y = { field: 'team', type: 'nominal', title: 'Team', sort: teams, scale: { domain: teams } } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -174,7 +238,14 @@ export function sharingSpec(aar: Aar): TopLevelSpec {
     }),
   );
   const max = aar.sharing.cells.reduce((m, c) => Math.max(m, c.total), 1);
-  const x = { field: 'to', type: 'nominal', title: 'Recipient team', sort: teams, scale: { domain: teams }, axis: { orient: 'top', labelAngle: teams.length > 12 ? -90 : 0 } } as const;
+  const x = {
+    field: 'to',
+    type: 'nominal',
+    title: 'Recipient team',
+    sort: teams,
+    scale: { domain: teams },
+    axis: { orient: 'top', labelAngle: teams.length > 12 ? -90 : 0 },
+  } as const;
   const y = { field: 'from', type: 'nominal', title: 'Author team', sort: teams, scale: { domain: teams } } as const;
   const step = teams.length > 20 ? 20 : teams.length > 12 ? 28 : 36;
   return {
@@ -202,14 +273,27 @@ export function sharingSpec(aar: Aar): TopLevelSpec {
       },
       {
         mark: { type: 'text', fontSize: step > 20 ? 10 : 8 },
-        encoding: { x, y, text: { field: 'label' }, color: { condition: { test: `datum.total !== null && datum.total > ${max / 2}`, value: 'white' }, value: INK } },
+        encoding: {
+          x,
+          y,
+          text: { field: 'label' },
+          color: {
+            condition: { test: `datum.total !== null && datum.total > ${max / 2}`, value: 'white' },
+            value: INK,
+          },
+        },
       },
     ],
   } as TopLevelSpec;
 }
 
 export function chartSpecs(aar: Aar): Record<ChartId, TopLevelSpec> {
-  return { timeline: timelineSpec(aar), 'response-times': responseTimesSpec(aar), completeness: completenessSpec(aar), sharing: sharingSpec(aar) };
+  return {
+    timeline: timelineSpec(aar),
+    'response-times': responseTimesSpec(aar),
+    completeness: completenessSpec(aar),
+    sharing: sharingSpec(aar),
+  };
 }
 
 /**

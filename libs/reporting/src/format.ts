@@ -16,20 +16,27 @@ export const DASH = '—';
 /** A 0–1 score: three decimals at most, as the scoring explanations print it. */
 export const score = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : fmt(x));
 /** A team percentage (0–100): one decimal. */
-export const percent = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : `${x.toFixed(1)}%`);
+export const percent = (x: number | null | undefined): string =>
+  x === null || x === undefined ? DASH : `${x.toFixed(1)}%`;
 /** A ratio (0–1) shown as a percentage with no decimals. */
-export const ratio = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : `${Math.round(x * 100)}%`);
+export const ratio = (x: number | null | undefined): string =>
+  x === null || x === undefined ? DASH : `${Math.round(x * 100)}%`;
 /** Minutes: one decimal. */
 export const minutes = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : x.toFixed(1));
 
-export const scenarioTime = (ms: number | null | undefined): string => (ms === null || ms === undefined ? DASH : formatScenarioTime(ms));
+export const scenarioTime = (ms: number | null | undefined): string =>
+  ms === null || ms === undefined ? DASH : formatScenarioTime(ms);
 
 /** ISO instant → "2026-11-25 09:20:05 UTC": a report is read across time zones, so it states UTC. */
 export function utc(iso: string | null | undefined): string {
   if (!iso) return DASH;
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return escapeHtml(iso);
-  return new Date(t).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return new Date(t)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 export const utcDate = (iso: string | null | undefined): string => (iso ? utc(iso).slice(0, 10) : DASH);

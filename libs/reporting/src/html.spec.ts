@@ -8,7 +8,9 @@ const EVIL = '<script>alert(1)</script>';
 
 describe('escapeHtml and miniMarkdown', () => {
   it('escapes the five HTML-special characters', () => {
-    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;',
+    );
   });
 
   it('renders a safe subset of Markdown after escaping', () => {
@@ -24,8 +26,28 @@ describe('renderAarHtml', () => {
     const input = fixtureInput();
     input.exercise.name = `Drill ${EVIL}`;
     (input.teams[0] as { name: string }).name = `Alpha ${EVIL}`;
-    input.notes = [{ id: 'x', objectiveId: 'OBJ-1', kind: 'strength', text: `<img src=x onerror="alert(2)">`, author: `Eve ${EVIL}`, at: input.generatedAt }];
-    input.plan = [{ id: 'p', capability: EVIL, issue: EVIL, correctiveAction: EVIL, capabilityElement: 'training', organisation: EVIL, poc: EVIL, dueDate: '2027-01-01' }];
+    input.notes = [
+      {
+        id: 'x',
+        objectiveId: 'OBJ-1',
+        kind: 'strength',
+        text: `<img src=x onerror="alert(2)">`,
+        author: `Eve ${EVIL}`,
+        at: input.generatedAt,
+      },
+    ];
+    input.plan = [
+      {
+        id: 'p',
+        capability: EVIL,
+        issue: EVIL,
+        correctiveAction: EVIL,
+        capabilityElement: 'training',
+        organisation: EVIL,
+        poc: EVIL,
+        dueDate: '2027-01-01',
+      },
+    ];
     input.scores.teams[2]!.injects[0]!.override!.justification = EVIL;
     (input.scenario.injects[0] as { title: string }).title = `Note ${EVIL}`;
     const html = await renderAarHtml(buildAar(input));
@@ -50,11 +72,20 @@ describe('renderAarHtml', () => {
 
   it('renders an exercise that never started: no releases, no reports, no objectives', async () => {
     const input = fixtureInput({ deliveries: [], reports: [], events: [], notes: [], plan: [] });
-    input.scores = { teams: input.teams.map((t) => ({ teamId: t.id, injects: [], totalWeight: 0, percent: null, autoPercent: null })), objectives: [], unusedScoreOverrides: [] };
+    input.scores = {
+      teams: input.teams.map((t) => ({ teamId: t.id, injects: [], totalWeight: 0, percent: null, autoPercent: null })),
+      objectives: [],
+      unusedScoreOverrides: [],
+    };
     input.scenario = { ...input.scenario, objectives: [] };
     input.exercise = { ...input.exercise, status: 'draft', startedAt: null, endedAt: null, scenarioMsAtEnd: null };
     const aar = buildAar(input);
-    expect(aar.keyFigures).toMatchObject({ pairsScored: 0, responseRate: null, timeToReport: null, meanTeamPercent: null });
+    expect(aar.keyFigures).toMatchObject({
+      pairsScored: 0,
+      responseRate: null,
+      timeToReport: null,
+      meanTeamPercent: null,
+    });
     const html = await renderAarHtml(aar);
     expect(html.match(/<figure class="chart"[^>]*><svg/g)).toHaveLength(4);
     expect(html).toContain('No inject required a response from this team.');
@@ -63,9 +94,17 @@ describe('renderAarHtml', () => {
 
   it('follows the HSEEP AAR/IP order', async () => {
     const html = await renderAarHtml(buildAar(fixtureInput()));
-    const order = ['overview', 'summary', 'analysis', 'scorecards', 'injects', 'sharing', 'plan', 'participants', 'timeline'].map((id) =>
-      html.indexOf(`<section id="${id}"`),
-    );
+    const order = [
+      'overview',
+      'summary',
+      'analysis',
+      'scorecards',
+      'injects',
+      'sharing',
+      'plan',
+      'participants',
+      'timeline',
+    ].map((id) => html.indexOf(`<section id="${id}"`));
     expect(order.every((x) => x > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
@@ -74,7 +113,13 @@ describe('renderAarHtml', () => {
     const draft = await renderAarHtml(buildAar(fixtureInput()));
     expect(draft).toContain('<strong>DRAFT</strong>');
     expect(draft).toContain('class="watermark"');
-    const published = await renderAarHtml(buildAar(fixtureInput({ state: { status: 'published', publishedAt: '2026-11-26T09:00:00.000Z', publishedBy: 'Eva Luator' } })));
+    const published = await renderAarHtml(
+      buildAar(
+        fixtureInput({
+          state: { status: 'published', publishedAt: '2026-11-26T09:00:00.000Z', publishedBy: 'Eva Luator' },
+        }),
+      ),
+    );
     expect(published).not.toContain('DRAFT');
     expect(published).toContain('<strong>PUBLISHED</strong> 2026-11-26 09:00:00 UTC by Eva Luator');
   });

@@ -1,7 +1,18 @@
 import { TLP_LABELS } from '@drill/contracts';
 import { COMPONENT_KEYS, type ComponentKey, type Rating } from '@drill/scoring';
 import { renderCharts, type ChartId } from './charts.js';
-import { DASH, escapeHtml as esc, miniMarkdown, minutes, percent, ratio, scenarioTime, score, utc, utcDate } from './format.js';
+import {
+  DASH,
+  escapeHtml as esc,
+  miniMarkdown,
+  minutes,
+  percent,
+  ratio,
+  scenarioTime,
+  score,
+  utc,
+  utcDate,
+} from './format.js';
 import type { Aar, AarNote, InjectAnalysis, ObjectiveAnalysis, Stats, TeamScorecard } from './model.js';
 import { AAR_STYLES } from './styles.js';
 
@@ -125,7 +136,8 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
     'grid',
     [th('Objective'), th('Capability'), th('Description'), th('Injects')],
     aar.overview.objectives.map(
-      (o) => `<tr><td class="nowrap"><strong>${esc(o.id)}</strong></td><td>${esc(o.capability)}</td><td>${o.description ? esc(o.description) : DASH}</td><td>${o.injectIds.map(esc).join(', ')}</td></tr>`,
+      (o) =>
+        `<tr><td class="nowrap"><strong>${esc(o.id)}</strong></td><td>${esc(o.capability)}</td><td>${o.description ? esc(o.description) : DASH}</td><td>${o.injectIds.map(esc).join(', ')}</td></tr>`,
     ),
   )}
 </section>`;
@@ -135,7 +147,9 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
     `<div class="kpi"${key ? ` data-figure="${key}"` : ''}><div class="kpi-value">${value}</div><div class="kpi-label">${label}</div>${note ? `<div class="kpi-note">${note}</div>` : ''}</div>`;
   const ratingCounts = (['P', 'S', 'M', 'U'] as Rating[]).map((r) => `${badge(r)}&#8201;${kf.ratings[r]}`).join(' ');
   const highlights = (kind: 'strengths' | 'improvements') =>
-    aar.objectives.flatMap((o) => o[kind].map((n) => `<li><span class="muted">${esc(o.id)}</span> ${esc(n.text)}</li>`));
+    aar.objectives.flatMap((o) =>
+      o[kind].map((n) => `<li><span class="muted">${esc(o.id)}</span> ${esc(n.text)}</li>`),
+    );
   const strengths = highlights('strengths');
   const afis = highlights('improvements');
   const summary = `
@@ -215,7 +229,18 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
   ${figure('response-times', 3, charts['response-times'], 'Minutes from release to first report per inject: box = interquartile range, line = median, whiskers = min–max, dots = teams; green = target, red = deadline.')}
   ${table(
     'grid injects',
-    [th('Inject'), th('Title'), th('Released'), th('Teams', 'num'), th('Responded', 'num'), th('Median', 'num'), th('IQR', 'num'), th('Min–max', 'num'), th('On target', 'num'), th('Mean score', 'num')],
+    [
+      th('Inject'),
+      th('Title'),
+      th('Released'),
+      th('Teams', 'num'),
+      th('Responded', 'num'),
+      th('Median', 'num'),
+      th('IQR', 'num'),
+      th('Min–max', 'num'),
+      th('On target', 'num'),
+      th('Mean score', 'num'),
+    ],
     aar.injects.map(
       (i) =>
         `<tr data-inject="${esc(i.id)}"><td class="nowrap"><a href="#inject-${esc(i.id)}">${esc(i.id)}</a></td><td>${esc(i.title)}${i.responseRequired ? '' : ' <span class="muted">(no response required)</span>'}</td>` +
@@ -230,7 +255,9 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
 </section>`;
 
   // 6 — Information sharing
-  const tlps = TLP_LABELS.filter((l) => aar.sharing.totalsByTlp[l] > 0 || aar.sharing.cells.some((c) => c.byTlp[l] > 0));
+  const tlps = TLP_LABELS.filter(
+    (l) => aar.sharing.totalsByTlp[l] > 0 || aar.sharing.cells.some((c) => c.byTlp[l] > 0),
+  );
   const sharing = `
 <section id="sharing" class="section">
   <h2><span class="sec-no">6</span> Information sharing</h2>
@@ -242,7 +269,12 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
       ? '<p class="empty">No team addressed a report to another team.</p>'
       : table(
           'grid sharing',
-          [th('From'), th('To'), th('Reports', 'num'), ...tlps.map((l) => th(`<span class="tlp tlp-${tlpClass(l)}">${esc(l)}</span>`, 'num'))],
+          [
+            th('From'),
+            th('To'),
+            th('Reports', 'num'),
+            ...tlps.map((l) => th(`<span class="tlp tlp-${tlpClass(l)}">${esc(l)}</span>`, 'num')),
+          ],
           aar.sharing.cells.map(
             (c) =>
               `<tr><td>${esc(c.from)}</td><td>${esc(c.to)}</td><td class="num"><strong>${c.total}</strong></td>${tlps.map((l) => `<td class="num">${c.byTlp[l] || ''}</td>`).join('')}</tr>`,
@@ -261,7 +293,16 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
       ? '<p class="empty">No improvement-plan items recorded yet.</p>'
       : table(
           'grid plan',
-          [th('Capability'), th('Issue / area for improvement'), th('Corrective action'), th('Capability element'), th('Primary responsible organisation'), th('POC'), th('Start date'), th('Completion date')],
+          [
+            th('Capability'),
+            th('Issue / area for improvement'),
+            th('Corrective action'),
+            th('Capability element'),
+            th('Primary responsible organisation'),
+            th('POC'),
+            th('Start date'),
+            th('Completion date'),
+          ],
           aar.plan.map(
             (p) =>
               `<tr><td>${esc(p.capability)}${p.objectiveId ? `<div class="muted">${esc(p.objectiveId)}</div>` : ''}</td><td>${esc(p.issue)}</td><td>${esc(p.correctiveAction)}</td>` +
@@ -355,7 +396,10 @@ function objectiveBlock(o: ObjectiveAnalysis): string {
       : `<details class="per-team" open><summary>Per team</summary>${table(
           'grid compact',
           [th('Team'), th('Rating'), th('Mean', 'num'), th('Scored', 'num'), th('Why')],
-          o.perTeam.map((p) => `<tr><td>${esc(p.teamCode)}</td><td>${badge(p.rating)}</td><td class="num">${score(p.mean)}</td><td class="num">${p.scored}</td><td class="why">${esc(p.explanation)}</td></tr>`),
+          o.perTeam.map(
+            (p) =>
+              `<tr><td>${esc(p.teamCode)}</td><td>${badge(p.rating)}</td><td class="num">${score(p.mean)}</td><td class="num">${p.scored}</td><td class="why">${esc(p.explanation)}</td></tr>`,
+          ),
         )}</details>`;
   return `
 <article class="objective" id="objective-${esc(o.id)}">
@@ -385,7 +429,9 @@ function teamBlock(t: TeamScorecard): string {
       ...(e.override ? [`<li class="override"><strong>Override:</strong> ${esc(e.override)}</li>`] : []),
       `<li><strong>Final:</strong> ${esc(e.final)}</li>`,
     ].join('');
-    const finalCell = r.override ? `<strong>${score(r.final)}</strong><sup title="evaluator override">*</sup>` : `<strong>${score(r.final)}</strong>`;
+    const finalCell = r.override
+      ? `<strong>${score(r.final)}</strong><sup title="evaluator override">*</sup>`
+      : `<strong>${score(r.final)}</strong>`;
     return (
       `<tr class="fig" data-team="${esc(t.code)}" data-inject="${esc(r.injectId)}"><td class="nowrap"><strong>${esc(r.injectId)}</strong></td><td>${esc(r.injectTitle)}</td>` +
       `<td class="num">${minutes(r.timeToAcknowledge)}</td><td class="num">${minutes(r.timeToReport)}</td><td class="num">${score(r.timeliness)}</td>` +
@@ -402,7 +448,17 @@ function teamBlock(t: TeamScorecard): string {
       ? '<p class="empty">No inject required a response from this team.</p>'
       : table(
           'grid team-scores compact',
-          [th('Inject'), th('Title'), th('Ack min', 'num'), th('Report min', 'num'), th('T', 'num'), ...COMPONENT_KEYS.map((k) => th(COMPONENT_SHORT[k], 'num')), th('C', 'num'), th('Auto', 'num'), th('Final', 'num')],
+          [
+            th('Inject'),
+            th('Title'),
+            th('Ack min', 'num'),
+            th('Report min', 'num'),
+            th('T', 'num'),
+            ...COMPONENT_KEYS.map((k) => th(COMPONENT_SHORT[k], 'num')),
+            th('C', 'num'),
+            th('Auto', 'num'),
+            th('Final', 'num'),
+          ],
           rows,
         )
   }
@@ -422,7 +478,12 @@ function injectBlock(i: InjectAnalysis): string {
               `<li><span class="miss-kind">${m.kind === 'ioc' ? 'IOC' : 'action'}</span> <code>${esc(m.item)}</code>${m.critical ? ' <span class="crit">critical</span>' : ''}${m.description ? ` — ${esc(m.description)}` : ''} <span class="muted">missed by ${m.missedBy}/${m.of} (${m.teams.map(esc).join(', ')})</span></li>`,
           )
           .join('')}</ul>`;
-  const bounds = [i.targetMinutes !== undefined ? `target ${i.targetMinutes} min` : '', i.deadlineMinutes !== undefined ? `deadline ${i.deadlineMinutes} min` : ''].filter(Boolean).join(', ');
+  const bounds = [
+    i.targetMinutes !== undefined ? `target ${i.targetMinutes} min` : '',
+    i.deadlineMinutes !== undefined ? `deadline ${i.deadlineMinutes} min` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `
 <article class="inject" id="inject-${esc(i.id)}">
   <h3><span class="inject-id">${esc(i.id)}</span> ${esc(i.title)}</h3>
@@ -430,7 +491,11 @@ function injectBlock(i: InjectAnalysis): string {
   <p><strong>Responses:</strong> ${
     responded.length === 0
       ? 'none'
-      : responded.map((r) => `${esc(r.teamCode)} ${minutes(r.timeToReport)} min${r.final !== null ? ` (${score(r.final)})` : ''}`).join(', ')
+      : responded
+          .map(
+            (r) => `${esc(r.teamCode)} ${minutes(r.timeToReport)} min${r.final !== null ? ` (${score(r.final)})` : ''}`,
+          )
+          .join(', ')
   }${i.notResponded.length > 0 ? `; <span class="${i.responseRequired ? 'warn' : 'muted'}">no report: ${i.notResponded.map(esc).join(', ')}</span>` : ''}.
   ${i.timeToReport ? `Median ${minutes(i.timeToReport.median)} min, IQR ${minutes(i.timeToReport.q1)}–${minutes(i.timeToReport.q3)} (${minutes(i.timeToReport.iqr)}), range ${range(i.timeToReport)} min.` : ''}
   ${i.timeToAcknowledge ? `Acknowledged by ${i.timeToAcknowledge.n}, median ${minutes(i.timeToAcknowledge.median)} min.` : ''}</p>

@@ -1,5 +1,12 @@
 import type { ReportKind, Severity, TlpLabel } from '@drill/contracts';
-import type { ComponentKey, ComponentWeights, ExerciseScores, InjectExplanation, Rating, RatingThresholds } from '@drill/scoring';
+import type {
+  ComponentKey,
+  ComponentWeights,
+  ExerciseScores,
+  InjectExplanation,
+  Rating,
+  RatingThresholds,
+} from '@drill/scoring';
 
 // The AAR model is plain JSON (ISO strings, no Dates, no Maps): the server stores it as the frozen copy of a
 // published report and renders HTML/CSV from that copy, so everything a renderer needs must be in here.
@@ -385,6 +392,10 @@ export interface Aar {
   scorecards: TeamScorecard[];
   injects: InjectAnalysis[];
   sharing: SharingMatrix;
-  plan: (ImprovementItem & { responsibleTeamCode?: string; responsibleTeamName?: string; objectiveCapability?: string })[];
+  plan: (ImprovementItem & {
+    responsibleTeamCode?: string;
+    responsibleTeamName?: string;
+    objectiveCapability?: string;
+  })[];
   timeline: TimelineRow[];
 }

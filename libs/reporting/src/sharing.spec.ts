@@ -42,6 +42,12 @@ describe('sharingMatrix', () => {
   it('counts reports (not pairs) by where they went', () => {
     expect(m.reportsToTeams).toBe(3);
     expect(m.reportsControlOnly).toBe(1);
-    expect(m.totalsByTlp).toEqual({ 'TLP:CLEAR': 0, 'TLP:GREEN': 1, 'TLP:AMBER': 1, 'TLP:AMBER+STRICT': 0, 'TLP:RED': 1 });
+    expect(m.totalsByTlp).toEqual({
+      'TLP:CLEAR': 0,
+      'TLP:GREEN': 1,
+      'TLP:AMBER': 1,
+      'TLP:AMBER+STRICT': 0,
+      'TLP:RED': 1,
+    });
   });
 });

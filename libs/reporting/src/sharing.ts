@@ -1,7 +1,8 @@
 import { TLP_LABELS, type TlpLabel } from '@drill/contracts';
 import type { AarInputReport, AarInputTeam, SharingCell, SharingMatrix } from './model.js';
 
-const zeroByTlp = (): Record<TlpLabel, number> => Object.fromEntries(TLP_LABELS.map((l) => [l, 0])) as Record<TlpLabel, number>;
+const zeroByTlp = (): Record<TlpLabel, number> =>
+  Object.fromEntries(TLP_LABELS.map((l) => [l, 0])) as Record<TlpLabel, number>;
 
 /**
  * Who shared with whom: one count per (author team, recipient team, report), split by the report's TLP.
@@ -43,7 +44,9 @@ export function sharingMatrix(teams: readonly AarInputTeam[], reports: readonly 
   const rank = new Map(order.map((c, i) => [c, i]));
   return {
     teams: order,
-    cells: [...cells.values()].sort((a, b) => rank.get(a.from)! - rank.get(b.from)! || rank.get(a.to)! - rank.get(b.to)!),
+    cells: [...cells.values()].sort(
+      (a, b) => rank.get(a.from)! - rank.get(b.from)! || rank.get(a.to)! - rank.get(b.to)!,
+    ),
     totalsByTlp,
     reportsToTeams,
     reportsControlOnly,

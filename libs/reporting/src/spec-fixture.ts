@@ -65,7 +65,17 @@ export const REPORTS: Rep[] = [
     submittedScenarioMs: 11 * MIN,
     iocs: [{ type: 'domain', value: 'evil.example' }],
   }),
-  rep({ id: 'rC', teamId: 'tC', kind: 'update', title: 'Status', injectIds: ['I-2'], tlp: 'TLP:CLEAR', recipients: { teams: [] }, min: 5, submittedScenarioMs: 5 * MIN }),
+  rep({
+    id: 'rC',
+    teamId: 'tC',
+    kind: 'update',
+    title: 'Status',
+    injectIds: ['I-2'],
+    tlp: 'TLP:CLEAR',
+    recipients: { teams: [] },
+    min: 5,
+    submittedScenarioMs: 5 * MIN,
+  }),
 ];
 
 export function fixtureInput(over: Partial<AarInput> = {}): AarInput {
@@ -75,21 +85,46 @@ export function fixtureInput(over: Partial<AarInput> = {}): AarInput {
     { id: 'tC', code: 'C', name: 'Charlie CERT' },
   ];
   const deliveries = teams.flatMap((t) => [
-    { teamId: t.id, injectId: 'I-1', status: 'released', releasedAt: at(1), releasedScenarioMs: 1 * MIN, acknowledgedAt: t.id === 'tA' ? at(2) : null, acknowledgedScenarioMs: t.id === 'tA' ? 2 * MIN : null },
+    {
+      teamId: t.id,
+      injectId: 'I-1',
+      status: 'released',
+      releasedAt: at(1),
+      releasedScenarioMs: 1 * MIN,
+      acknowledgedAt: t.id === 'tA' ? at(2) : null,
+      acknowledgedScenarioMs: t.id === 'tA' ? 2 * MIN : null,
+    },
     { teamId: t.id, injectId: 'I-2', status: 'released', releasedAt: at(2), releasedScenarioMs: 2 * MIN },
   ]);
-  const objectives = [{ id: 'OBJ-1', capability: 'Operational Communications', description: 'Report in time.', injects: ['I-1'] }];
+  const objectives = [
+    { id: 'OBJ-1', capability: 'Operational Communications', description: 'Report in time.', injects: ['I-1'] },
+  ];
   const scores = scoreExercise({
     injects: [I1, I2],
     teams: teams.map((t) => t.id),
-    releases: deliveries.map((d) => ({ teamId: d.teamId, injectId: d.injectId, releasedAtScenarioMin: d.releasedScenarioMs / MIN, ...(d.acknowledgedScenarioMs ? { ackAtScenarioMin: d.acknowledgedScenarioMs / MIN } : {}) })),
+    releases: deliveries.map((d) => ({
+      teamId: d.teamId,
+      injectId: d.injectId,
+      releasedAtScenarioMin: d.releasedScenarioMs / MIN,
+      ...(d.acknowledgedScenarioMs ? { ackAtScenarioMin: d.acknowledgedScenarioMs / MIN } : {}),
+    })),
     reports: REPORTS,
     objectives,
-    scoreOverrides: [{ teamId: 'tC', injectId: 'I-1', completeness: 0.5, justification: 'Phoned it in', by: 'u-eva', at: at(30) }],
+    scoreOverrides: [
+      { teamId: 'tC', injectId: 'I-1', completeness: 0.5, justification: 'Phoned it in', by: 'u-eva', at: at(30) },
+    ],
     config: DEFAULT_SCORING_CONFIG,
   });
   return {
-    exercise: { id: 'ex-1', name: 'Drill <One>', status: 'completed', speed: 60, startedAt: at(0), endedAt: at(30), scenarioMsAtEnd: 30 * MIN },
+    exercise: {
+      id: 'ex-1',
+      name: 'Drill <One>',
+      status: 'completed',
+      speed: 60,
+      startedAt: at(0),
+      endedAt: at(30),
+      scenarioMsAtEnd: 30 * MIN,
+    },
     scenario: {
       id: 'fixture-drill',
       version: 2,
@@ -99,8 +134,24 @@ export function fixtureInput(over: Partial<AarInput> = {}): AarInput {
       objectives,
       phases: [{ id: 'P1', title: 'Detection' }],
       injects: [
-        { id: 'I-1', offset: '+00:01', title: 'Ransomware note', severity: 'high', tlp: 'TLP:AMBER', responseRequired: true, targetMinutes: 10, deadlineMinutes: 20 },
-        { id: 'I-2', offset: '+00:02', title: 'Closing call', severity: 'low', tlp: 'TLP:GREEN', responseRequired: false },
+        {
+          id: 'I-1',
+          offset: '+00:01',
+          title: 'Ransomware note',
+          severity: 'high',
+          tlp: 'TLP:AMBER',
+          responseRequired: true,
+          targetMinutes: 10,
+          deadlineMinutes: 20,
+        },
+        {
+          id: 'I-2',
+          offset: '+00:02',
+          title: 'Closing call',
+          severity: 'low',
+          tlp: 'TLP:GREEN',
+          responseRequired: false,
+        },
       ],
     },
     teams,
@@ -108,15 +159,35 @@ export function fixtureInput(over: Partial<AarInput> = {}): AarInput {
     reports: REPORTS,
     events: [{ at: at(0), action: 'exercise.start', actor: 'Ctl', actorRole: 'controller' }],
     scores,
-    method: { timelinessWeight: 0.3, ratingThresholds: DEFAULT_SCORING_CONFIG.ratingThresholds, weights: DEFAULT_SCORING_CONFIG.weights },
+    method: {
+      timelinessWeight: 0.3,
+      ratingThresholds: DEFAULT_SCORING_CONFIG.ratingThresholds,
+      weights: DEFAULT_SCORING_CONFIG.weights,
+    },
     notes: [
       { id: 'n2', objectiveId: 'OBJ-1', kind: 'improvement', text: 'C did not report', author: 'Eva', at: at(40) },
       { id: 'n1', objectiveId: 'OBJ-1', kind: 'strength', text: 'A was fast', author: 'Eva', at: at(35) },
       { id: 'n0', objectiveId: 'OBJ-1', kind: 'strength', text: 'B warned everyone', author: 'Eva', at: at(33) },
     ],
     plan: [
-      { id: 'p2', capability: 'Operational Communications', issue: 'Late', correctiveAction: 'Train', capabilityElement: 'training', responsibleTeamId: 'tC', dueDate: '2027-03-01' },
-      { id: 'p1', capability: 'Operational Communications', issue: 'No POC', correctiveAction: 'Plan', capabilityElement: 'planning', organisation: 'Drill control', dueDate: '2027-01-15' },
+      {
+        id: 'p2',
+        capability: 'Operational Communications',
+        issue: 'Late',
+        correctiveAction: 'Train',
+        capabilityElement: 'training',
+        responsibleTeamId: 'tC',
+        dueDate: '2027-03-01',
+      },
+      {
+        id: 'p1',
+        capability: 'Operational Communications',
+        issue: 'No POC',
+        correctiveAction: 'Plan',
+        capabilityElement: 'planning',
+        organisation: 'Drill control',
+        dueDate: '2027-01-15',
+      },
     ],
     state: { status: 'draft' },
     userNames: { 'u-eva': 'Eva Luator' },

@@ -15,7 +15,12 @@ export function quantileSorted(sorted: readonly number[], p: number): number {
 }
 
 export function median(xs: readonly number[]): number | null {
-  return xs.length === 0 ? null : quantileSorted([...xs].sort((a, b) => a - b), 0.5);
+  return xs.length === 0
+    ? null
+    : quantileSorted(
+        [...xs].sort((a, b) => a - b),
+        0.5,
+      );
 }
 
 /** Null for an empty sample: "no figure", not zero. */
@@ -26,7 +31,16 @@ export function summarize(xs: readonly number[]): Stats | null {
   const q3 = quantileSorted(s, 0.75);
   let sum = 0;
   for (const x of s) sum += x;
-  return { n: s.length, min: s[0]!, q1, median: quantileSorted(s, 0.5), q3, iqr: q3 - q1, max: s[s.length - 1]!, mean: sum / s.length };
+  return {
+    n: s.length,
+    min: s[0]!,
+    q1,
+    median: quantileSorted(s, 0.5),
+    q3,
+    iqr: q3 - q1,
+    max: s[s.length - 1]!,
+    mean: sum / s.length,
+  };
 }
 
 export function mean(xs: readonly number[]): number | null {

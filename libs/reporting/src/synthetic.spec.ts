@@ -14,7 +14,9 @@ describe('syntheticAarInput / renderAarAll (what the benchmark times)', () => {
     for (const row of rows) {
       const team = parsed.scorecards.find((t: { code: string }) => t.code === row.team_code);
       expect(Number(row.team_percent)).toBe(team.percent);
-      expect(Number(row.final_score)).toBe(team.injects.find((i: { injectId: string }) => i.injectId === row.inject_id).final);
+      expect(Number(row.final_score)).toBe(
+        team.injects.find((i: { injectId: string }) => i.injectId === row.inject_id).final,
+      );
     }
     expect(html).toContain('<strong>DRAFT</strong>');
   });

@@ -1,5 +1,11 @@
 import type { IocType, ReportKind, Severity, TlpLabel } from '@drill/contracts';
-import { DEFAULT_SCORING_CONFIG, resolveScoringConfig, scoreExercise, type ScoringInject, type ScoringReport } from '@drill/scoring';
+import {
+  DEFAULT_SCORING_CONFIG,
+  resolveScoringConfig,
+  scoreExercise,
+  type ScoringInject,
+  type ScoringReport,
+} from '@drill/scoring';
 import { buildAar } from './build.js';
 import { renderAarCsv } from './csv.js';
 import { renderAarHtml } from './html.js';
@@ -25,7 +31,10 @@ const iocOf = (i: number, j: number): { type: IocType; value: string } => {
     case 1:
       return { type: 'domain', value: `c2-${i}-${j}.evil.example` };
     case 2:
-      return { type: 'sha256', value: `${i.toString(16).padStart(8, '0')}${j.toString(16).padStart(8, '0')}`.repeat(4) };
+      return {
+        type: 'sha256',
+        value: `${i.toString(16).padStart(8, '0')}${j.toString(16).padStart(8, '0')}`.repeat(4),
+      };
     default:
       return { type: 'url', value: `https://drop-${i}.example/p/${j}` };
   }
@@ -51,7 +60,11 @@ export function syntheticAarInput(opts: SyntheticAarOptions = {}): AarInput {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const severities: Severity[] = ['low', 'medium', 'high', 'critical'];
   const tlps: TlpLabel[] = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT'];
-  const teams = Array.from({ length: nTeams }, (_, t) => ({ id: `00000000-0000-4000-8000-${String(t).padStart(12, '0')}`, code: `T${String(t).padStart(2, '0')}`, name: `Team ${t} CERT` }));
+  const teams = Array.from({ length: nTeams }, (_, t) => ({
+    id: `00000000-0000-4000-8000-${String(t).padStart(12, '0')}`,
+    code: `T${String(t).padStart(2, '0')}`,
+    name: `Team ${t} CERT`,
+  }));
   const codeOf = new Map(teams.map((t) => [t.id, t.code]));
   const start = Date.parse('2026-11-25T01:00:00Z');
   const speed = 1;
@@ -78,7 +91,12 @@ export function syntheticAarInput(opts: SyntheticAarOptions = {}): AarInput {
         maxTlp: 'TLP:AMBER',
       },
     };
-    return { scoring, offsetMin, title: `Synthetic inject ${i}: ${pick(['ransomware', 'phishing kit', 'DDoS', 'data leak', 'supply chain'])}`, severity: pick(severities) };
+    return {
+      scoring,
+      offsetMin,
+      title: `Synthetic inject ${i}: ${pick(['ransomware', 'phishing kit', 'DDoS', 'data leak', 'supply chain'])}`,
+      severity: pick(severities),
+    };
   });
 
   const deliveries: AarInputDelivery[] = [];
@@ -117,8 +135,14 @@ export function syntheticAarInput(opts: SyntheticAarOptions = {}): AarInput {
           atScenarioMin: at / MIN,
           classification: rand() < 0.7 ? key.classification : { class: 'intrusions', type: 'application-compromise' },
           severity: pick(severities),
-          iocs: key.iocs.filter(() => rand() < 0.6).map((x) => ({ type: x.type, value: x.value })).concat(rand() < 0.2 ? [{ ...key.decoys[0]! }] : []),
-          actions: rand() < 0.6 ? [{ text: 'Isolated the affected hosts' }, { text: 'Blocked the C2 at the perimeter' }] : [{ text: 'Monitoring' }],
+          iocs: key.iocs
+            .filter(() => rand() < 0.6)
+            .map((x) => ({ type: x.type, value: x.value }))
+            .concat(rand() < 0.2 ? [{ ...key.decoys[0]! }] : []),
+          actions:
+            rand() < 0.6
+              ? [{ text: 'Isolated the affected hosts' }, { text: 'Blocked the C2 at the perimeter' }]
+              : [{ text: 'Monitoring' }],
           affectedAssets: [{ kind: 'server', identifier: 'srv01' }],
           timeline: [{ at: '2026-11-25T01:00:00Z', event: 'alert' }],
           recommendations: rand() < 0.5 ? ['Patch'] : [],
@@ -130,7 +154,12 @@ export function syntheticAarInput(opts: SyntheticAarOptions = {}): AarInput {
   const config = resolveScoringConfig(undefined, Object.fromEntries(injects.map((i) => [i.scoring.id, 1])));
   const objectives = Array.from({ length: 4 }, (_, o) => ({
     id: `OBJ-${o + 1}`,
-    capability: ['Operational Communications', 'Cybersecurity', 'Operational Coordination', 'Public Information and Warning'][o]!,
+    capability: [
+      'Operational Communications',
+      'Cybersecurity',
+      'Operational Coordination',
+      'Public Information and Warning',
+    ][o]!,
     description: `Synthetic objective ${o + 1}.`,
     injects: injects.filter((_, i) => i % 4 === o).map((i) => i.scoring.id),
   }));
@@ -143,16 +172,44 @@ export function syntheticAarInput(opts: SyntheticAarOptions = {}): AarInput {
       releasedAtScenarioMin: d.releasedScenarioMs! / MIN,
       ...(d.acknowledgedScenarioMs != null ? { ackAtScenarioMin: d.acknowledgedScenarioMs / MIN } : {}),
     })),
-    reports: reports.map((r) => ({ ...r, recipients: { teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => codeOf.get(id) ?? id) } })),
+    reports: reports.map((r) => ({
+      ...r,
+      recipients: {
+        teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => codeOf.get(id) ?? id),
+      },
+    })),
     objectives,
-    scoreOverrides: [{ teamId: teams[0]!.id, injectId: injects[1]!.scoring.id, completeness: 0.9, justification: 'Reported the C2 by phone; confirmed by drill control.', by: 'u-eval', at: '2026-11-25T06:00:00Z' }],
+    scoreOverrides: [
+      {
+        teamId: teams[0]!.id,
+        injectId: injects[1]!.scoring.id,
+        completeness: 0.9,
+        justification: 'Reported the C2 by phone; confirmed by drill control.',
+        by: 'u-eval',
+        at: '2026-11-25T06:00:00Z',
+      },
+    ],
     config,
   });
 
   const end = start + 260 * MIN;
   const notes: AarNote[] = objectives.flatMap((o, i) => [
-    { id: `n-${i}-s`, objectiveId: o.id, kind: 'strength' as const, text: `Teams exchanged indicators quickly on ${o.capability}.`, author: 'Evaluator One', at: new Date(end + i * 1000).toISOString() },
-    { id: `n-${i}-i`, objectiveId: o.id, kind: 'improvement' as const, text: `Several teams left out the critical indicator for ${o.capability}.`, author: 'Evaluator One', at: new Date(end + i * 1000 + 500).toISOString() },
+    {
+      id: `n-${i}-s`,
+      objectiveId: o.id,
+      kind: 'strength' as const,
+      text: `Teams exchanged indicators quickly on ${o.capability}.`,
+      author: 'Evaluator One',
+      at: new Date(end + i * 1000).toISOString(),
+    },
+    {
+      id: `n-${i}-i`,
+      objectiveId: o.id,
+      kind: 'improvement' as const,
+      text: `Several teams left out the critical indicator for ${o.capability}.`,
+      author: 'Evaluator One',
+      at: new Date(end + i * 1000 + 500).toISOString(),
+    },
   ]);
   const plan: ImprovementItem[] = objectives.map((o, i) => ({
     id: `p-${i}`,
@@ -169,7 +226,15 @@ export function syntheticAarInput(opts: SyntheticAarOptions = {}): AarInput {
   }));
 
   return {
-    exercise: { id: 'synthetic', name: `Synthetic drill ${nTeams}×${nInjects}`, status: 'completed', speed, startedAt: new Date(start).toISOString(), endedAt: new Date(end).toISOString(), scenarioMsAtEnd: 260 * MIN },
+    exercise: {
+      id: 'synthetic',
+      name: `Synthetic drill ${nTeams}×${nInjects}`,
+      status: 'completed',
+      speed,
+      startedAt: new Date(start).toISOString(),
+      endedAt: new Date(end).toISOString(),
+      scenarioMsAtEnd: 260 * MIN,
+    },
     scenario: {
       id: 'synthetic-drill',
       version: 1,
@@ -197,7 +262,11 @@ export function syntheticAarInput(opts: SyntheticAarOptions = {}): AarInput {
       { at: new Date(end).toISOString(), action: 'exercise.complete', actor: 'Controller', actorRole: 'controller' },
     ],
     scores,
-    method: { timelinessWeight: DEFAULT_SCORING_CONFIG.timelinessWeight, ratingThresholds: config.ratingThresholds, weights: config.weights },
+    method: {
+      timelinessWeight: DEFAULT_SCORING_CONFIG.timelinessWeight,
+      ratingThresholds: config.ratingThresholds,
+      weights: config.weights,
+    },
     notes,
     plan,
     state: { status: 'draft' },

@@ -10,7 +10,8 @@ export interface Problem {
 function label(path: readonly PathSegment[]): string {
   for (let i = path.length - 1; i >= 0; i--) {
     const seg = path[i]!;
-    if (!/^\d+$/.test(String(seg))) return i === path.length - 1 ? String(seg) : `${String(seg)}[${path.slice(i + 1).join('][')}]`;
+    if (!/^\d+$/.test(String(seg)))
+      return i === path.length - 1 ? String(seg) : `${String(seg)}[${path.slice(i + 1).join('][')}]`;
   }
   return 'scenario';
 }
@@ -66,7 +67,8 @@ export function fromAjv(errors: readonly ErrorObject[]): Problem[] {
     // if/then/else report the failing branch's own errors too; the `if` error itself adds nothing.
     if (e.keyword === 'if') continue;
     const base: PathSegment[] = fromPointer(e.instancePath);
-    const custom = (e.parentSchema as Record<string, unknown> | undefined)?.['x-message'] as Record<string, string> | undefined;
+    const custom = (e.parentSchema as Record<string, unknown> | undefined)?.['x-message'] as
+      Record<string, string> | undefined;
     const template = custom?.[e.keyword];
     const p = e.params as Record<string, unknown>;
     let path = base;
@@ -108,7 +110,10 @@ export function fromAjv(errors: readonly ErrorObject[]): Problem[] {
           message = `${field} ${show(e.data)} must match ${String(p['pattern'])}`;
           break;
         case 'minLength':
-          message = p['limit'] === 1 ? `${field} must not be empty` : `${field} must have at least ${String(p['limit'])} characters`;
+          message =
+            p['limit'] === 1
+              ? `${field} must not be empty`
+              : `${field} must have at least ${String(p['limit'])} characters`;
           break;
         case 'maxLength':
           message = `${field} must have at most ${String(p['limit'])} characters`;

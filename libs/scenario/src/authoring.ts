@@ -55,7 +55,11 @@ function toInject(i: Obj, normalise: Normalise): Inject {
     offsetSeconds: parseOffset(offset)!,
     title: i.title,
     body: i.body ?? '',
-    artefacts: (i.artefacts ?? []).map((a: Obj) => ({ name: a.name, mediaType: a.mediaType ?? DEFAULT_MEDIA_TYPE, content: a.content })),
+    artefacts: (i.artefacts ?? []).map((a: Obj) => ({
+      name: a.name,
+      mediaType: a.mediaType ?? DEFAULT_MEDIA_TYPE,
+      content: a.content,
+    })),
     targets: toTargets(i.targets),
     severity: i.severity ?? DEFAULT_SEVERITY,
     tlp: i.tlp === undefined ? DEFAULT_TLP : parseTlp(i.tlp)!,
@@ -86,7 +90,12 @@ function normalised(normalise: Normalise, type: IocType, value: string): { value
 
 function toAnswerKey(k: Obj, normalise: Normalise): AnswerKey {
   const key: AnswerKey = {
-    iocs: (k.iocs ?? []).map((x: Obj) => ({ type: x.type, ...normalised(normalise, x.type, x.value), weight: x.weight ?? 1, critical: x.critical ?? false })),
+    iocs: (k.iocs ?? []).map((x: Obj) => ({
+      type: x.type,
+      ...normalised(normalise, x.type, x.value),
+      weight: x.weight ?? 1,
+      critical: x.critical ?? false,
+    })),
     decoys: (k.decoys ?? []).map((x: Obj) => ({ type: x.type, ...normalised(normalise, x.type, x.value) })),
     actions: (k.actions ?? []).map((a: Obj) => ({
       code: a.code,
@@ -96,7 +105,8 @@ function toAnswerKey(k: Obj, normalise: Normalise): AnswerKey {
     })),
     recipients: [...(k.recipients ?? [])],
   };
-  if (k.classification !== undefined) key.classification = { class: k.classification.class, type: k.classification.type };
+  if (k.classification !== undefined)
+    key.classification = { class: k.classification.class, type: k.classification.type };
   if (k.severity !== undefined) key.severity = k.severity;
   if (k.maxTlp !== undefined) key.maxTlp = parseTlp(k.maxTlp)!;
   if (k.weights !== undefined) key.weights = { ...(k.weights as Partial<ComponentWeights>) };
@@ -134,7 +144,11 @@ export function toAuthoring(s: Scenario): Obj {
     }));
   }
   if (s.phases.length) {
-    doc.phases = s.phases.map((p) => ({ id: p.id, title: p.title, ...(p.description !== undefined && { description: p.description }) }));
+    doc.phases = s.phases.map((p) => ({
+      id: p.id,
+      title: p.title,
+      ...(p.description !== undefined && { description: p.description }),
+    }));
   }
   if (s.scoring !== undefined) doc.scoring = structuredClone(s.scoring);
   doc.injects = s.injects.map(injectToAuthoring);
@@ -147,7 +161,8 @@ function injectToAuthoring(i: Inject): Obj {
   o.title = i.title;
   if (i.from !== undefined) o.from = i.from;
   if (i.body !== '') o.body = i.body;
-  if (i.artefacts.length) o.artefacts = i.artefacts.map((a) => ({ name: a.name, mediaType: a.mediaType, content: a.content }));
+  if (i.artefacts.length)
+    o.artefacts = i.artefacts.map((a) => ({ name: a.name, mediaType: a.mediaType, content: a.content }));
   if (i.targets.all) o.targets = 'all';
   else {
     const t: Obj = {};
@@ -165,10 +180,16 @@ function injectToAuthoring(i: Inject): Obj {
     const k = i.answerKey;
     const key: Obj = {};
     if (k.iocs.length) {
-      key.iocs = k.iocs.map((x) => ({ type: x.type, value: x.original, ...(x.weight !== 1 && { weight: x.weight }), ...(x.critical && { critical: true }) }));
+      key.iocs = k.iocs.map((x) => ({
+        type: x.type,
+        value: x.original,
+        ...(x.weight !== 1 && { weight: x.weight }),
+        ...(x.critical && { critical: true }),
+      }));
     }
     if (k.decoys.length) key.decoys = k.decoys.map((x) => ({ type: x.type, value: x.original }));
-    if (k.classification !== undefined) key.classification = { class: k.classification.class, type: k.classification.type };
+    if (k.classification !== undefined)
+      key.classification = { class: k.classification.class, type: k.classification.type };
     if (k.severity !== undefined) key.severity = k.severity;
     if (k.actions.length) {
       key.actions = k.actions.map((a) => ({

@@ -154,8 +154,18 @@ describe('importMsel — CSV', () => {
         column: 2,
       },
       { path: 'row 4, column "Title"', message: '"Title" is empty', line: 4, column: 3 },
-      { path: 'row 5, column "Control Number"', message: "duplicate inject id '1' (first defined at row 2)", line: 5, column: 1 },
-      { path: 'row 6, column "Severity"', message: "severity 'urgent' must be low, medium, high or critical", line: 6, column: 5 },
+      {
+        path: 'row 5, column "Control Number"',
+        message: "duplicate inject id '1' (first defined at row 2)",
+        line: 5,
+        column: 1,
+      },
+      {
+        path: 'row 6, column "Severity"',
+        message: "severity 'urgent' must be low, medium, high or critical",
+        line: 6,
+        column: 5,
+      },
       {
         path: 'row 6, column "TLP"',
         message: "'TLP:PINK' is not a TLP label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)",
@@ -168,33 +178,59 @@ describe('importMsel — CSV', () => {
         line: 7,
         column: 4,
       },
-      { path: 'row 8, column "Deadline Minutes"', message: 'deadlineMinutes (20) is before targetMinutes (30)', line: 8, column: 8 },
-      { path: 'row 9, column "Target Minutes"', message: "'half' must be a whole number of minutes", line: 9, column: 7 },
+      {
+        path: 'row 8, column "Deadline Minutes"',
+        message: 'deadlineMinutes (20) is before targetMinutes (30)',
+        line: 8,
+        column: 8,
+      },
+      {
+        path: 'row 9, column "Target Minutes"',
+        message: "'half' must be a whole number of minutes",
+        line: 9,
+        column: 7,
+      },
     ]);
   });
 
   it('refuses "all" mixed with team codes', async () => {
     const r = await importMsel(csv('ID,Time,Title,To', '1,+00:10,First,"all, SG"'), 'csv');
     expect(r.errors).toEqual([
-      { path: 'row 2, column "To"', message: "'all' cannot be combined with team codes or tags in 'all, SG'", line: 2, column: 4 },
+      {
+        path: 'row 2, column "To"',
+        message: "'all' cannot be combined with team codes or tags in 'all, SG'",
+        line: 2,
+        column: 4,
+      },
     ]);
   });
 
   it('names a missing column', async () => {
     const r = await importMsel(csv('ID,Title', '1,First'), 'csv');
-    expect(r.errors).toEqual([{ path: 'header', message: 'missing column "Delivery Time" (or Time, Offset, T+, Simulated Time)', line: 1 }]);
+    expect(r.errors).toEqual([
+      { path: 'header', message: 'missing column "Delivery Time" (or Time, Offset, T+, Simulated Time)', line: 1 },
+    ]);
   });
 
   it('says when it finds no header row', async () => {
     const r = await importMsel(csv('foo,bar', '1,2'), 'csv');
-    expect(r.errors).toEqual([{ path: 'header', message: 'no header row found: expected columns such as Control Number, Delivery Time and Title' }]);
+    expect(r.errors).toEqual([
+      {
+        path: 'header',
+        message: 'no header row found: expected columns such as Control Number, Delivery Time and Title',
+      },
+    ]);
   });
 
   it('produces YAML that validates back to the same scenario', async () => {
-    const r = await importMsel(csv('ID,Move,Time,Title,Description,To,TLP', '1,P1: Detection,+00:10,First,"Line 1\nLine 2\n",SG,green'), 'csv', {
-      id: 'from-csv',
-      title: 'From CSV',
-    });
+    const r = await importMsel(
+      csv('ID,Move,Time,Title,Description,To,TLP', '1,P1: Detection,+00:10,First,"Line 1\nLine 2\n",SG,green'),
+      'csv',
+      {
+        id: 'from-csv',
+        title: 'From CSV',
+      },
+    );
     expect(r.errors).toEqual([]);
     const back = validateScenarioText(r.yaml!, 'yaml');
     expect(back.errors).toEqual([]);
@@ -207,7 +243,19 @@ describe('importMsel — XLSX', () => {
     const data = await xlsx((ws) => {
       ws.addRow(['ACID 2026 — MSEL']);
       ws.addRow([]);
-      ws.addRow(['Inject ID', 'Phase', 'Simulated Time', 'Subject', 'Body', 'From Org', 'Targets', 'Expected Action', 'Severity', 'TLP', 'Notes']);
+      ws.addRow([
+        'Inject ID',
+        'Phase',
+        'Simulated Time',
+        'Subject',
+        'Body',
+        'From Org',
+        'Targets',
+        'Expected Action',
+        'Severity',
+        'TLP',
+        'Notes',
+      ]);
       const r4 = ws.addRow([
         1,
         'Move 1',
@@ -395,23 +443,36 @@ describe('MSEL round trip', () => {
   it('keeps id, title, summary and planned duration through XLSX without being told', async () => {
     const s = original();
     const back = (await importMsel(await exportMsel(s, 'xlsx'), 'xlsx')).scenario!;
-    expect({ id: back.id, title: back.title, summary: back.summary, plannedDurationMinutes: back.plannedDurationMinutes }).toEqual({
+    expect({
+      id: back.id,
+      title: back.title,
+      summary: back.summary,
+      plannedDurationMinutes: back.plannedDurationMinutes,
+    }).toEqual({
       id: 'fixture-minimal',
       title: 'Fixture — ransomware at a bank',
-      summary: 'A bank in country A reports ransomware; teams analyse the logs, share indicators and warn their peers.\n',
+      summary:
+        'A bank in country A reports ransomware; teams analyse the logs, share indicators and warn their peers.\n',
       plannedDurationMinutes: 120,
     });
   });
 
   it('an imported scenario survives export and re-import unchanged', async () => {
     const first = await importMsel(
-      csv('ID,Move,Time,Title,Description,To,Severity,Notes', '1,Move 1,T+00:10,A,"x, y",SG,high,n1', '2,Detection: first signs,00:40:15,B,,tag:tier1,,'),
+      csv(
+        'ID,Move,Time,Title,Description,To,Severity,Notes',
+        '1,Move 1,T+00:10,A,"x, y",SG,high,n1',
+        '2,Detection: first signs,00:40:15,B,,tag:tier1,,',
+      ),
       'csv',
       { id: 'again', title: 'Again' },
     );
     expect(first.errors).toEqual([]);
     for (const format of ['csv', 'xlsx'] as const) {
-      const second = await importMsel(await exportMsel(first.scenario!, format), format, { id: 'again', title: 'Again' });
+      const second = await importMsel(await exportMsel(first.scenario!, format), format, {
+        id: 'again',
+        title: 'Again',
+      });
       expect(second.errors).toEqual([]);
       expect(second.scenario).toEqual(first.scenario);
     }

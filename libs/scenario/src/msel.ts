@@ -39,7 +39,17 @@ type Field =
 
 // First entry = the header exportMsel writes.
 const HEADERS: Record<Field, readonly string[]> = {
-  id: ['Control Number', 'ID', 'Inject ID', '#', 'Control No', 'Control No.', 'Inject No', 'Inject No.', 'Inject Number'],
+  id: [
+    'Control Number',
+    'ID',
+    'Inject ID',
+    '#',
+    'Control No',
+    'Control No.',
+    'Inject No',
+    'Inject No.',
+    'Inject Number',
+  ],
   phase: ['Move', 'Phase'],
   time: ['Delivery Time', 'Time', 'Offset', 'T+', 'Simulated Time'],
   title: ['Title', 'Subject'],
@@ -120,7 +130,8 @@ const MAX_OFFSET = 7 * DAY;
 
 /** The lenient time forms drills use, to an authored offset. */
 export function parseMselTime(v: unknown): { offset: string } | { error: string } {
-  if (typeof v === 'object' && v !== null && !(v instanceof Date) && 'result' in v) return parseMselTime((v as { result: unknown }).result);
+  if (typeof v === 'object' && v !== null && !(v instanceof Date) && 'result' in v)
+    return parseMselTime((v as { result: unknown }).result);
   if (v instanceof Date || typeof v === 'number') {
     // Excel keeps times as fractions of a day; exceljs returns formatted ones as Dates counted from 1899-12-30 UTC.
     const seconds = v instanceof Date ? (v.getTime() - EXCEL_EPOCH) / 1000 : v * DAY;
@@ -136,13 +147,24 @@ export function parseMselTime(v: unknown): { offset: string } | { error: string 
   return { offset: `+${m[1]!.padStart(2, '0')}:${m[2]}${m[3] === undefined ? '' : `:${m[3]}`}` };
 }
 
-const SEVERITY_WORDS: Record<string, string> = { low: 'low', medium: 'medium', moderate: 'medium', med: 'medium', high: 'high', critical: 'critical' };
+const SEVERITY_WORDS: Record<string, string> = {
+  low: 'low',
+  medium: 'medium',
+  moderate: 'medium',
+  med: 'medium',
+  high: 'high',
+  critical: 'critical',
+};
 const ALL_WORDS = new Set(['all', 'all teams', 'everyone', 'all participants']);
 const YES = new Set(['yes', 'y', 'true', '1', 'x', 'required']);
 const NO = new Set(['no', 'n', 'false', '0', '-']);
 
 function slug(s: string): string {
-  return s.trim().replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').replace(/-+$/, '');
+  return s
+    .trim()
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .replace(/-+$/, '');
 }
 
 function parseMove(text: string): { id: string; title: string } {
@@ -199,23 +221,39 @@ function findHeader(rows: readonly Row[]): Row | undefined {
 }
 
 /** Reads an MSEL spreadsheet into a scenario; row-numbered problems when it does not fit. */
-export async function importMsel(data: Buffer, format: 'csv' | 'xlsx', meta?: { id?: string; title?: string }): Promise<MselImport> {
+export async function importMsel(
+  data: Buffer,
+  format: 'csv' | 'xlsx',
+  meta?: { id?: string; title?: string },
+): Promise<MselImport> {
   let rows: Row[];
   let sheetMeta: Record<string, string> = {};
   try {
-    if (format === 'csv') rows = readCsv(data).map((cells, i) => ({ number: i + 1, cells: cells.map(unescapeFormula) }));
+    if (format === 'csv')
+      rows = readCsv(data).map((cells, i) => ({ number: i + 1, cells: cells.map(unescapeFormula) }));
     else ({ rows, meta: sheetMeta } = await readXlsx(data));
   } catch (e) {
     const lines = (e as { lines?: number }).lines;
     return {
-      errors: [{ path: 'file', message: `not a readable ${format.toUpperCase()} file: ${(e as Error).message}`, ...(lines !== undefined && { line: lines }) }],
+      errors: [
+        {
+          path: 'file',
+          message: `not a readable ${format.toUpperCase()} file: ${(e as Error).message}`,
+          ...(lines !== undefined && { line: lines }),
+        },
+      ],
     };
   }
 
   const header = findHeader(rows);
   if (!header) {
     return {
-      errors: [{ path: 'header', message: 'no header row found: expected columns such as Control Number, Delivery Time and Title' }],
+      errors: [
+        {
+          path: 'header',
+          message: 'no header row found: expected columns such as Control Number, Delivery Time and Title',
+        },
+      ],
     };
   }
 
@@ -254,7 +292,11 @@ export async function importMsel(data: Buffer, format: 'csv' | 'xlsx', meta?: { 
   const headerLabel = (f: Field): string => (column.has(f) ? headerName(column.get(f)!) : HEADERS[f][0]!);
   for (const f of ['time', 'title'] as const) {
     if (!column.has(f)) {
-      errors.push({ path: 'header', message: `missing column "${HEADERS[f][0]}" (or ${HEADERS[f].slice(1).join(', ')})`, line: header.number });
+      errors.push({
+        path: 'header',
+        message: `missing column "${HEADERS[f][0]}" (or ${HEADERS[f].slice(1).join(', ')})`,
+        line: header.number,
+      });
     }
   }
   if (errors.length) return { errors };
@@ -321,9 +363,13 @@ export async function importMsel(data: Buffer, format: 'csv' | 'xlsx', meta?: { 
 
     const to = text('to');
     if (to !== undefined) {
-      const tokens = to.split(/[,;\n]/).map((t) => t.trim()).filter((t) => t !== '');
+      const tokens = to
+        .split(/[,;\n]/)
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
       const all = tokens.filter((t) => ALL_WORDS.has(t.toLowerCase()));
-      if (all.length && all.length < tokens.length) fail('to', `'${all[0]}' cannot be combined with team codes or tags in '${to.trim()}'`);
+      if (all.length && all.length < tokens.length)
+        fail('to', `'${all[0]}' cannot be combined with team codes or tags in '${to.trim()}'`);
       else if (all.length || tokens.length === 0) inject['targets'] = 'all';
       else {
         const teams = tokens.filter((t) => !/^tag:/i.test(t)).map((t) => t.toUpperCase());
@@ -345,7 +391,8 @@ export async function importMsel(data: Buffer, format: 'csv' | 'xlsx', meta?: { 
     const tlp = text('tlp')?.trim();
     if (tlp !== undefined) {
       const t = parseTlp(tlp);
-      if (t === undefined) fail('tlp', `'${tlp}' is not a TLP label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)`);
+      if (t === undefined)
+        fail('tlp', `'${tlp}' is not a TLP label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)`);
       else inject['tlp'] = t;
     }
 
@@ -378,10 +425,12 @@ export async function importMsel(data: Buffer, format: 'csv' | 'xlsx', meta?: { 
   const title = meta?.title ?? sheetMeta[norm(META_KEYS.title)] ?? 'Imported MSEL';
   const summary = sheetMeta[norm(META_KEYS.summary)];
   const doc: Record<string, unknown> = {
-    id: meta?.id ?? sheetMeta[norm(META_KEYS.id)] ?? (slug(title).toLowerCase().replace(/[._]+/g, '-') || 'msel-import'),
+    id:
+      meta?.id ?? sheetMeta[norm(META_KEYS.id)] ?? (slug(title).toLowerCase().replace(/[._]+/g, '-') || 'msel-import'),
     title,
     ...(summary !== undefined && { summary }),
-    plannedDuration: sheetMeta[norm(META_KEYS.plannedDuration)] ?? formatOffset(Math.max(1, Math.ceil(maxSeconds / 3600)) * 3600),
+    plannedDuration:
+      sheetMeta[norm(META_KEYS.plannedDuration)] ?? formatOffset(Math.max(1, Math.ceil(maxSeconds / 3600)) * 3600),
     ...(phases.length > 0 && { phases }),
     injects,
   };
@@ -404,7 +453,12 @@ export async function importMsel(data: Buffer, format: 'csv' | 'xlsx', meta?: { 
     const f = prop === undefined ? undefined : FIELD_OF_PROPERTY.get(prop);
     if (prop === 'extraColumns' && p.path[3] !== undefined) {
       const x = extras.find((e) => e.name === String(p.path[3]));
-      return { path: `row ${row.number}, column "${String(p.path[3])}"`, message: p.message, line: row.number, ...(x && { column: x.index + 1 }) };
+      return {
+        path: `row ${row.number}, column "${String(p.path[3])}"`,
+        message: p.message,
+        line: row.number,
+        ...(x && { column: x.index + 1 }),
+      };
     }
     if (f === undefined) return { path: `row ${row.number}`, message: p.message, line: row.number };
     const message = p.anchor === 'container' && p.path.length === 3 ? `"${headerLabel(f)}" is empty` : p.message;
@@ -428,7 +482,8 @@ function pointerOf(path: readonly PathSegment[]): string {
 
 function table(s: Scenario): { header: string[]; rows: (string | number)[][] } {
   const extraNames: string[] = [];
-  for (const i of s.injects) for (const k of Object.keys(i.extraColumns ?? {})) if (!extraNames.includes(k)) extraNames.push(k);
+  for (const i of s.injects)
+    for (const k of Object.keys(i.extraColumns ?? {})) if (!extraNames.includes(k)) extraNames.push(k);
   const header = [...FIELDS.map((f) => HEADERS[f][0]!), ...extraNames];
   const phases = new Map(s.phases.map((p) => [p.id, p]));
   const rows = s.injects.map((i) => {

@@ -11,7 +11,8 @@ export function parseOffset(s: string): number | undefined {
 
 /** `+HH:MM`, or `+HH:MM:SS` when the seconds are not zero. Fractions of a second are rounded. */
 export function formatOffset(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) throw new RangeError(`offset must be a finite number of seconds ≥ 0, got ${seconds}`);
+  if (!Number.isFinite(seconds) || seconds < 0)
+    throw new RangeError(`offset must be a finite number of seconds ≥ 0, got ${seconds}`);
   const total = Math.round(seconds);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

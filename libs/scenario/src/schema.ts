@@ -13,13 +13,16 @@ function findSchemaFile(): string {
     const candidate = join(dir, 'scenarios', 'scenario.schema.json');
     if (existsSync(candidate)) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('scenarios/scenario.schema.json not found above ' + fileURLToPath(import.meta.url));
+    if (parent === dir)
+      throw new Error('scenarios/scenario.schema.json not found above ' + fileURLToPath(import.meta.url));
     dir = parent;
   }
 }
 
 export const SCENARIO_SCHEMA_PATH = findSchemaFile();
-export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = JSON.parse(readFileSync(SCENARIO_SCHEMA_PATH, 'utf8'));
+export const SCENARIO_SCHEMA: Readonly<Record<string, unknown>> = JSON.parse(
+  readFileSync(SCENARIO_SCHEMA_PATH, 'utf8'),
+);
 
 const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
 // Annotation only: the friendly message for a keyword, kept in the schema next to the rule it explains.

@@ -44,7 +44,8 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
   const add = (path: PathSegment[], message: string) => out.push({ path, message, anchor: 'value' });
   if (!isObj(doc)) return out;
 
-  const plannedSeconds = str(doc['plannedDuration']) !== undefined ? parseOffset(doc['plannedDuration'] as string) : undefined;
+  const plannedSeconds =
+    str(doc['plannedDuration']) !== undefined ? parseOffset(doc['plannedDuration'] as string) : undefined;
 
   // Phases and objectives: unique ids.
   const phaseIds = uniqueIds(list(doc['phases']), 'phases', 'phase', describe, add);
@@ -58,7 +59,11 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
     const id = str(inj['id']);
     if (id === undefined) return;
     const first = byId.get(id);
-    if (first) add(['injects', index, 'id'], `duplicate inject id '${id}' (first defined at ${describe(['injects', first.index, 'id'])})`);
+    if (first)
+      add(
+        ['injects', index, 'id'],
+        `duplicate inject id '${id}' (first defined at ${describe(['injects', first.index, 'id'])})`,
+      );
     else byId.set(id, { index, inject: inj });
   });
 
@@ -76,7 +81,10 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
 
     const phase = str(inj['phase']);
     if (phase !== undefined && !phaseIds.has(phase)) {
-      add(at('phase'), `phase '${phase}' is not defined${phaseIds.size ? ` (phases: ${[...phaseIds].join(', ')})` : ' (the scenario has no phases)'}`);
+      add(
+        at('phase'),
+        `phase '${phase}' is not defined${phaseIds.size ? ` (phases: ${[...phaseIds].join(', ')})` : ' (the scenario has no phases)'}`,
+      );
     }
 
     const target = num(inj['targetMinutes']);
@@ -86,7 +94,12 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
     }
 
     const targets = inj['targets'];
-    if (isObj(targets) && list(targets['teams']).length === 0 && list(targets['tags']).length === 0 && Object.keys(targets).length > 0) {
+    if (
+      isObj(targets) &&
+      list(targets['teams']).length === 0 &&
+      list(targets['tags']).length === 0 &&
+      Object.keys(targets).length > 0
+    ) {
       add(at('targets'), 'targets must name at least one team or tag (or be "all")');
     }
 
@@ -105,9 +118,13 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
           const referred = byId.get(ref);
           if (!referred) add(refPath, `trigger refers to unknown inject '${ref}'`);
           else {
-            if (id !== undefined && byId.get(id)?.index === index) triggers.set(id, { kind, target: ref, spec, path: refPath });
+            if (id !== undefined && byId.get(id)?.index === index)
+              triggers.set(id, { kind, target: ref, spec, path: refPath });
             if (kind === 'ifNoReport' && num(referred.inject['deadlineMinutes']) === undefined) {
-              add(refPath, `ifNoReport needs inject '${ref}' to have deadlineMinutes (the trigger fires at that deadline)`);
+              add(
+                refPath,
+                `ifNoReport needs inject '${ref}' to have deadlineMinutes (the trigger fires at that deadline)`,
+              );
             }
           }
         }
@@ -123,7 +140,8 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
   list(doc['objectives']).forEach((o, i) => {
     if (!isObj(o)) return;
     list(o['injects']).forEach((ref, j) => {
-      if (typeof ref === 'string' && !byId.has(ref)) add(['objectives', i, 'injects', j], `objective refers to unknown inject '${ref}'`);
+      if (typeof ref === 'string' && !byId.has(ref))
+        add(['objectives', i, 'injects', j], `objective refers to unknown inject '${ref}'`);
     });
   });
 
@@ -149,7 +167,8 @@ function uniqueIds(
     const id = isObj(item) ? str(item['id']) : undefined;
     if (id === undefined) return;
     const prev = first.get(id);
-    if (prev !== undefined) add([where, i, 'id'], `duplicate ${what} id '${id}' (first defined at ${describe([where, prev, 'id'])})`);
+    if (prev !== undefined)
+      add([where, i, 'id'], `duplicate ${what} id '${id}' (first defined at ${describe([where, prev, 'id'])})`);
     else first.set(id, i);
   });
   return new Set(first.keys());
@@ -165,7 +184,12 @@ function checkRsit(c: Obj, path: PathSegment[], add: (path: PathSegment[], messa
   }
 }
 
-function checkAnswerKey(key: Obj, path: PathSegment[], add: (path: PathSegment[], message: string) => void, normalise: Normalise): void {
+function checkAnswerKey(
+  key: Obj,
+  path: PathSegment[],
+  add: (path: PathSegment[], message: string) => void,
+  normalise: Normalise,
+): void {
   const expected = new Map<string, number>(); // family + normalised value → index
   const normalised = (entry: unknown, at: PathSegment[]): { family: string; value: string } | undefined => {
     if (!isObj(entry)) return undefined;
@@ -201,7 +225,8 @@ function checkAnswerKey(key: Obj, path: PathSegment[], add: (path: PathSegment[]
     const code = isObj(a) ? str(a['code']) : undefined;
     if (code === undefined) return;
     const prev = codes.get(code);
-    if (prev !== undefined) add([...path, 'actions', i, 'code'], `duplicate action code '${code}' (also actions[${prev}])`);
+    if (prev !== undefined)
+      add([...path, 'actions', i, 'code'], `duplicate action code '${code}' (also actions[${prev}])`);
     else codes.set(code, i);
   });
 }
@@ -250,7 +275,8 @@ function checkTriggerGraph(
       const parent = release(t.target);
       const parentInj = byId.get(t.target)?.inject;
       let fire: number | undefined;
-      if (parent !== undefined && t.kind === 'after') fire = num(t.spec['delayMinutes']) !== undefined ? parent + num(t.spec['delayMinutes'])! * 60 : undefined;
+      if (parent !== undefined && t.kind === 'after')
+        fire = num(t.spec['delayMinutes']) !== undefined ? parent + num(t.spec['delayMinutes'])! * 60 : undefined;
       if (parent !== undefined && t.kind === 'ifNoReport') {
         const d = parentInj ? num(parentInj['deadlineMinutes']) : undefined;
         fire = d !== undefined ? parent + d * 60 : undefined;
@@ -269,7 +295,10 @@ function checkTriggerGraph(
     const ownSeconds = typeof own === 'string' ? parseOffset(own) : 0;
     // The offset itself is reported by the offset rule; here only what the trigger adds.
     if (at !== undefined && at > plannedSeconds && (ownSeconds === undefined || at > ownSeconds)) {
-      add(t.path.slice(0, -1), `the trigger releases this inject at ${formatOffset(at)} at the earliest, past the planned duration ${String(planned)}`);
+      add(
+        t.path.slice(0, -1),
+        `the trigger releases this inject at ${formatOffset(at)} at the earliest, past the planned duration ${String(planned)}`,
+      );
     }
   }
 }

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
 import { IOC_TYPES, RSIT, SEVERITIES, TLP_LABELS } from '@drill/contracts';
 import { normaliseIoc } from '@drill/ioc';
-import { SCENARIO_SCHEMA, SCENARIO_SCHEMA_PATH, scenarioToYaml, validateScenarioObject, validateScenarioText } from './index.js';
+import {
+  SCENARIO_SCHEMA,
+  SCENARIO_SCHEMA_PATH,
+  scenarioToYaml,
+  validateScenarioObject,
+  validateScenarioText,
+} from './index.js';
 
 // Documents are written as arrays of lines so that the line numbers in the expectations can be counted by eye:
 // element k is line k + 1. Columns are 1-based.
@@ -30,17 +36,26 @@ describe('validateScenarioText — schema problems', () => {
   it('points a missing required field at the object that lacks it', () => {
     const errors = only(yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    titel: First'));
     // The sequence item starts at `id` on line 5 ("  - id": the key is in column 5).
-    expect(errors).toContainEqual({ path: '/injects/0/title', message: "missing required field 'title'", line: 5, column: 5 });
+    expect(errors).toContainEqual({
+      path: '/injects/0/title',
+      message: "missing required field 'title'",
+      line: 5,
+      column: 5,
+    });
   });
 
   it('points a missing top-level field at the document', () => {
-    const errors = only(yaml('id: drill-a', 'plannedDuration: "+03:00"', 'injects:', '  - {id: I-01, offset: "+00:20", title: A}'));
+    const errors = only(
+      yaml('id: drill-a', 'plannedDuration: "+03:00"', 'injects:', '  - {id: I-01, offset: "+00:20", title: A}'),
+    );
     expect(errors).toEqual([{ path: '/title', message: "missing required field 'title'", line: 1, column: 1 }]);
   });
 
   it('requires an offset unless the inject has a trigger', () => {
     const errors = only(yaml(...HEAD, 'injects:', '  - id: I-01', '    title: First'));
-    expect(errors).toEqual([{ path: '/injects/0/offset', message: "missing required field 'offset'", line: 5, column: 5 }]);
+    expect(errors).toEqual([
+      { path: '/injects/0/offset', message: "missing required field 'offset'", line: 5, column: 5 },
+    ]);
   });
 
   it('explains a malformed offset', () => {
@@ -51,20 +66,36 @@ describe('validateScenarioText — schema problems', () => {
   });
 
   it('explains a value outside an enumeration', () => {
-    const errors = only(yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    severity: hgh'));
+    const errors = only(
+      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    severity: hgh'),
+    );
     expect(errors).toEqual([
-      { path: '/injects/0/severity', message: "severity 'hgh' must be one of: low, medium, high, critical", line: 8, column: 15 },
+      {
+        path: '/injects/0/severity',
+        message: "severity 'hgh' must be one of: low, medium, high, critical",
+        line: 8,
+        column: 15,
+      },
     ]);
   });
 
   it('asks for quotes when YAML read an id as a number', () => {
     const errors = only(yaml(...HEAD, 'injects:', '  - id: 7', '    offset: "+00:20"', '    title: First'));
-    expect(errors).toEqual([{ path: '/injects/0/id', message: 'id must be a string, not number 7 (quote it: "7")', line: 5, column: 9 }]);
+    expect(errors).toEqual([
+      { path: '/injects/0/id', message: 'id must be a string, not number 7 (quote it: "7")', line: 5, column: 9 },
+    ]);
   });
 
   it('checks the format of team codes and tags', () => {
     const errors = only(
-      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    targets: {teams: [sg], tags: [Tier1]}'),
+      yaml(
+        ...HEAD,
+        'injects:',
+        '  - id: I-01',
+        '    offset: "+00:20"',
+        '    title: First',
+        '    targets: {teams: [sg], tags: [Tier1]}',
+      ),
     );
     expect(errors).toEqual([
       {
@@ -83,9 +114,16 @@ describe('validateScenarioText — schema problems', () => {
   });
 
   it('refuses targets that are neither "all" nor teams/tags', () => {
-    const errors = only(yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    targets: everyone'));
+    const errors = only(
+      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    targets: everyone'),
+    );
     expect(errors).toEqual([
-      { path: '/injects/0/targets', message: 'targets must be "all" or an object {teams: [...], tags: [...]}', line: 8, column: 14 },
+      {
+        path: '/injects/0/targets',
+        message: 'targets must be "all" or an object {teams: [...], tags: [...]}',
+        line: 8,
+        column: 14,
+      },
     ]);
   });
 
@@ -101,7 +139,12 @@ describe('validateScenarioText — schema problems', () => {
       ),
     );
     expect(errors).toEqual([
-      { path: '/injects/1/trigger', message: 'trigger must have exactly one of after, ifNoReport, ifReportMatches', line: 8, column: 5 },
+      {
+        path: '/injects/1/trigger',
+        message: 'trigger must have exactly one of after, ifNoReport, ifReportMatches',
+        line: 8,
+        column: 5,
+      },
     ]);
   });
 });
@@ -109,9 +152,20 @@ describe('validateScenarioText — schema problems', () => {
 describe('validateScenarioText — semantic problems', () => {
   it('reports a duplicate inject id with the line of the first one', () => {
     const errors = only(
-      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '  - id: I-01', '    offset: "+00:30"', '    title: Second'),
+      yaml(
+        ...HEAD,
+        'injects:',
+        '  - id: I-01',
+        '    offset: "+00:20"',
+        '    title: First',
+        '  - id: I-01',
+        '    offset: "+00:30"',
+        '    title: Second',
+      ),
     );
-    expect(errors).toEqual([{ path: '/injects/1/id', message: "duplicate inject id 'I-01' (first defined at line 5)", line: 8, column: 9 }]);
+    expect(errors).toEqual([
+      { path: '/injects/1/id', message: "duplicate inject id 'I-01' (first defined at line 5)", line: 8, column: 9 },
+    ]);
   });
 
   it('reports an offset past the planned duration', () => {
@@ -122,7 +176,10 @@ describe('validateScenarioText — semantic problems', () => {
   });
 
   it('accepts an offset exactly at the planned duration', () => {
-    const r = validateScenarioText(yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+03:00"', '    title: First'), 'yaml');
+    const r = validateScenarioText(
+      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+03:00"', '    title: First'),
+      'yaml',
+    );
     expect(r.errors).toEqual([]);
   });
 
@@ -141,7 +198,12 @@ describe('validateScenarioText — semantic problems', () => {
       ),
     );
     expect(errors).toEqual([
-      { path: '/injects/1/trigger/after/inject', message: "trigger refers to unknown inject 'I-99'", line: 11, column: 23 },
+      {
+        path: '/injects/1/trigger/after/inject',
+        message: "trigger refers to unknown inject 'I-99'",
+        line: 11,
+        column: 23,
+      },
     ]);
   });
 
@@ -162,12 +224,25 @@ describe('validateScenarioText — semantic problems', () => {
       ),
     );
     expect(errors).toEqual([
-      { path: '/injects/1/trigger/after/inject', message: 'triggers form a cycle: I-03 → I-05 → I-03', line: 10, column: 31 },
+      {
+        path: '/injects/1/trigger/after/inject',
+        message: 'triggers form a cycle: I-03 → I-05 → I-03',
+        line: 10,
+        column: 31,
+      },
     ]);
   });
 
   it('reports an inject triggered by itself', () => {
-    const errors = only(yaml(...HEAD, 'injects:', '  - id: I-02', '    title: Second', '    trigger: {after: {inject: I-02, delayMinutes: 5}}'));
+    const errors = only(
+      yaml(
+        ...HEAD,
+        'injects:',
+        '  - id: I-02',
+        '    title: Second',
+        '    trigger: {after: {inject: I-02, delayMinutes: 5}}',
+      ),
+    );
     expect(errors).toEqual([
       { path: '/injects/0/trigger/after/inject', message: 'triggers form a cycle: I-02 → I-02', line: 7, column: 31 },
     ]);
@@ -197,7 +272,14 @@ describe('validateScenarioText — semantic problems', () => {
 
   it('requires a deadline on the inject an ifNoReport trigger watches', () => {
     const errors = only(
-      yaml(...HEAD, 'injects:', '  - {id: I-01, offset: "+00:20", title: First}', '  - id: I-02', '    title: Second', '    trigger: {ifNoReport: {inject: I-01}}'),
+      yaml(
+        ...HEAD,
+        'injects:',
+        '  - {id: I-01, offset: "+00:20", title: First}',
+        '  - id: I-02',
+        '    title: Second',
+        '    trigger: {ifNoReport: {inject: I-01}}',
+      ),
     );
     expect(errors).toEqual([
       {
@@ -211,7 +293,16 @@ describe('validateScenarioText — semantic problems', () => {
 
   it('reports an IOC the normaliser refuses, with its message', () => {
     const errors = only(
-      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    answerKey:', '      iocs:', '        - {type: md5, value: not-a-hash}'),
+      yaml(
+        ...HEAD,
+        'injects:',
+        '  - id: I-01',
+        '    offset: "+00:20"',
+        '    title: First',
+        '    answerKey:',
+        '      iocs:',
+        '        - {type: md5, value: not-a-hash}',
+      ),
     );
     const refused = normaliseIoc('md5', 'not-a-hash');
     expect(refused.ok).toBe(false);
@@ -250,7 +341,15 @@ describe('validateScenarioText — semantic problems', () => {
 
   it('reports an RSIT type that does not belong to its class', () => {
     const errors = only(
-      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    answerKey:', '      classification: {class: malicious-code, type: phishing}'),
+      yaml(
+        ...HEAD,
+        'injects:',
+        '  - id: I-01',
+        '    offset: "+00:20"',
+        '    title: First',
+        '    answerKey:',
+        '      classification: {class: malicious-code, type: phishing}',
+      ),
     );
     expect(errors).toEqual([
       {
@@ -278,7 +377,8 @@ describe('validateScenarioText — semantic problems', () => {
     expect(errors).toEqual([
       {
         path: '/injects/1/trigger/ifReportMatches/classification/type',
-        message: "type 'ddos' does not belong to RSIT class 'fraud' (allowed: unauthorised-use-of-resources, copyright, masquerade, phishing)",
+        message:
+          "type 'ddos' does not belong to RSIT class 'fraud' (allowed: unauthorised-use-of-resources, copyright, masquerade, phishing)",
         line: 9,
         column: 76,
       },
@@ -287,10 +387,23 @@ describe('validateScenarioText — semantic problems', () => {
 
   it('reports a deadline before the target', () => {
     const errors = only(
-      yaml(...HEAD, 'injects:', '  - id: I-01', '    offset: "+00:20"', '    title: First', '    targetMinutes: 30', '    deadlineMinutes: 20'),
+      yaml(
+        ...HEAD,
+        'injects:',
+        '  - id: I-01',
+        '    offset: "+00:20"',
+        '    title: First',
+        '    targetMinutes: 30',
+        '    deadlineMinutes: 20',
+      ),
     );
     expect(errors).toEqual([
-      { path: '/injects/0/deadlineMinutes', message: 'deadlineMinutes (20) is before targetMinutes (30)', line: 9, column: 22 },
+      {
+        path: '/injects/0/deadlineMinutes',
+        message: 'deadlineMinutes (20) is before targetMinutes (30)',
+        line: 9,
+        column: 22,
+      },
     ]);
   });
 
@@ -308,23 +421,48 @@ describe('validateScenarioText — semantic problems', () => {
         '    title: First',
       ),
     );
-    expect(errors).toEqual([{ path: '/objectives/0/injects/1', message: "objective refers to unknown inject 'I-99'", line: 7, column: 21 }]);
+    expect(errors).toEqual([
+      { path: '/objectives/0/injects/1', message: "objective refers to unknown inject 'I-99'", line: 7, column: 21 },
+    ]);
   });
 
   it('reports duplicate objective ids', () => {
     const errors = only(
-      yaml(...HEAD, 'objectives:', '  - {id: OBJ-1, capability: A}', '  - {id: OBJ-1, capability: B}', 'injects:', '  - {id: I-01, offset: "+00:20", title: A}'),
+      yaml(
+        ...HEAD,
+        'objectives:',
+        '  - {id: OBJ-1, capability: A}',
+        '  - {id: OBJ-1, capability: B}',
+        'injects:',
+        '  - {id: I-01, offset: "+00:20", title: A}',
+      ),
     );
     expect(errors).toEqual([
-      { path: '/objectives/1/id', message: "duplicate objective id 'OBJ-1' (first defined at line 5)", line: 6, column: 10 },
+      {
+        path: '/objectives/1/id',
+        message: "duplicate objective id 'OBJ-1' (first defined at line 5)",
+        line: 6,
+        column: 10,
+      },
     ]);
   });
 
   it('reports an unknown phase', () => {
     const errors = only(
-      yaml(...HEAD, 'phases:', '  - {id: P1, title: Detection}', 'injects:', '  - id: I-01', '    offset: "+00:20"', '    phase: P9', '    title: First'),
+      yaml(
+        ...HEAD,
+        'phases:',
+        '  - {id: P1, title: Detection}',
+        'injects:',
+        '  - id: I-01',
+        '    offset: "+00:20"',
+        '    phase: P9',
+        '    title: First',
+      ),
     );
-    expect(errors).toEqual([{ path: '/injects/0/phase', message: "phase 'P9' is not defined (phases: P1)", line: 9, column: 12 }]);
+    expect(errors).toEqual([
+      { path: '/injects/0/phase', message: "phase 'P9' is not defined (phases: P1)", line: 9, column: 12 },
+    ]);
   });
 
   it('reports empty targets, repeated IOCs (after normalisation) and repeated action codes', () => {
@@ -342,16 +480,44 @@ describe('validateScenarioText — semantic problems', () => {
       ),
     );
     expect(errors).toEqual([
-      { path: '/injects/0/targets', message: 'targets must name at least one team or tag (or be "all")', line: 8, column: 5 },
-      { path: '/injects/0/answerKey/iocs/1/value', message: "IOC 'evil.example' is already expected at iocs[0]", line: 10, column: 75 },
-      { path: '/injects/0/answerKey/actions/1/code', message: "duplicate action code 'A' (also actions[0])", line: 11, column: 50 },
+      {
+        path: '/injects/0/targets',
+        message: 'targets must name at least one team or tag (or be "all")',
+        line: 8,
+        column: 5,
+      },
+      {
+        path: '/injects/0/answerKey/iocs/1/value',
+        message: "IOC 'evil.example' is already expected at iocs[0]",
+        line: 10,
+        column: 75,
+      },
+      {
+        path: '/injects/0/answerKey/actions/1/code',
+        message: "duplicate action code 'A' (also actions[0])",
+        line: 11,
+        column: 50,
+      },
     ]);
   });
 
   it('reports rating thresholds out of order', () => {
-    const errors = only(yaml(...HEAD, 'scoring:', '  ratingThresholds: {P: 0.6, S: 0.65, M: 0.4}', 'injects:', '  - {id: I-01, offset: "+00:20", title: A}'));
+    const errors = only(
+      yaml(
+        ...HEAD,
+        'scoring:',
+        '  ratingThresholds: {P: 0.6, S: 0.65, M: 0.4}',
+        'injects:',
+        '  - {id: I-01, offset: "+00:20", title: A}',
+      ),
+    );
     expect(errors).toEqual([
-      { path: '/scoring/ratingThresholds', message: 'ratingThresholds must satisfy P > S > M (got P 0.6, S 0.65, M 0.4)', line: 5, column: 3 },
+      {
+        path: '/scoring/ratingThresholds',
+        message: 'ratingThresholds must satisfy P > S > M (got P 0.6, S 0.65, M 0.4)',
+        line: 5,
+        column: 3,
+      },
     ]);
   });
 });
@@ -403,12 +569,22 @@ describe('validateScenarioText — behaviour', () => {
     );
     expect(errors).toEqual([
       { path: '/injects/0/offset', message: "offset '+3:00' must look like +HH:MM or +HH:MM:SS", line: 6, column: 30 },
-      { path: '/injects/0/severity', message: "severity 'hgh' must be one of: low, medium, high, critical", line: 6, column: 69 },
+      {
+        path: '/injects/0/severity',
+        message: "severity 'hgh' must be one of: low, medium, high, critical",
+        line: 6,
+        column: 69,
+      },
     ]);
   });
 
   it('reads valid JSON, tab-indented too', () => {
-    const doc = { id: 'drill-a', title: 'Drill A', plannedDuration: '+03:00', injects: [{ id: 'I-01', offset: '+00:20', title: 'First' }] };
+    const doc = {
+      id: 'drill-a',
+      title: 'Drill A',
+      plannedDuration: '+03:00',
+      injects: [{ id: 'I-01', offset: '+00:20', title: 'First' }],
+    };
     const r = validateScenarioText(JSON.stringify(doc, null, '\t'), 'json');
     expect(r.errors).toEqual([]);
     expect(r.scenario?.injects[0]?.offsetSeconds).toBe(1200);
@@ -439,12 +615,24 @@ describe('validateScenarioText — behaviour', () => {
       ],
     });
     expect(r.scenario).toBeUndefined();
-    expect(r.errors).toEqual([{ path: '/injects/1/id', message: "duplicate inject id 'I-01' (first defined at /injects/0/id)" }]);
+    expect(r.errors).toEqual([
+      { path: '/injects/1/id', message: "duplicate inject id 'I-01' (first defined at /injects/0/id)" },
+    ]);
   });
 
   // Speed is measured by test/bench/scenario-validation.bench.ts; here only the results are checked.
   it('validates a 500-inject scenario, and locates 500 problems in it', () => {
-    const lines = [...HEAD.slice(0, 2), 'plannedDuration: "+10:00"', 'phases:', '  - {id: P1, title: One}', 'objectives:', '  - id: OBJ-1', '    capability: Operational Coordination', `    injects: [${Array.from({ length: 500 }, (_, i) => `I-${i}`).join(', ')}]`, 'injects:'];
+    const lines = [
+      ...HEAD.slice(0, 2),
+      'plannedDuration: "+10:00"',
+      'phases:',
+      '  - {id: P1, title: One}',
+      'objectives:',
+      '  - id: OBJ-1',
+      '    capability: Operational Coordination',
+      `    injects: [${Array.from({ length: 500 }, (_, i) => `I-${i}`).join(', ')}]`,
+      'injects:',
+    ];
     for (let i = 0; i < 500; i++) {
       const offset = `+${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
       lines.push(
@@ -486,7 +674,9 @@ describe('validateScenarioText — behaviour', () => {
       return { result, wall, cpu: (cpu.user + cpu.system) / 1000 };
     };
     const ok = measure(text);
-    console.log(`500-inject scenario (${text.length} bytes) validated in ${ok.cpu.toFixed(0)} ms CPU, ${ok.wall.toFixed(0)} ms wall`);
+    console.log(
+      `500-inject scenario (${text.length} bytes) validated in ${ok.cpu.toFixed(0)} ms CPU, ${ok.wall.toFixed(0)} ms wall`,
+    );
     expect(ok.result.errors).toEqual([]);
     expect(ok.result.scenario?.injects).toHaveLength(500);
 
@@ -508,7 +698,10 @@ describe('validateScenarioText — behaviour', () => {
       targetMinutes: 30,
       deadlineMinutes: 60,
       answerKey: {
-        iocs: [{ type: 'ip-dst', value: `198.51.100[.]${i % 250}`, critical: true }, { type: 'domain', value: `c2-${i}[.]example` }],
+        iocs: [
+          { type: 'ip-dst', value: `198.51.100[.]${i % 250}`, critical: true },
+          { type: 'domain', value: `c2-${i}[.]example` },
+        ],
         classification: { class: 'malicious-code', type: 'infected-system' },
         actions: [{ code: 'BLOCK', keywords: ['block'] }],
       },
@@ -534,19 +727,32 @@ describe('the model built from a valid document', () => {
     expect(s.id).toBe('fixture-minimal');
     expect(s.plannedDurationMinutes).toBe(120);
     expect(s.objectives).toEqual([
-      { id: 'OBJ-1', capability: 'Operational Coordination', description: 'Share indicators with the affected peers within the hour.', injects: ['I-01', 'I-02'] },
+      {
+        id: 'OBJ-1',
+        capability: 'Operational Coordination',
+        description: 'Share indicators with the affected peers within the hour.',
+        injects: ['I-01', 'I-02'],
+      },
     ]);
     expect(s.scoring).toEqual({ timelinessWeight: 0.25, ratingThresholds: { P: 0.9, S: 0.7, M: 0.4 } });
 
     const [i1, i2, i3, i4] = s.injects;
     expect(i1!.tlp).toBe('TLP:CLEAR'); // authored as TLP:WHITE
     expect(i1!.offsetSeconds).toBe(1200);
-    expect(i1!.artefacts).toEqual([{ name: 'fw-edge-01.log', mediaType: 'text/plain', content: '2026-05-01T09:12:03Z ALLOW 10.0.0.5 -> 203.0.113.5:443' }]);
+    expect(i1!.artefacts).toEqual([
+      {
+        name: 'fw-edge-01.log',
+        mediaType: 'text/plain',
+        content: '2026-05-01T09:12:03Z ALLOW 10.0.0.5 -> 203.0.113.5:443',
+      },
+    ]);
     expect(i1!.answerKey!.iocs).toEqual([
       { type: 'ip-dst', value: '203.0.113.5', original: '203.0.113[.]5', weight: 2, critical: true },
       { type: 'domain', value: 'evil-update.example', original: 'Evil-Update.example.', weight: 1, critical: false },
     ]);
-    expect(i1!.answerKey!.decoys).toEqual([{ type: 'domain', value: 'update-check.example', original: 'update-check[.]example' }]);
+    expect(i1!.answerKey!.decoys).toEqual([
+      { type: 'domain', value: 'update-check.example', original: 'update-check[.]example' },
+    ]);
     expect(i1!.answerKey!.actions).toEqual([
       { code: 'BLOCK', description: 'Block the C2 address', keywords: ['block', 'blackhole'], weight: 1 },
       { code: 'ISOLATE', keywords: ['isolate', 'quarantine'], weight: 0.5 },
@@ -554,13 +760,24 @@ describe('the model built from a valid document', () => {
     expect(i1!.answerKey!.maxTlp).toBe('TLP:AMBER');
     expect(i1!.targets).toEqual({ all: true });
 
-    expect(i2!).toMatchObject({ offset: '+00:45:30', offsetSeconds: 2730, severity: 'medium', responseRequired: false, body: '', artefacts: [] });
+    expect(i2!).toMatchObject({
+      offset: '+00:45:30',
+      offsetSeconds: 2730,
+      severity: 'medium',
+      responseRequired: false,
+      body: '',
+      artefacts: [],
+    });
     expect(i2!.targets).toEqual({ teams: ['MY'], tags: ['tier1'] });
     expect(i2!.trigger).toEqual({ kind: 'after', inject: 'I-01', delayMinutes: 10 });
 
     expect(i3!).toMatchObject({ offset: '+00:00', offsetSeconds: 0, tlp: 'TLP:AMBER', targets: { all: true } });
     expect(i3!.trigger).toEqual({ kind: 'ifNoReport', inject: 'I-01' });
-    expect(i4!.trigger).toEqual({ kind: 'ifReportMatches', inject: 'I-01', classification: { class: 'malicious-code' } });
+    expect(i4!.trigger).toEqual({
+      kind: 'ifReportMatches',
+      inject: 'I-01',
+      classification: { class: 'malicious-code' },
+    });
   });
 
   it('scenarioToYaml writes a document that validates back to the same scenario', () => {

@@ -26,7 +26,9 @@ export function validateDocument(doc: unknown, describe: Describe): { scenario?:
 export function toFieldProblems(problems: readonly Problem[], locate?: Locate): FieldProblem[] {
   const out = problems.map((p): FieldProblem => {
     const pos = locate?.(p.path, p.anchor);
-    return pos ? { path: toPointer(p.path), message: p.message, line: pos.line, column: pos.column } : { path: toPointer(p.path), message: p.message };
+    return pos
+      ? { path: toPointer(p.path), message: p.message, line: pos.line, column: pos.column }
+      : { path: toPointer(p.path), message: p.message };
   });
   return sortProblems(out);
 }
@@ -95,7 +97,11 @@ function syntaxProblems(errors: readonly YAMLError[], what: string): FieldProble
     const pos = e.linePos?.[0];
     if (pos && seen.has(pos.line)) continue;
     if (pos) seen.add(pos.line);
-    out.push({ path: '', message: `${what}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, ...(pos && { line: pos.line, column: pos.col }) });
+    out.push({
+      path: '',
+      message: `${what}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      ...(pos && { line: pos.line, column: pos.col }),
+    });
     if (out.length === 10) break;
   }
   return sortProblems(out);

@@ -25,6 +25,7 @@ function style(node: Node | null, key: string | undefined): void {
     for (const item of node.items) style(item as Node, undefined);
   } else if (isScalar(node) && typeof node.value === 'string') {
     // YAML 1.1 readers also turn yes/no/on/off (e.g. Norway's team code NO) into booleans.
-    if ((key !== undefined && QUOTED_KEYS.has(key)) || /^(y|n|yes|no|on|off)$/i.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    if ((key !== undefined && QUOTED_KEYS.has(key)) || /^(y|n|yes|no|on|off)$/i.test(node.value))
+      node.type = Scalar.QUOTE_DOUBLE;
   }
 }

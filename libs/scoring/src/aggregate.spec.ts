@@ -92,14 +92,20 @@ describe('rateObjectives', () => {
     expect(o1).toMatchObject({ computedRating: 'S', rating: 'M' });
     expect(o1!.override?.rating).toBe('M');
     expect(o1!.perTeam.find((p) => p.teamId === 'T2')).toMatchObject({ computedRating: 'S', rating: 'U' });
-    expect(o1!.perTeam.find((p) => p.teamId === 'T1')).toMatchObject({ computedRating: 'P', rating: 'P', override: undefined });
+    expect(o1!.perTeam.find((p) => p.teamId === 'T1')).toMatchObject({
+      computedRating: 'P',
+      rating: 'P',
+      override: undefined,
+    });
     expect(o2).toMatchObject({ computedRating: null, rating: 'U' });
   });
 
   it('accepts a plain record and rejects an override without justification', () => {
     expect(rateObjectives(objectives, { T1: [s('A', 0.3)] }, DEFAULT_SCORING_CONFIG)[0]!.rating).toBe('U');
     expect(() =>
-      rateObjectives(objectives, byTeam, DEFAULT_SCORING_CONFIG, [{ objectiveId: 'OBJ-1', rating: 'P', justification: '', by: 'e', at: 't' }]),
+      rateObjectives(objectives, byTeam, DEFAULT_SCORING_CONFIG, [
+        { objectiveId: 'OBJ-1', rating: 'P', justification: '', by: 'e', at: 't' },
+      ]),
     ).toThrow(ValidationFailed);
   });
 });
@@ -107,7 +113,14 @@ describe('rateObjectives', () => {
 describe('resolveScoringConfig', () => {
   it('merges overrides over the defaults', () => {
     const c = resolveScoringConfig({ weights: { iocs: 0.5 }, criticalMissCap: 0.3 }, { A: 2 });
-    expect(c.weights).toEqual({ iocs: 0.5, classification: 0.15, severity: 0.05, actions: 0.2, recipients: 0.15, structure: 0.1 });
+    expect(c.weights).toEqual({
+      iocs: 0.5,
+      classification: 0.15,
+      severity: 0.05,
+      actions: 0.2,
+      recipients: 0.15,
+      structure: 0.1,
+    });
     expect(c.criticalMissCap).toBe(0.3);
     expect(c.timelinessWeight).toBe(0.3);
     expect(c.timelinessFloor).toBe(0.2);
@@ -117,12 +130,20 @@ describe('resolveScoringConfig', () => {
   it('lists every bad figure', () => {
     let err: ValidationFailed | undefined;
     try {
-      resolveScoringConfig({ weights: { iocs: -1 }, timelinessWeight: 2, ratingThresholds: { P: 0.5, S: 0.6, M: 0.1 } }, { A: Number.NaN });
+      resolveScoringConfig(
+        { weights: { iocs: -1 }, timelinessWeight: 2, ratingThresholds: { P: 0.5, S: 0.6, M: 0.1 } },
+        { A: Number.NaN },
+      );
     } catch (e) {
       err = e as ValidationFailed;
     }
     expect(err).toBeInstanceOf(ValidationFailed);
-    expect(err!.details!.map((d) => d.path)).toEqual(['/scoring/weights/iocs', '/scoring/timelinessWeight', '/scoring/ratingThresholds', '/injectWeights/A']);
+    expect(err!.details!.map((d) => d.path)).toEqual([
+      '/scoring/weights/iocs',
+      '/scoring/timelinessWeight',
+      '/scoring/ratingThresholds',
+      '/injectWeights/A',
+    ]);
     expect(() => resolveScoringConfig({ ratingThresholds: { P: 0.5, S: 0.6, M: 0.1 } })).toThrow(/invalid scoring/);
   });
 });

@@ -91,7 +91,9 @@ export function rateObjectives(
     overrides.set(`${o.objectiveId}\u0000${o.teamId ?? ''}`, o);
   });
   const entries: [string, readonly InjectScore[]][] =
-    injectScoresByTeam instanceof Map ? [...injectScoresByTeam.entries()] : Object.entries(injectScoresByTeam as Record<string, readonly InjectScore[]>);
+    injectScoresByTeam instanceof Map
+      ? [...injectScoresByTeam.entries()]
+      : Object.entries(injectScoresByTeam as Record<string, readonly InjectScore[]>);
   const t = config.ratingThresholds;
   return objectives.map((obj) => {
     const ids = new Set(obj.injects);

@@ -193,11 +193,32 @@ describe('IOC component', () => {
 });
 
 describe('classification component', () => {
-  const key: ScoringAnswerKey = { iocs: [], decoys: [], actions: [], recipients: [], classification: { class: 'malicious-code', type: 'infected-system' } };
+  const key: ScoringAnswerKey = {
+    iocs: [],
+    decoys: [],
+    actions: [],
+    recipients: [],
+    classification: { class: 'malicious-code', type: 'infected-system' },
+  };
   const cases: { name: string; reports: ScoringReport[]; score: number; match: string }[] = [
-    { name: 'exact type', reports: [rep({ classification: { class: 'malicious-code', type: 'infected-system' } })], score: 1, match: 'exact' },
-    { name: 'right class only', reports: [rep({ classification: { class: 'malicious-code', type: 'c2-server' } })], score: 0.5, match: 'class' },
-    { name: 'wrong class', reports: [rep({ classification: { class: 'intrusions', type: 'system-compromise' } })], score: 0, match: 'wrong' },
+    {
+      name: 'exact type',
+      reports: [rep({ classification: { class: 'malicious-code', type: 'infected-system' } })],
+      score: 1,
+      match: 'exact',
+    },
+    {
+      name: 'right class only',
+      reports: [rep({ classification: { class: 'malicious-code', type: 'c2-server' } })],
+      score: 0.5,
+      match: 'class',
+    },
+    {
+      name: 'wrong class',
+      reports: [rep({ classification: { class: 'intrusions', type: 'system-compromise' } })],
+      score: 0,
+      match: 'wrong',
+    },
     { name: 'none given', reports: [rep()], score: 0, match: 'none' },
     {
       name: 'the latest classification counts',
@@ -210,7 +231,10 @@ describe('classification component', () => {
     },
     {
       name: 'a later report without one does not erase it',
-      reports: [rep({ atScenarioMin: 10, classification: { class: 'malicious-code', type: 'infected-system' } }), rep({ atScenarioMin: 20 })],
+      reports: [
+        rep({ atScenarioMin: 10, classification: { class: 'malicious-code', type: 'infected-system' } }),
+        rep({ atScenarioMin: 20 }),
+      ],
       score: 1,
       match: 'exact',
     },
@@ -235,7 +259,9 @@ describe('severity component', () => {
     { expected: 'critical', given: 'low', score: 0 },
     { expected: 'low', given: undefined, score: 0 },
   ] as const)('expected $expected, given $given → $score', ({ expected, given, score }) => {
-    const r = scoreSeverity({ iocs: [], decoys: [], actions: [], recipients: [], severity: expected }, [rep({ severity: given })]);
+    const r = scoreSeverity({ iocs: [], decoys: [], actions: [], recipients: [], severity: expected }, [
+      rep({ severity: given }),
+    ]);
     expect(r.defined).toBe(true);
     expect(r.score).toBeCloseTo(score, 12);
   });
@@ -256,9 +282,24 @@ describe('actions component', () => {
       { code: 'NOTIFY-OWNER', keywords: ['notif'], weight: 1 },
     ],
   };
-  const cases: { name: string; actions: { code?: string; text: string }[]; recall: number; matched: [string, string][] }[] = [
-    { name: 'by code, case-insensitive', actions: [{ code: 'isolate', text: 'done' }], recall: 2 / 4, matched: [['ISOLATE', 'code']] },
-    { name: 'by keyword, case-insensitive', actions: [{ text: 'QUARANTINED the host' }], recall: 2 / 4, matched: [['ISOLATE', 'keyword']] },
+  const cases: {
+    name: string;
+    actions: { code?: string; text: string }[];
+    recall: number;
+    matched: [string, string][];
+  }[] = [
+    {
+      name: 'by code, case-insensitive',
+      actions: [{ code: 'isolate', text: 'done' }],
+      recall: 2 / 4,
+      matched: [['ISOLATE', 'code']],
+    },
+    {
+      name: 'by keyword, case-insensitive',
+      actions: [{ text: 'QUARANTINED the host' }],
+      recall: 2 / 4,
+      matched: [['ISOLATE', 'keyword']],
+    },
     {
       name: 'two light actions',
       actions: [{ text: 'Blocked the C2 at the firewall' }, { code: 'NOTIFY-OWNER', text: 'called them' }],
@@ -287,7 +328,10 @@ describe('actions component', () => {
     expect(r.missed).toHaveLength(3 - c.matched.length);
   });
   it('prefers a code match in a later report over a keyword match in an earlier one', () => {
-    const r = scoreActions(key, [rep({ id: 'k', actions: [{ text: 'isolated host' }] }), rep({ id: 'c', actions: [{ code: 'ISOLATE', text: 'see above' }] })]);
+    const r = scoreActions(key, [
+      rep({ id: 'k', actions: [{ text: 'isolated host' }] }),
+      rep({ id: 'c', actions: [{ code: 'ISOLATE', text: 'see above' }] }),
+    ]);
     expect(r.matched[0]).toMatchObject({ code: 'ISOLATE', by: 'code', reportId: 'c' });
   });
   it('is left out when the key expects no actions', () => {
@@ -296,20 +340,67 @@ describe('actions component', () => {
 });
 
 describe('recipients component', () => {
-  const key: ScoringAnswerKey = { iocs: [], decoys: [], actions: [], recipients: ['control', 'TEAM-B', 'TEAM-C'], maxTlp: 'TLP:AMBER' };
-  const cases: { name: string; key?: ScoringAnswerKey; injectTlp?: 'TLP:RED' | 'TLP:AMBER'; reports: ScoringReport[]; score: number; halved: boolean; missed: string[] }[] = [
-    { name: 'named team', reports: [rep({ recipients: { teams: ['TEAM-B'] } })], score: 2 / 3, halved: false, missed: ['TEAM-C'] },
-    { name: "'all' reaches everyone", reports: [rep({ recipients: { teams: 'all' } })], score: 1, halved: false, missed: [] },
-    { name: "'all' under a looser TLP is halved", reports: [rep({ tlp: 'TLP:GREEN', recipients: { teams: 'all' } })], score: 1 / 2, halved: true, missed: [] },
+  const key: ScoringAnswerKey = {
+    iocs: [],
+    decoys: [],
+    actions: [],
+    recipients: ['control', 'TEAM-B', 'TEAM-C'],
+    maxTlp: 'TLP:AMBER',
+  };
+  const cases: {
+    name: string;
+    key?: ScoringAnswerKey;
+    injectTlp?: 'TLP:RED' | 'TLP:AMBER';
+    reports: ScoringReport[];
+    score: number;
+    halved: boolean;
+    missed: string[];
+  }[] = [
     {
-      name: 'one loose report among several halves it',
-      reports: [rep({ tlp: 'TLP:GREEN', recipients: { teams: ['TEAM-B'] } }), rep({ tlp: 'TLP:AMBER', recipients: { teams: ['TEAM-C'] } })],
+      name: 'named team',
+      reports: [rep({ recipients: { teams: ['TEAM-B'] } })],
+      score: 2 / 3,
+      halved: false,
+      missed: ['TEAM-C'],
+    },
+    {
+      name: "'all' reaches everyone",
+      reports: [rep({ recipients: { teams: 'all' } })],
+      score: 1,
+      halved: false,
+      missed: [],
+    },
+    {
+      name: "'all' under a looser TLP is halved",
+      reports: [rep({ tlp: 'TLP:GREEN', recipients: { teams: 'all' } })],
       score: 1 / 2,
       halved: true,
       missed: [],
     },
-    { name: 'a stricter TLP is fine', reports: [rep({ tlp: 'TLP:RED', recipients: { teams: ['TEAM-B', 'TEAM-C'] } })], score: 1, halved: false, missed: [] },
-    { name: 'no report: not even control is reached', reports: [], score: 0, halved: false, missed: ['control', 'TEAM-B', 'TEAM-C'] },
+    {
+      name: 'one loose report among several halves it',
+      reports: [
+        rep({ tlp: 'TLP:GREEN', recipients: { teams: ['TEAM-B'] } }),
+        rep({ tlp: 'TLP:AMBER', recipients: { teams: ['TEAM-C'] } }),
+      ],
+      score: 1 / 2,
+      halved: true,
+      missed: [],
+    },
+    {
+      name: 'a stricter TLP is fine',
+      reports: [rep({ tlp: 'TLP:RED', recipients: { teams: ['TEAM-B', 'TEAM-C'] } })],
+      score: 1,
+      halved: false,
+      missed: [],
+    },
+    {
+      name: 'no report: not even control is reached',
+      reports: [],
+      score: 0,
+      halved: false,
+      missed: ['control', 'TEAM-B', 'TEAM-C'],
+    },
     {
       // GREEN is visible to every team, but only deliberate sharing counts: control only.
       name: 'GREEN report naming no team reaches control only',
@@ -367,10 +458,19 @@ describe('structure component', () => {
       ],
       score: 8 / 8,
     },
-    { name: 'two of eight', reports: [rep({ classification: { class: 'other', type: 'other' }, iocs: [{ type: 'md5', value: 'b'.repeat(32) }] })], score: 2 / 8 },
+    {
+      name: 'two of eight',
+      reports: [
+        rep({ classification: { class: 'other', type: 'other' }, iocs: [{ type: 'md5', value: 'b'.repeat(32) }] }),
+      ],
+      score: 2 / 8,
+    },
     {
       name: 'union over reports',
-      reports: [rep({ classification: { class: 'other', type: 'other' }, severity: 'low' }), rep({ timeline: [{}], actions: [{ text: 'x' }], recommendations: [] })],
+      reports: [
+        rep({ classification: { class: 'other', type: 'other' }, severity: 'low' }),
+        rep({ timeline: [{}], actions: [{ text: 'x' }], recommendations: [] }),
+      ],
       score: 4 / 8,
     },
     { name: 'empty arrays do not count', reports: [rep({ iocs: [], actions: [] })], score: 0 },
@@ -408,7 +508,14 @@ describe('completeness: weighting and rescaling', () => {
     actions: [{ text: 'isolated the server' }],
     recipients: { teams: ['TEAM-B'] },
   });
-  const scores = { iocs: 0.5, classification: 0.5, severity: 1 - 1 / 3, actions: 0.25, recipients: 1, structure: 4 / 8 };
+  const scores = {
+    iocs: 0.5,
+    classification: 0.5,
+    severity: 1 - 1 / 3,
+    actions: 0.25,
+    recipients: 1,
+    structure: 4 / 8,
+  };
   const input = (key: ScoringAnswerKey | undefined, weights = DEFAULT_COMPONENT_WEIGHTS) => ({
     answerKey: key,
     injectTlp: 'TLP:AMBER' as const,
@@ -420,7 +527,10 @@ describe('completeness: weighting and rescaling', () => {
 
   it('uses the default weights when every component is defined', () => {
     const c = completeness(input(full));
-    expect(c.value).toBeCloseTo(0.35 * 0.5 + 0.15 * 0.5 + 0.05 * (1 - 1 / 3) + 0.2 * 0.25 + 0.15 * 1 + 0.1 * (4 / 8), 12);
+    expect(c.value).toBeCloseTo(
+      0.35 * 0.5 + 0.15 * 0.5 + 0.05 * (1 - 1 / 3) + 0.2 * 0.25 + 0.15 * 1 + 0.1 * (4 / 8),
+      12,
+    );
     expect(c.components.iocs.effectiveWeight).toBeCloseTo(0.35, 12);
     expect(c.reportsCounted).toEqual([report.id]);
   });
@@ -429,7 +539,10 @@ describe('completeness: weighting and rescaling', () => {
     const key: ScoringAnswerKey = { ...full, severity: undefined, actions: [], recipients: [] };
     const c = completeness(input(key));
     const total = 0.35 + 0.15 + 0.1; // iocs, classification, structure
-    expect(c.value).toBeCloseTo((0.35 * scores.iocs + 0.15 * scores.classification + 0.1 * scores.structure) / total, 12);
+    expect(c.value).toBeCloseTo(
+      (0.35 * scores.iocs + 0.15 * scores.classification + 0.1 * scores.structure) / total,
+      12,
+    );
     expect(c.components.severity.defined).toBe(false);
     expect(c.components.severity.effectiveWeight).toBe(0);
     expect(c.components.iocs.effectiveWeight).toBeCloseTo(0.35 / 0.6, 12);

@@ -89,7 +89,11 @@ function weightedRecall<T extends { weight: number }>(all: readonly T[], matched
 
 const notDefined = { defined: false, score: null, weight: 0, effectiveWeight: 0 } as const;
 
-export function scoreIocs(key: ScoringAnswerKey | undefined, reports: readonly ScoringReport[], cap: number): IocsComponent {
+export function scoreIocs(
+  key: ScoringAnswerKey | undefined,
+  reports: readonly ScoringReport[],
+  cap: number,
+): IocsComponent {
   const expected = key?.iocs ?? [];
   const pk = key === undefined ? undefined : prepare(key);
   // Earliest report that carried each expected IOC / decoy; the report id is what the evaluator checks against.
@@ -200,7 +204,10 @@ function latestWith<K extends 'classification' | 'severity'>(
   return undefined;
 }
 
-export function scoreClassification(key: ScoringAnswerKey | undefined, reports: readonly ScoringReport[]): ClassificationComponent {
+export function scoreClassification(
+  key: ScoringAnswerKey | undefined,
+  reports: readonly ScoringReport[],
+): ClassificationComponent {
   const latest = latestWith(reports, 'classification');
   const given = latest?.value;
   const expected = key?.classification;
@@ -260,7 +267,12 @@ export function scoreActions(key: ScoringAnswerKey | undefined, reports: readonl
   const given: { reportId: string; code?: string; text: string; lowerText: string }[] = [];
   for (const r of reports) {
     for (const a of r.actions ?? []) {
-      given.push({ reportId: r.id, code: a.code === undefined ? undefined : norm(a.code), text: a.text, lowerText: a.text.toLowerCase() });
+      given.push({
+        reportId: r.id,
+        code: a.code === undefined ? undefined : norm(a.code),
+        text: a.text,
+        lowerText: a.text.toLowerCase(),
+      });
     }
   }
   const matched: MatchedAction[] = [];
@@ -272,13 +284,21 @@ export function scoreActions(key: ScoringAnswerKey | undefined, reports: readonl
     const code = actionCodes[idx]!;
     let hit: MatchedAction | undefined;
     const byCode = given.find((g) => g.code !== undefined && g.code === code);
-    if (byCode) hit = { code: e.code, weight: e.weight, reportId: byCode.reportId, by: 'code', actionText: byCode.text };
+    if (byCode)
+      hit = { code: e.code, weight: e.weight, reportId: byCode.reportId, by: 'code', actionText: byCode.text };
     else {
       const kws = keywords[idx]!;
       for (const g of given) {
         const kw = kws.find((k) => g.lowerText.includes(k));
         if (kw !== undefined) {
-          hit = { code: e.code, weight: e.weight, reportId: g.reportId, by: 'keyword', keyword: kw, actionText: g.text };
+          hit = {
+            code: e.code,
+            weight: e.weight,
+            reportId: g.reportId,
+            by: 'keyword',
+            keyword: kw,
+            actionText: g.text,
+          };
           break;
         }
       }
@@ -300,9 +320,15 @@ export function scoreActions(key: ScoringAnswerKey | undefined, reports: readonl
  * The component is halved when any counted report used a looser TLP than the answer key's maxTlp (or, without
  * one, the inject's own label).
  */
-export function scoreRecipients(key: ScoringAnswerKey | undefined, injectTlp: TlpLabel, reports: readonly ScoringReport[]): RecipientsComponent {
+export function scoreRecipients(
+  key: ScoringAnswerKey | undefined,
+  injectTlp: TlpLabel,
+  reports: readonly ScoringReport[],
+): RecipientsComponent {
   const maxTlp = key?.maxTlp ?? injectTlp;
-  const looserTlpReports = reports.filter((r) => isLooserTlp(r.tlp, maxTlp)).map((r) => ({ reportId: r.id, tlp: r.tlp }));
+  const looserTlpReports = reports
+    .filter((r) => isLooserTlp(r.tlp, maxTlp))
+    .map((r) => ({ reportId: r.id, tlp: r.tlp }));
   const expected = key?.recipients ?? [];
   if (expected.length === 0) {
     return {
@@ -341,7 +367,18 @@ export function scoreRecipients(key: ScoringAnswerKey | undefined, injectTlp: Tl
   const recall = reached.length / seen.size;
   const halved = looserTlpReports.length > 0;
   const score = halved ? recall / 2 : recall;
-  return { defined: true, score, weight: 0, effectiveWeight: 0, reached, missed, recall, maxTlp, looserTlpReports, halved };
+  return {
+    defined: true,
+    score,
+    weight: 0,
+    effectiveWeight: 0,
+    reached,
+    missed,
+    recall,
+    maxTlp,
+    looserTlpReports,
+    halved,
+  };
 }
 
 function earlier(reports: readonly ScoringReport[], a: string, b: string): string {

@@ -40,7 +40,10 @@ function checkWeights(w: Partial<ComponentWeights> | undefined, path: string, pr
   if (w === undefined) return;
   for (const [k, v] of Object.entries(w)) {
     if (!(COMPONENT_KEYS as readonly string[]).includes(k)) {
-      problems.push({ path: `${path}/${k}`, message: `unknown component (expected one of ${COMPONENT_KEYS.join(', ')})` });
+      problems.push({
+        path: `${path}/${k}`,
+        message: `unknown component (expected one of ${COMPONENT_KEYS.join(', ')})`,
+      });
     } else if (v !== undefined && !isNonNegative(v)) {
       problems.push({ path: `${path}/${k}`, message: 'weight must be a finite number ≥ 0' });
     }
@@ -59,7 +62,8 @@ export function resolveScoringConfig(
   const o = overrides ?? {};
   checkWeights(o.weights, '/scoring/weights', problems);
   for (const key of ['timelinessWeight', 'timelinessFloor', 'criticalMissCap'] as const) {
-    if (o[key] !== undefined && !isUnit(o[key])) problems.push({ path: `/scoring/${key}`, message: 'must be between 0 and 1' });
+    if (o[key] !== undefined && !isUnit(o[key]))
+      problems.push({ path: `/scoring/${key}`, message: 'must be between 0 and 1' });
   }
   const thresholds = o.ratingThresholds ?? DEFAULT_SCORING_CONFIG.ratingThresholds;
   if (o.ratingThresholds !== undefined) {
@@ -75,7 +79,8 @@ export function resolveScoringConfig(
     }
   }
   for (const [id, w] of Object.entries(injectWeights ?? {})) {
-    if (!isNonNegative(w)) problems.push({ path: `/injectWeights/${id}`, message: 'inject weight must be a finite number ≥ 0' });
+    if (!isNonNegative(w))
+      problems.push({ path: `/injectWeights/${id}`, message: 'inject weight must be a finite number ≥ 0' });
   }
   if (problems.length > 0) throw new ValidationFailed('invalid scoring configuration', problems);
   return {
@@ -110,7 +115,8 @@ export function validateScoreOverride(o: ScoreOverride, path = ''): void {
   if (o.timeliness === undefined && o.completeness === undefined) {
     problems.push({ path: `${path}/timeliness`, message: 'an override must set timeliness and/or completeness' });
   }
-  if (o.timeliness !== undefined && !isUnit(o.timeliness)) problems.push({ path: `${path}/timeliness`, message: 'must be between 0 and 1' });
+  if (o.timeliness !== undefined && !isUnit(o.timeliness))
+    problems.push({ path: `${path}/timeliness`, message: 'must be between 0 and 1' });
   if (o.completeness !== undefined && !isUnit(o.completeness)) {
     problems.push({ path: `${path}/completeness`, message: 'must be between 0 and 1' });
   }
@@ -122,7 +128,8 @@ export function validateScoreOverride(o: ScoreOverride, path = ''): void {
 
 export function validateRatingOverride(o: RatingOverride, path = ''): void {
   const problems: FieldProblem[] = [];
-  if (!(RATINGS as readonly string[]).includes(o.rating)) problems.push({ path: `${path}/rating`, message: 'must be P, S, M or U' });
+  if (!(RATINGS as readonly string[]).includes(o.rating))
+    problems.push({ path: `${path}/rating`, message: 'must be P, S, M or U' });
   if (typeof o.justification !== 'string' || o.justification.trim() === '') {
     problems.push({ path: `${path}/justification`, message: 'a justification is required' });
   }

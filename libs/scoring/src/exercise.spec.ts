@@ -5,7 +5,9 @@ import { scoreExercise } from './exercise.js';
 import type { ExerciseScoringInput, ScoringReport } from './model.js';
 
 type Report = ExerciseScoringInput['reports'][number];
-function rep(p: Partial<ScoringReport> & { id: string; teamId: string | null; injectIds: string[]; atScenarioMin: number }): Report {
+function rep(
+  p: Partial<ScoringReport> & { id: string; teamId: string | null; injectIds: string[]; atScenarioMin: number },
+): Report {
   return { kind: 'notification', tlp: 'TLP:AMBER', recipients: { teams: [] }, ...p };
 }
 
@@ -20,7 +22,12 @@ const input: ExerciseScoringInput = {
       targetMinutes: 30,
       deadlineMinutes: 60,
       tlp: 'TLP:AMBER',
-      answerKey: { iocs: [{ type: 'domain', value: 'evil.example', weight: 1, critical: false }], decoys: [], actions: [], recipients: ['control', 'T2'] },
+      answerKey: {
+        iocs: [{ type: 'domain', value: 'evil.example', weight: 1, critical: false }],
+        decoys: [],
+        actions: [],
+        recipients: ['control', 'T2'],
+      },
     },
     { id: 'B', responseRequired: true, tlp: 'TLP:GREEN' },
     { id: 'INFO', responseRequired: false, tlp: 'TLP:CLEAR' },
@@ -41,8 +48,20 @@ const input: ExerciseScoringInput = {
       actions: [{ text: 'blocked it' }],
       recipients: { teams: ['T2'] },
     }),
-    rep({ id: 'r2', teamId: 'T2', injectIds: ['A'], atScenarioMin: 80, iocs: [{ type: 'domain', value: 'evil.example' }] }),
-    rep({ id: 'r3', teamId: null, injectIds: ['A'], atScenarioMin: 11, iocs: [{ type: 'domain', value: 'evil.example' }] }),
+    rep({
+      id: 'r2',
+      teamId: 'T2',
+      injectIds: ['A'],
+      atScenarioMin: 80,
+      iocs: [{ type: 'domain', value: 'evil.example' }],
+    }),
+    rep({
+      id: 'r3',
+      teamId: null,
+      injectIds: ['A'],
+      atScenarioMin: 11,
+      iocs: [{ type: 'domain', value: 'evil.example' }],
+    }),
     rep({ id: 'r4', teamId: 'T2', injectIds: ['B'], atScenarioMin: 30, recommendations: ['patch'] }),
     rep({ id: 'r5', teamId: 'T1', injectIds: ['INFO'], atScenarioMin: 5 }),
   ],
@@ -72,7 +91,12 @@ describe('scoreExercise', () => {
     expect(t1.injects.map((i) => i.injectId)).toEqual(['A', 'B']);
     expect(t2.injects.map((i) => i.injectId)).toEqual(['A']);
     const a1 = t1.injects[0]!;
-    expect(a1.times).toEqual({ toAcknowledge: 2, acknowledgedBy: { via: 'inject.ack' }, toReport: 15, firstReportId: 'r1' });
+    expect(a1.times).toEqual({
+      toAcknowledge: 2,
+      acknowledgedBy: { via: 'inject.ack' },
+      toReport: 15,
+      firstReportId: 'r1',
+    });
     expect(a1.completeness.reportsCounted).toEqual(['r1']); // control's r3 is not T1's
     expect(a1.final.score).toBeCloseTo(sA1, 12);
     expect(t1.injects[1]!.final.score).toBeCloseTo(sB1, 12);
@@ -99,6 +123,8 @@ describe('scoreExercise', () => {
   });
 
   it('refuses a release of an unknown inject', () => {
-    expect(() => scoreExercise({ ...input, releases: [{ teamId: 'T1', injectId: 'NOPE', releasedAtScenarioMin: 0 }] })).toThrow(ValidationFailed);
+    expect(() =>
+      scoreExercise({ ...input, releases: [{ teamId: 'T1', injectId: 'NOPE', releasedAtScenarioMin: 0 }] }),
+    ).toThrow(ValidationFailed);
   });
 });

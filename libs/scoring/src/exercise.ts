@@ -2,7 +2,14 @@ import { ValidationFailed } from '@drill/contracts';
 import { rateObjectives, scoreTeam } from './aggregate.js';
 import { validateScoreOverride } from './config.js';
 import { scoreTeamInject } from './inject-score.js';
-import type { ExerciseScores, ExerciseScoringInput, InjectScore, ScoreOverride, ScoringInject, ScoringReport } from './model.js';
+import type {
+  ExerciseScores,
+  ExerciseScoringInput,
+  InjectScore,
+  ScoreOverride,
+  ScoringInject,
+  ScoringReport,
+} from './model.js';
 
 const pair = (teamId: string, injectId: string): string => `${teamId}\u0000${injectId}`;
 

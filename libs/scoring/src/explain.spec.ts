@@ -56,7 +56,13 @@ describe('explainInjectScore', () => {
   const C = 0.35 * 0.5 + 0.15 * 0.5 + 0.05 * (2 / 3) + 0.2 * 0.5 + 0.15 * 0.5 + 0.1 * 0.5;
 
   it('renders every reason', () => {
-    const s = scoreTeamInject({ teamId: 'TEAM-A', inject, releasedAtScenarioMin: 100, reports, config: DEFAULT_SCORING_CONFIG });
+    const s = scoreTeamInject({
+      teamId: 'TEAM-A',
+      inject,
+      releasedAtScenarioMin: 100,
+      reports,
+      config: DEFAULT_SCORING_CONFIG,
+    });
     expect(s.final.score).toBeCloseTo(0.3 * 0.6 + 0.7 * C, 12);
     const e = explainInjectScore(s);
     expect(e.times).toBe('acknowledged after 2 min (report ack); first report n1 after 45 min');
@@ -67,10 +73,12 @@ describe('explainInjectScore', () => {
       iocs:
         'matched 1/2 expected IOCs (domain evil.example as hostname from n1); missed ip-dst 203.0.113[.]5 [critical]; ' +
         'decoys reported: domain decoy.example in n1; 1 other IOC reported (not held against precision); R = 0.5, P = 0.5, F2 = 5PR/(4P+R) = 0.5',
-      classification: 'given malicious-code/c2-server in n1, expected malicious-code/infected-system: right class, wrong type, 0.5',
+      classification:
+        'given malicious-code/c2-server in n1, expected malicious-code/infected-system: right class, wrong type, 0.5',
       severity: 'given medium in n1, expected high: 1 − 1/3 = 0.667',
       actions: 'matched 1/2 expected actions (ISOLATE by keyword "isolat" in n1); missed BLOCK; weighted recall 0.5',
-      recipients: 'reached 2/2 expected recipients (control via n1, TEAM-B via n1); halved: n1 used TLP:GREEN, looser than TLP:AMBER; score 0.5',
+      recipients:
+        'reached 2/2 expected recipients (control via n1, TEAM-B via n1); halved: n1 used TLP:GREEN, looser than TLP:AMBER; score 0.5',
       structure: '4/8 fields filled; missing determination, affectedAssets, timeline, recommendations',
     });
     expect(e.completeness).toBe(
@@ -97,7 +105,9 @@ describe('explainInjectScore', () => {
 
   it('explains an empty response and left-out components', () => {
     const bare: ScoringInject = { id: 'X', responseRequired: true, tlp: 'TLP:CLEAR' };
-    const e = explainInjectScore(scoreTeamInject({ inject: bare, releasedAtScenarioMin: 0, reports: [], config: DEFAULT_SCORING_CONFIG }));
+    const e = explainInjectScore(
+      scoreTeamInject({ inject: bare, releasedAtScenarioMin: 0, reports: [], config: DEFAULT_SCORING_CONFIG }),
+    );
     expect(e.times).toBe('not acknowledged; no report');
     expect(e.timeliness).toBe('no report on this inject: T = 0');
     expect(e.completeness).toBe(
@@ -124,8 +134,12 @@ describe('explainRating', () => {
         },
         t,
       ),
-    ).toBe('mean inject score 0.9 over 2 → P (P ≥ 0.85, S ≥ 0.65, M ≥ 0.4); rated M by evaluator e2 at T — only with heavy HiCON help');
-    expect(explainRating({ mean: null, autoMean: null, scored: 0, computedRating: null, rating: null }, t)).toBe('no scored inject: not rated');
+    ).toBe(
+      'mean inject score 0.9 over 2 → P (P ≥ 0.85, S ≥ 0.65, M ≥ 0.4); rated M by evaluator e2 at T — only with heavy HiCON help',
+    );
+    expect(explainRating({ mean: null, autoMean: null, scored: 0, computedRating: null, rating: null }, t)).toBe(
+      'no scored inject: not rated',
+    );
   });
   it('rounds for display only', () => {
     expect(fmt(2 / 3)).toBe('0.667');

@@ -66,15 +66,20 @@ function joinParts(parts: (string | false)[]): string {
 }
 
 export function explainIocs(c: IocsComponent): string {
-  const decoys = c.decoysReported.length > 0 && `decoys reported: ${list(c.decoysReported.map((d) => `${ioc(d)} in ${d.reportId}`))}`;
+  const decoys =
+    c.decoysReported.length > 0 &&
+    `decoys reported: ${list(c.decoysReported.map((d) => `${ioc(d)} in ${d.reportId}`))}`;
   if (!c.defined) return joinParts(['the answer key expects no IOCs: component left out', decoys]);
   const total = c.matched.length + c.missed.length;
   return joinParts([
     `matched ${c.matched.length}/${total} expected IOCs` +
-      (c.matched.length > 0 ? ` (${list(c.matched.map((m) => `${ioc(m)}${m.reportedType !== m.type ? ` as ${m.reportedType}` : ''} from ${m.reportId}`))})` : ''),
+      (c.matched.length > 0
+        ? ` (${list(c.matched.map((m) => `${ioc(m)}${m.reportedType !== m.type ? ` as ${m.reportedType}` : ''} from ${m.reportId}`))})`
+        : ''),
     c.missed.length > 0 && `missed ${list(c.missed.map((m) => ioc(m) + (m.critical ? ' [critical]' : '')))}`,
     decoys,
-    c.otherReported > 0 && `${c.otherReported} other IOC${c.otherReported === 1 ? '' : 's'} reported (not held against precision)`,
+    c.otherReported > 0 &&
+      `${c.otherReported} other IOC${c.otherReported === 1 ? '' : 's'} reported (not held against precision)`,
     `R = ${fmt(c.recall!)}, P = ${fmt(c.precision!)}, F2 = 5PR/(4P+R) = ${fmt(c.f2!)}`,
     c.capped && `capped at ${fmt(c.cap)} because a critical IOC was missed`,
   ]);
@@ -99,7 +104,9 @@ export function explainActions(c: ActionsComponent): string {
   const total = c.matched.length + c.missed.length;
   return joinParts([
     `matched ${c.matched.length}/${total} expected actions` +
-      (c.matched.length > 0 ? ` (${list(c.matched.map((m) => `${m.code} by ${m.by === 'code' ? 'code' : `keyword "${m.keyword}"`} in ${m.reportId}`))})` : ''),
+      (c.matched.length > 0
+        ? ` (${list(c.matched.map((m) => `${m.code} by ${m.by === 'code' ? 'code' : `keyword "${m.keyword}"`} in ${m.reportId}`))})`
+        : ''),
     c.missed.length > 0 && `missed ${list(c.missed.map((m) => m.code))}`,
     `weighted recall ${fmt(c.recall!)}`,
   ]);
@@ -108,7 +115,10 @@ export function explainActions(c: ActionsComponent): string {
 export function explainRecipients(c: RecipientsComponent): string {
   const loose = c.looserTlpReports.map((r) => `${r.reportId} used ${r.tlp}`);
   if (!c.defined) {
-    return joinParts(['the answer key expects no recipients: component left out', loose.length > 0 && `looser than ${c.maxTlp}: ${list(loose)}`]);
+    return joinParts([
+      'the answer key expects no recipients: component left out',
+      loose.length > 0 && `looser than ${c.maxTlp}: ${list(loose)}`,
+    ]);
   }
   const total = c.reached.length + c.missed.length;
   return joinParts([
@@ -121,7 +131,10 @@ export function explainRecipients(c: RecipientsComponent): string {
 }
 
 export function explainStructure(c: StructureComponent): string {
-  return `${c.filled.length}/${STRUCTURE_FIELDS.length} fields filled` + (c.missing.length > 0 ? `; missing ${list(c.missing)}` : '');
+  return (
+    `${c.filled.length}/${STRUCTURE_FIELDS.length} fields filled` +
+    (c.missing.length > 0 ? `; missing ${list(c.missing)}` : '')
+  );
 }
 
 export function explainCompleteness(c: CompletenessResult): string {

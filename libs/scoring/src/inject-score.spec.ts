@@ -94,16 +94,33 @@ describe('scoreTeamInject', () => {
 
   it('takes the earlier of inject.ack and an acknowledgement report', () => {
     const ack = rep({ id: 'ack', kind: 'acknowledgement', atScenarioMin: 103 });
-    const viaEvent = scoreTeamInject({ inject, releasedAtScenarioMin: 100, ackAtScenarioMin: 101.5, reports: [ack], config });
+    const viaEvent = scoreTeamInject({
+      inject,
+      releasedAtScenarioMin: 100,
+      ackAtScenarioMin: 101.5,
+      reports: [ack],
+      config,
+    });
     expect(viaEvent.times).toMatchObject({ toAcknowledge: 1.5, acknowledgedBy: { via: 'inject.ack' } });
-    const viaReport = scoreTeamInject({ inject, releasedAtScenarioMin: 100, ackAtScenarioMin: 104, reports: [ack], config });
+    const viaReport = scoreTeamInject({
+      inject,
+      releasedAtScenarioMin: 100,
+      ackAtScenarioMin: 104,
+      reports: [ack],
+      config,
+    });
     expect(viaReport.times).toMatchObject({ toAcknowledge: 3, acknowledgedBy: { via: 'report', reportId: 'ack' } });
   });
 
   it('an acknowledgement with content also counts as the first report', () => {
     const r = rep({ id: 'rich-ack', kind: 'acknowledgement', atScenarioMin: 110, ...goodContent });
     const s = scoreTeamInject({ inject, releasedAtScenarioMin: 100, reports: [r], config });
-    expect(s.times).toEqual({ toAcknowledge: 10, acknowledgedBy: { via: 'report', reportId: 'rich-ack' }, toReport: 10, firstReportId: 'rich-ack' });
+    expect(s.times).toEqual({
+      toAcknowledge: 10,
+      acknowledgedBy: { via: 'report', reportId: 'rich-ack' },
+      toReport: 10,
+      firstReportId: 'rich-ack',
+    });
     expect(s.final.timeliness).toBe(1);
     // iocs all (F2 1), classification exact, structure 2/8
     expect(s.final.completeness).toBeCloseTo(C(1, 1, 2 / 8), 12);
@@ -111,7 +128,12 @@ describe('scoreTeamInject', () => {
 
   it('linear timeliness, later reports by the deadline add to C, reports after it do not', () => {
     const first = rep({ id: 'first', atScenarioMin: 145, iocs: [{ type: 'domain', value: 'evil.example' }] });
-    const update = rep({ id: 'update', kind: 'update', atScenarioMin: 160, classification: { class: 'malicious-code', type: 'c2-server' } });
+    const update = rep({
+      id: 'update',
+      kind: 'update',
+      atScenarioMin: 160,
+      classification: { class: 'malicious-code', type: 'c2-server' },
+    });
     const late = rep({ id: 'late', kind: 'final', atScenarioMin: 161, ...goodContent });
     // Given out of order on purpose.
     const s = scoreTeamInject({ inject, releasedAtScenarioMin: 100, reports: [late, update, first], config });
@@ -130,7 +152,12 @@ describe('scoreTeamInject', () => {
   });
 
   it('only a report after the deadline: time recorded, T = 0, C = 0', () => {
-    const s = scoreTeamInject({ inject, releasedAtScenarioMin: 100, reports: [rep({ id: 'late', atScenarioMin: 175, ...goodContent })], config });
+    const s = scoreTeamInject({
+      inject,
+      releasedAtScenarioMin: 100,
+      reports: [rep({ id: 'late', atScenarioMin: 175, ...goodContent })],
+      config,
+    });
     expect(s.times).toEqual({ toReport: 75, firstReportId: 'late' });
     expect(s.final).toEqual({ timeliness: 0, completeness: 0, score: 0 });
     expect(s.timeliness.rule).toBe('after-deadline');
@@ -138,7 +165,12 @@ describe('scoreTeamInject', () => {
 
   it('without a deadline every report counts and any report is on time', () => {
     const open: ScoringInject = { ...inject, targetMinutes: undefined, deadlineMinutes: undefined };
-    const s = scoreTeamInject({ inject: open, releasedAtScenarioMin: 100, reports: [rep({ atScenarioMin: 600, ...goodContent })], config });
+    const s = scoreTeamInject({
+      inject: open,
+      releasedAtScenarioMin: 100,
+      reports: [rep({ atScenarioMin: 600, ...goodContent })],
+      config,
+    });
     expect(s.final.timeliness).toBe(1);
     expect(s.final.completeness).toBeCloseTo(C(1, 1, 2 / 8), 12);
     expect(s.final.score).toBeCloseTo(0.3 + 0.7 * C(1, 1, 2 / 8), 12);
@@ -146,7 +178,12 @@ describe('scoreTeamInject', () => {
 
   it('uses the scenario timeliness weight', () => {
     const cfg = resolveScoringConfig({ timelinessWeight: 0.5 });
-    const s = scoreTeamInject({ inject, releasedAtScenarioMin: 100, reports: [rep({ atScenarioMin: 120, ...goodContent })], config: cfg });
+    const s = scoreTeamInject({
+      inject,
+      releasedAtScenarioMin: 100,
+      reports: [rep({ atScenarioMin: 120, ...goodContent })],
+      config: cfg,
+    });
     expect(s.final.score).toBeCloseTo(0.5 * 1 + 0.5 * C(1, 1, 2 / 8), 12);
   });
 
@@ -172,7 +209,11 @@ describe('scoreTeamInject', () => {
   it.each([
     { name: 'out of range', o: { timeliness: 1.2, justification: 'x', by: 'e', at: 't' }, path: '/timeliness' },
     { name: 'negative', o: { completeness: -0.1, justification: 'x', by: 'e', at: 't' }, path: '/completeness' },
-    { name: 'no justification', o: { completeness: 0.5, justification: '  ', by: 'e', at: 't' }, path: '/justification' },
+    {
+      name: 'no justification',
+      o: { completeness: 0.5, justification: '  ', by: 'e', at: 't' },
+      path: '/justification',
+    },
     { name: 'nothing overridden', o: { justification: 'x', by: 'e', at: 't' }, path: '/timeliness' },
   ])('rejects an override: $name', ({ o, path }) => {
     let err: unknown;

@@ -1,11 +1,4 @@
-import type {
-  Determination,
-  IocType,
-  ReportKind,
-  RsitClassification,
-  Severity,
-  TlpLabel,
-} from '@drill/contracts';
+import type { Determination, IocType, ReportKind, RsitClassification, Severity, TlpLabel } from '@drill/contracts';
 
 // The engine takes plain structural inputs rather than the scenario/ISM models themselves, so it stays a pure
 // function of data and cannot drift with persistence concerns. `Inject` from @drill/scenario and
@@ -163,7 +156,8 @@ export interface Times {
   firstReportId?: string;
 }
 
-export type TimelinessRule = 'no-report' | 'on-target' | 'linear' | 'after-deadline' | 'after-target-no-deadline' | 'no-target';
+export type TimelinessRule =
+  'no-report' | 'on-target' | 'linear' | 'after-deadline' | 'after-target-no-deadline' | 'no-target';
 
 export interface TimelinessResult {
   value: number;

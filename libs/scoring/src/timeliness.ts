@@ -19,7 +19,14 @@ export function timeliness(
   deadlineMinutes: number | undefined,
   floor: number,
 ): TimelinessResult {
-  const result = (value: number, rule: TimelinessRule): TimelinessResult => ({ value, rule, toReport, targetMinutes, deadlineMinutes, floor });
+  const result = (value: number, rule: TimelinessRule): TimelinessResult => ({
+    value,
+    rule,
+    toReport,
+    targetMinutes,
+    deadlineMinutes,
+    floor,
+  });
   if (toReport === undefined) return result(0, 'no-report');
   const t = toReport;
   if (targetMinutes === undefined && deadlineMinutes === undefined) return result(1, 'no-target');
@@ -32,7 +39,10 @@ export function timeliness(
 }
 
 /** The target T falls from: the deadline when no target is set, and never later than the deadline. */
-export function effectiveTarget(targetMinutes: number | undefined, deadlineMinutes: number | undefined): number | undefined {
+export function effectiveTarget(
+  targetMinutes: number | undefined,
+  deadlineMinutes: number | undefined,
+): number | undefined {
   if (targetMinutes === undefined) return deadlineMinutes;
   if (deadlineMinutes === undefined) return targetMinutes;
   return Math.min(targetMinutes, deadlineMinutes);

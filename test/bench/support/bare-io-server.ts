@@ -20,11 +20,17 @@ const http = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
-      const { teams, items } = JSON.parse(raw) as { teams: string[]; items: { at: number; payload: Record<string, unknown> }[] };
+      const { teams, items } = JSON.parse(raw) as {
+        teams: string[];
+        items: { at: number; payload: Record<string, unknown> }[];
+      };
       for (const { at, payload } of items) {
-        setTimeout(() => {
-          for (const team of teams) ns.to(team).emit('inject', { ...payload, releasedAt: new Date().toISOString() });
-        }, Math.max(0, at - Date.now()));
+        setTimeout(
+          () => {
+            for (const team of teams) ns.to(team).emit('inject', { ...payload, releasedAt: new Date().toISOString() });
+          },
+          Math.max(0, at - Date.now()),
+        );
       }
       send(200, { scheduled: items.length });
     });

@@ -23,11 +23,18 @@ export function percentile(sorted: number[], p: number): number {
 
 export function summarize(values: number[]): Summary {
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s[s.length - 1] ?? NaN, mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    max: s[s.length - 1] ?? NaN,
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+  };
 }
 
 export const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
-export const ratio = (v: number, base: number) => (Number.isFinite(v) && Number.isFinite(base) && base > 0 ? `${(v / base).toFixed(2)}×` : '—');
+export const ratio = (v: number, base: number) =>
+  Number.isFinite(v) && Number.isFinite(base) && base > 0 ? `${(v / base).toFixed(2)}×` : '—';
 
 export function table(headers: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
@@ -72,7 +79,10 @@ export class Api {
   async call<T = any>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const r = await fetch(`${this.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
+      headers: {
+        Authorization: `Bearer ${this.token}`,
+        ...(body !== undefined ? { 'Content-Type': contentType } : {}),
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await r.text();
@@ -80,7 +90,8 @@ export class Api {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  post = <T = any>(path: string, body?: unknown, contentType?: string) => this.call<T>('POST', path, body ?? {}, contentType);
+  post = <T = any>(path: string, body?: unknown, contentType?: string) =>
+    this.call<T>('POST', path, body ?? {}, contentType);
   get = <T = any>(path: string) => this.call<T>('GET', path);
 }
 
@@ -94,7 +105,11 @@ export async function createTeams(api: Api, n: number, prefix = 'T'): Promise<Dr
   for (let i = 0; i < n; i++) {
     const code = `${prefix}${String(i).padStart(2, '0')}`;
     const t = await api.post<{ id: string }>('/api/teams', { code, name: `${code} CERT`, tags: ['tier1'] });
-    const u = await api.post<{ token: string }>('/api/users', { name: `${code} analyst`, role: 'participant', teamId: t.id });
+    const u = await api.post<{ token: string }>('/api/users', {
+      name: `${code} analyst`,
+      role: 'participant',
+      teamId: t.id,
+    });
     teams.push({ id: t.id, code, token: u.token });
   }
   return teams;
@@ -112,7 +127,11 @@ export function injectText(i: number): { title: string; body: string; artefact: 
     '- **First seen**: 02:14 local time, EDR alert on `vssadmin delete shadows`',
     '- **Ask**: share IOCs with the sector ISAC under TLP:AMBER; report by the deadline.',
   ].join('\n');
-  const artefact = Array.from({ length: 24 }, (_, k) => `2025-03-0${1 + (k % 9)}T02:${String(10 + k).padStart(2, '0')}:00Z srv-fs-${k % 7} 4688 powershell.exe -enc SQBFAFgA... parent=wmiprvse.exe`).join('\n');
+  const artefact = Array.from(
+    { length: 24 },
+    (_, k) =>
+      `2025-03-0${1 + (k % 9)}T02:${String(10 + k).padStart(2, '0')}:00Z srv-fs-${k % 7} 4688 powershell.exe -enc SQBFAFgA... parent=wmiprvse.exe`,
+  ).join('\n');
   return { title: `Inject ${i}: encrypted file servers`, body, artefact };
 }
 
@@ -122,14 +141,24 @@ export interface ClientAuth {
 }
 
 /** Connects many websocket clients, `parallel` handshakes at a time; rejects if any handshake fails. */
-export async function connectMany(list: ClientAuth[], onInject: (socket: Socket, payload: any, ack?: () => void) => void, parallel = 50): Promise<Socket[]> {
+export async function connectMany(
+  list: ClientAuth[],
+  onInject: (socket: Socket, payload: any, ack?: () => void) => void,
+  parallel = 50,
+): Promise<Socket[]> {
   const sockets: Socket[] = new Array(list.length);
   let next = 0;
   const worker = async () => {
     while (next < list.length) {
       const i = next++;
       const { url, auth } = list[i]!;
-      const s = io(`${url}/drill`, { auth, transports: ['websocket'], reconnection: false, forceNew: true, timeout: 30_000 });
+      const s = io(`${url}/drill`, {
+        auth,
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+        timeout: 30_000,
+      });
       s.on('inject', (p: unknown, ack?: () => void) => onInject(s, p, ack));
       await new Promise<void>((resolve, reject) => {
         s.once('connect', () => resolve());
@@ -147,12 +176,35 @@ export function disconnectAll(sockets: Socket[]): void {
 }
 
 /** Scenario YAML with the given injects (all targeting every team). */
-export function scenarioYaml(id: string, injects: { id: string; offset: string; title: string; body: string; artefact?: string }[]): string {
+export function scenarioYaml(
+  id: string,
+  injects: { id: string; offset: string; title: string; body: string; artefact?: string }[],
+): string {
   const q = (s: string) => JSON.stringify(s); // JSON strings are valid YAML scalars
-  const lines = [`id: ${id}`, `title: ${q(`Benchmark ${id}`)}`, 'summary: Generated by test/bench.', 'plannedDuration: "+99:00"', 'injects:'];
+  const lines = [
+    `id: ${id}`,
+    `title: ${q(`Benchmark ${id}`)}`,
+    'summary: Generated by test/bench.',
+    'plannedDuration: "+99:00"',
+    'injects:',
+  ];
   for (const i of injects) {
-    lines.push(`  - id: ${i.id}`, `    offset: ${q(i.offset)}`, `    title: ${q(i.title)}`, `    body: ${q(i.body)}`, '    targets: all', '    severity: high', '    tlp: TLP:AMBER');
-    if (i.artefact) lines.push('    artefacts:', `      - name: edr.log`, `        mediaType: text/plain`, `        content: ${q(i.artefact)}`);
+    lines.push(
+      `  - id: ${i.id}`,
+      `    offset: ${q(i.offset)}`,
+      `    title: ${q(i.title)}`,
+      `    body: ${q(i.body)}`,
+      '    targets: all',
+      '    severity: high',
+      '    tlp: TLP:AMBER',
+    );
+    if (i.artefact)
+      lines.push(
+        '    artefacts:',
+        `      - name: edr.log`,
+        `        mediaType: text/plain`,
+        `        content: ${q(i.artefact)}`,
+      );
   }
   return lines.join('\n') + '\n';
 }

@@ -28,7 +28,10 @@ const iocOf = (i: number, j: number): { type: IocType; value: string } => {
     case 1:
       return { type: 'domain', value: `c2-${i}-${j}.evil.example` };
     case 2:
-      return { type: 'sha256', value: `${i.toString(16).padStart(8, '0')}${j.toString(16).padStart(8, '0')}`.repeat(4) };
+      return {
+        type: 'sha256',
+        value: `${i.toString(16).padStart(8, '0')}${j.toString(16).padStart(8, '0')}`.repeat(4),
+      };
     default:
       return { type: 'url', value: `https://drop-${i}.example/p/${j}` };
   }
@@ -62,19 +65,37 @@ const releases: ExerciseScoringInput['releases'][number][] = [];
 const reports: ExerciseScoringInput['reports'][number][] = [];
 const kinds: ReportKind[] = ['acknowledgement', 'early-warning', 'notification', 'update', 'final'];
 const tlps: TlpLabel[] = ['TLP:AMBER', 'TLP:AMBER', 'TLP:AMBER', 'TLP:GREEN', 'TLP:RED'];
-const actionTexts = ['Isolated the host', 'Blocked the C2 domain', 'Notified the bank', 'Took a disk image', 'Reviewed logs'];
+const actionTexts = [
+  'Isolated the host',
+  'Blocked the C2 domain',
+  'Notified the bank',
+  'Took a disk image',
+  'Reviewed logs',
+];
 let n = 0;
 for (const team of teams) {
   injects.forEach((inj, i) => {
     const released = i * 1.5;
-    releases.push({ teamId: team, injectId: inj.id, releasedAtScenarioMin: released, ackAtScenarioMin: released + rand() * 5 });
+    releases.push({
+      teamId: team,
+      injectId: inj.id,
+      releasedAtScenarioMin: released,
+      ackAtScenarioMin: released + rand() * 5,
+    });
     for (let k = 0; k < REPORTS_PER_PAIR; k++) {
       const kind = kinds[k]!;
       // ~6 IOCs a report: mostly expected ones, some decoys, some the key did not foresee.
-      const iocs = kind === 'acknowledgement' ? [] : Array.from({ length: 6 }, () => {
-        const r = rand();
-        return r < 0.7 ? iocOf(i, Math.floor(rand() * 8)) : r < 0.85 ? iocOf(i + 10_000, Math.floor(rand() * 3)) : iocOf(i + 20_000, Math.floor(rand() * 50));
-      });
+      const iocs =
+        kind === 'acknowledgement'
+          ? []
+          : Array.from({ length: 6 }, () => {
+              const r = rand();
+              return r < 0.7
+                ? iocOf(i, Math.floor(rand() * 8))
+                : r < 0.85
+                  ? iocOf(i + 10_000, Math.floor(rand() * 3))
+                  : iocOf(i + 20_000, Math.floor(rand() * 50));
+            });
       reports.push({
         id: `R${n++}`,
         teamId: team,
@@ -86,12 +107,18 @@ for (const team of teams) {
         ...(kind === 'acknowledgement'
           ? {}
           : {
-              classification: rand() < 0.7 ? { class: 'malicious-code', type: 'c2-server' } : { class: 'malicious-code', type: 'infected-system' },
+              classification:
+                rand() < 0.7
+                  ? { class: 'malicious-code', type: 'c2-server' }
+                  : { class: 'malicious-code', type: 'infected-system' },
               determination: 'confirmed' as const,
               severity: pick(severities),
               affectedAssets: [{ kind: 'host', identifier: `srv-${i}` }],
               timeline: [{ at: '2025-01-01T10:00:00Z', event: 'detected' }],
-              actions: [{ text: pick(actionTexts) }, { code: rand() < 0.5 ? 'ISOLATE' : 'OTHER', text: pick(actionTexts) }],
+              actions: [
+                { text: pick(actionTexts) },
+                { code: rand() < 0.5 ? 'ISOLATE' : 'OTHER', text: pick(actionTexts) },
+              ],
               recommendations: rand() < 0.5 ? ['patch'] : [],
             }),
         iocs,

@@ -7,7 +7,9 @@ export class ApiError extends Error {
     readonly body: unknown,
   ) {
     const b = body as { message?: unknown; details?: { path?: string; message?: string }[] } | undefined;
-    const details = Array.isArray(b?.details) ? b.details.map((d) => `${d.path ?? ''}: ${d.message ?? ''}`).join('; ') : '';
+    const details = Array.isArray(b?.details)
+      ? b.details.map((d) => `${d.path ?? ''}: ${d.message ?? ''}`).join('; ')
+      : '';
     const text = typeof b?.message === 'string' ? b.message : typeof body === 'string' ? body.slice(0, 200) : '';
     super(`${method} ${path} → ${status}${text ? ` ${text}` : ''}${details ? ` (${details})` : ''}`);
   }
@@ -19,7 +21,12 @@ export class DrillApi {
     private readonly token: string,
   ) {}
 
-  private async send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
     let payload: string | undefined;
     if (body !== undefined) {
@@ -27,7 +34,12 @@ export class DrillApi {
       payload = typeof body === 'string' ? body : JSON.stringify(body);
     }
     try {
-      return await fetch(new URL(path, this.baseUrl), { method, headers, body: payload, signal: AbortSignal.timeout(30_000) });
+      return await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(30_000),
+      });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
       throw new Error(`${method} ${new URL(path, this.baseUrl).href}: ${cause ?? (e as Error).message}`);
@@ -61,6 +73,11 @@ export class DrillApi {
   async download(path: string): Promise<{ status: number; contentType: string; data: Buffer; text: () => string }> {
     const res = await this.send('GET', path);
     const data = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, contentType: res.headers.get('content-type') ?? '', data, text: () => data.toString('utf8') };
+    return {
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      data,
+      text: () => data.toString('utf8'),
+    };
   }
 }

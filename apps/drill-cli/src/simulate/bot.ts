@@ -51,7 +51,8 @@ export interface BotOptions {
 function errorText(r: { error?: unknown } | undefined): string {
   const e = r?.error;
   if (typeof e === 'string') return e;
-  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string')
+    return (e as { message: string }).message;
   return JSON.stringify(r);
 }
 
@@ -66,7 +67,15 @@ export function parseScenarioTime(s: string): number {
  * reports on each inject as its profile dictates, on wall-clock timers scaled by the exercise speed.
  */
 export class Bot {
-  readonly stats: BotStats = { received: 0, acknowledged: 0, reportsSent: 0, earlyWarnings: 0, reportsRejected: 0, decoysSent: 0, cutOff: 0 };
+  readonly stats: BotStats = {
+    received: 0,
+    acknowledged: 0,
+    reportsSent: 0,
+    earlyWarnings: 0,
+    reportsRejected: 0,
+    decoysSent: 0,
+    cutOff: 0,
+  };
   private socket?: Socket;
   /** Injects this team has been sent, by id. */
   readonly receivedIds = new Set<string>();
@@ -108,7 +117,8 @@ export class Bot {
       socket.auth = { token: this.team.token, exerciseId: this.opts.exerciseId, lastSeq: this.lastSeq };
     });
     socket.on('disconnect', (reason) => {
-      if (!this.stopped && reason !== 'io client disconnect') this.opts.onProblem(this.team.code, `disconnected (${reason}); reconnecting`);
+      if (!this.stopped && reason !== 'io client disconnect')
+        this.opts.onProblem(this.team.code, `disconnected (${reason}); reconnecting`);
     });
     socket.on('inject', (msg: InjectMessage, confirm?: () => void) => {
       confirm?.(); // delivery receipt: the client got it (a person acknowledging is `inject.ack`, later)
@@ -130,7 +140,10 @@ export class Bot {
     this.stats.received++;
     const inject = this.injects.get(msg.injectId);
     if (!inject) {
-      this.opts.onProblem(this.team.code, `inject ${msg.injectId} is not in the local copy of the scenario; only confirming delivery`);
+      this.opts.onProblem(
+        this.team.code,
+        `inject ${msg.injectId} is not in the local copy of the scenario; only confirming delivery`,
+      );
       return;
     }
     // Delays count from the release, as the scoring does, not from when the socket got round to us. A release time
@@ -139,7 +152,8 @@ export class Bot {
     const released = Date.parse(msg.releasedAt);
     const base = Number.isFinite(released) && released <= now && now - released < 10_000 ? released : now;
     const perMin = this.msPerScenarioMinute;
-    if (inject.responseRequired) this.lastDeadlineAt = Math.max(this.lastDeadlineAt, base + windowOf(inject).D * perMin);
+    if (inject.responseRequired)
+      this.lastDeadlineAt = Math.max(this.lastDeadlineAt, base + windowOf(inject).D * perMin);
     const plan = planResponse({
       profile: this.team.profile,
       inject,
@@ -155,24 +169,33 @@ export class Bot {
   }
 
   private later(ms: number, fn: () => Promise<void>): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      this.inFlight++;
-      fn()
-        .catch((e: unknown) => this.opts.onProblem(this.team.code, (e as Error).message))
-        .finally(() => this.inFlight--);
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        this.inFlight++;
+        fn()
+          .catch((e: unknown) => this.opts.onProblem(this.team.code, (e as Error).message))
+          .finally(() => this.inFlight--);
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(t);
   }
 
   private async acknowledge(injectId: string): Promise<void> {
-    const r = (await this.socket!.timeout(10_000).emitWithAck('inject.ack', { injectId })) as { ok?: boolean; error?: unknown };
+    const r = (await this.socket!.timeout(10_000).emitWithAck('inject.ack', { injectId })) as {
+      ok?: boolean;
+      error?: unknown;
+    };
     if (r?.ok) this.stats.acknowledged++;
     else this.opts.onProblem(this.team.code, `inject.ack ${injectId} refused: ${errorText(r)}`);
   }
 
   private async report(r: PlannedReport): Promise<void> {
-    const res = (await this.socket!.timeout(10_000).emitWithAck('ism.report', r.body)) as { id?: string; error?: unknown };
+    const res = (await this.socket!.timeout(10_000).emitWithAck('ism.report', r.body)) as {
+      id?: string;
+      error?: unknown;
+    };
     if (res?.id) {
       this.stats.reportsSent++;
       if (r.purpose === 'early-warning') this.stats.earlyWarnings++;

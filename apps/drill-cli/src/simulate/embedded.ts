@@ -9,7 +9,11 @@ export interface EmbeddedServer {
  * Starts the drill server in this process, exactly as `npm start` builds it (createDrillApp), on a free port of
  * the loopback interface. Loaded lazily so that the other CLI commands never pay for Nest.
  */
-export async function startEmbeddedServer(env: { databaseUrl: string; adminToken: string; logLevel: string }): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(env: {
+  databaseUrl: string;
+  adminToken: string;
+  logLevel: string;
+}): Promise<EmbeddedServer> {
   const { createDrillApp } = await import('../../../drill-server/src/app.factory.js');
   const { app } = await createDrillApp({
     DATABASE_URL: env.databaseUrl,

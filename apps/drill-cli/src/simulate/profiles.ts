@@ -10,7 +10,8 @@ export function isProfileName(s: string): s is ProfileName {
 }
 
 export const PROFILE_DESCRIPTIONS: Record<ProfileName, string> = {
-  diligent: 'acknowledges within minutes, reports before the target with most IOCs, the right classification and well-structured content',
+  diligent:
+    'acknowledges within minutes, reports before the target with most IOCs, the right classification and well-structured content',
   slow: 'as thorough as diligent but late: usually after the target, sometimes after the deadline',
   partial: 'reports on time with about half the IOCs, the right RSIT class (often the wrong type) and few actions',
   noisy: 'quick and loud: reports decoys and unrelated IOCs, shares widely, sometimes under a looser TLP',
@@ -179,10 +180,15 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
 
 /** Parses `--profiles diligent,noisy,…` (cycled over the roster). */
 export function parseProfiles(list: string): ProfileName[] {
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = names.filter((n) => !isProfileName(n));
   if (bad.length || names.length === 0) {
-    throw new RangeError(`profiles must be a comma-separated list of ${PROFILE_NAMES.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`);
+    throw new RangeError(
+      `profiles must be a comma-separated list of ${PROFILE_NAMES.join(', ')}${bad.length ? ` (not ${bad.join(', ')})` : ''}`,
+    );
   }
   return names as ProfileName[];
 }

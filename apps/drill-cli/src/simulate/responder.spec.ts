@@ -8,7 +8,10 @@ import { Prng } from './prng.js';
 import type { ProfileName } from './profiles.js';
 import { defang, planResponse, reportTime, scenarioClock, windowOf, type ResponsePlan } from './responder.js';
 
-const { scenario } = validateScenarioText(readFileSync(join(process.cwd(), 'scenarios/acid-ransomware-health-bank.yaml'), 'utf8'), 'yaml');
+const { scenario } = validateScenarioText(
+  readFileSync(join(process.cwd(), 'scenarios/acid-ransomware-health-bank.yaml'), 'utf8'),
+  'yaml',
+);
 const inject = (id: string): Inject => scenario!.injects.find((i) => i.id === id)!;
 // I-01: target 15, deadline 30; 5 expected IOCs (sha256 and 203.0.113.45 critical), 2 decoys, malicious-code/infected-system,
 // severity critical, 4 actions, recipients control + ID, maxTlp AMBER.
@@ -17,7 +20,15 @@ const CODES = ['SG', 'MY', 'TH', 'ID', 'PH'];
 
 function plans(profile: ProfileName, n = 300, over: Partial<Parameters<typeof planResponse>[0]> = {}): ResponsePlan[] {
   return Array.from({ length: n }, (_, seed) =>
-    planResponse({ profile, inject: I01, rng: new Prng(seed), team: { code: 'MY', country: 'Malaysia' }, exerciseCodes: CODES, releasedAtMin: 10, ...over }),
+    planResponse({
+      profile,
+      inject: I01,
+      rng: new Prng(seed),
+      team: { code: 'MY', country: 'Malaysia' },
+      exerciseCodes: CODES,
+      releasedAtMin: 10,
+      ...over,
+    }),
   );
 }
 const full = (p: ResponsePlan) => p.reports.find((r) => r.purpose === 'report');
@@ -26,16 +37,20 @@ const key = (type: Parameters<typeof iocFamily>[0], value: string) => `${iocFami
 const expectedKeys = new Set(I01.answerKey!.iocs.map((i) => key(i.type, i.value)));
 const decoyKeys = new Set(I01.answerKey!.decoys.map((i) => key(i.type, i.value)));
 const normalisedKeys = (p: ResponsePlan) =>
-  p.reports.flatMap((r) => (r.body.iocs ?? []).map((i) => {
-    const n = normaliseIoc(i.type, i.value);
-    return n.ok ? key(i.type, n.value) : 'invalid';
-  }));
+  p.reports.flatMap((r) =>
+    (r.body.iocs ?? []).map((i) => {
+      const n = normaliseIoc(i.type, i.value);
+      return n.ok ? key(i.type, n.value) : 'invalid';
+    }),
+  );
 
 describe('helpers', () => {
   it('defangs indicators the way analysts write them, only where the server reads them back unchanged', () => {
     expect(defang('ip-dst', '203.0.113.45')).toBe('203[.]0[.]113[.]45');
     expect(defang('domain', 'krait-leaks.example')).toBe('krait-leaks[.]example');
-    expect(defang('url', 'https://kraitlock-support.example/c/SPMH-7f3a9c')).toBe('hxxps://kraitlock-support[.]example/c/SPMH-7f3a9c');
+    expect(defang('url', 'https://kraitlock-support.example/c/SPMH-7f3a9c')).toBe(
+      'hxxps://kraitlock-support[.]example/c/SPMH-7f3a9c',
+    );
     expect(defang('email-src', 'records@seripermata-care.example')).toBe('records[@]seripermata-care[.]example');
     expect(defang('sha1', '5906c015d8793f1016104c33d6de86a9d54bf5be')).toBe('5906c015d8793f1016104c33d6de86a9d54bf5be');
     expect(defang('ip-dst', '2001:db8::1')).toBe('2001:db8::1');
@@ -91,13 +106,19 @@ describe('profiles', () => {
       for (const r of p.reports) expect(isLooserTlp(r.body.tlp, 'TLP:AMBER')).toBe(false);
     }
     expect(share(ps, (p) => full(p)!.body.classification?.type === 'infected-system')).toBeGreaterThan(0.85);
-    expect(share(ps, (p) => (full(p)!.body.recipients?.teams as string[] | undefined)?.includes('ID') ?? false)).toBeGreaterThan(0.85);
+    expect(
+      share(ps, (p) => (full(p)!.body.recipients?.teams as string[] | undefined)?.includes('ID') ?? false),
+    ).toBeGreaterThan(0.85);
     expect(share(ps, (p) => p.reports.some((r) => r.purpose === 'early-warning'))).toBeGreaterThan(0.3);
     expect(share(ps, (p) => normalisedKeys(p).some((k) => decoyKeys.has(k)))).toBeLessThan(0.1);
-    const recall = ps.map((p) => new Set(normalisedKeys(p).filter((k) => expectedKeys.has(k))).size / expectedKeys.size);
+    const recall = ps.map(
+      (p) => new Set(normalisedKeys(p).filter((k) => expectedKeys.has(k))).size / expectedKeys.size,
+    );
     expect(recall.reduce((a, b) => a + b, 0) / recall.length).toBeGreaterThan(0.8);
     // Well structured: timeline, affected assets and recommendations in almost every full report.
-    expect(share(ps, (p) => !!full(p)!.body.timeline && !!full(p)!.body.affectedAssets && !!full(p)!.body.recommendations)).toBeGreaterThan(0.8);
+    expect(
+      share(ps, (p) => !!full(p)!.body.timeline && !!full(p)!.body.affectedAssets && !!full(p)!.body.recommendations),
+    ).toBeGreaterThan(0.8);
   });
 
   it('slow: mostly after the target, a good share after the deadline', () => {
@@ -110,7 +131,9 @@ describe('profiles', () => {
 
   it('partial: about half the IOCs, right class but often the wrong type, few actions', () => {
     const ps = plans('partial').filter((p) => full(p));
-    const recall = ps.map((p) => new Set(normalisedKeys(p).filter((k) => expectedKeys.has(k))).size / expectedKeys.size);
+    const recall = ps.map(
+      (p) => new Set(normalisedKeys(p).filter((k) => expectedKeys.has(k))).size / expectedKeys.size,
+    );
     const mean = recall.reduce((a, b) => a + b, 0) / recall.length;
     expect(mean).toBeGreaterThan(0.35);
     expect(mean).toBeLessThan(0.7);
@@ -124,7 +147,9 @@ describe('profiles', () => {
   it('noisy: every full report carries a decoy; some go out under a looser TLP or to everyone', () => {
     const ps = plans('noisy').filter((p) => full(p));
     for (const p of ps) {
-      const keys = (full(p)!.body.iocs ?? []).map((i) => key(i.type, normaliseIoc(i.type, i.value).ok ? (normaliseIoc(i.type, i.value) as { value: string }).value : ''));
+      const keys = (full(p)!.body.iocs ?? []).map((i) =>
+        key(i.type, normaliseIoc(i.type, i.value).ok ? (normaliseIoc(i.type, i.value) as { value: string }).value : ''),
+      );
       expect(keys.some((k) => decoyKeys.has(k))).toBe(true);
       expect(full(p)!.decoys).toBeGreaterThanOrEqual(1);
       // …and unrelated indicators besides.
@@ -151,7 +176,9 @@ describe('profiles', () => {
 
   it('names a drill-control user for TLP:RED, or falls back to AMBER+STRICT without one', () => {
     const red = { ...I01, answerKey: { ...I01.answerKey!, maxTlp: 'TLP:RED' as const } };
-    const withUser = plans('diligent', 20, { inject: red, controlUserId: '0b7e0c5e-3c1c-4d1e-9a53-2f9f7f0e8a11' }).map(full);
+    const withUser = plans('diligent', 20, { inject: red, controlUserId: '0b7e0c5e-3c1c-4d1e-9a53-2f9f7f0e8a11' }).map(
+      full,
+    );
     for (const r of withUser) {
       expect(r!.body.tlp).toBe('TLP:RED');
       expect(r!.body.recipients?.users).toEqual(['0b7e0c5e-3c1c-4d1e-9a53-2f9f7f0e8a11']);

@@ -1,4 +1,15 @@
-import { RSIT, RSIT_CLASSES, SEVERITIES, TLP_LABELS, tlpRank, type Determination, type IocType, type ReportKind, type Severity, type TlpLabel } from '@drill/contracts';
+import {
+  RSIT,
+  RSIT_CLASSES,
+  SEVERITIES,
+  TLP_LABELS,
+  tlpRank,
+  type Determination,
+  type IocType,
+  type ReportKind,
+  type Severity,
+  type TlpLabel,
+} from '@drill/contracts';
 import { iocFamily, normaliseIoc } from '@drill/ioc';
 import type { ExpectedAction, Inject } from '@drill/scenario';
 import type { Prng } from './prng.js';
@@ -138,7 +149,9 @@ function classificationFor(inject: Inject, q: ContentQuality, rng: Prng): { clas
   if (!expected) {
     // Nothing expected: a tidy team still classifies; drill-control traffic as a test, anything else as undetermined.
     if (!rng.chance(q.structure)) return undefined;
-    return /STARTEX|ENDEX|communications check/i.test(inject.title) ? { class: 'test', type: 'test' } : { class: 'other', type: 'undetermined' };
+    return /STARTEX|ENDEX|communications check/i.test(inject.title)
+      ? { class: 'test', type: 'test' }
+      : { class: 'other', type: 'undetermined' };
   }
   if (rng.chance(q.classExact)) return { class: expected.class, type: expected.type };
   const siblings = (RSIT[expected.class] ?? []).filter((t) => t !== expected.type);
@@ -167,7 +180,10 @@ function extraIoc(rng: Prng, avoid: ReadonlySet<string>): { type: IocType; value
           ? { type: 'domain', value: `${rng.pick(['update', 'cdn', 'login', 'sync', 'files'])}-${rng.hex(5)}.example` }
           : k === 2
             ? { type: 'sha256', value: rng.hex(64) }
-            : { type: 'url', value: `http://${rng.pick(['dl', 'portal', 'secure'])}-${rng.hex(4)}.example/${rng.hex(6)}` };
+            : {
+                type: 'url',
+                value: `http://${rng.pick(['dl', 'portal', 'secure'])}-${rng.hex(4)}.example/${rng.hex(6)}`,
+              };
     const n = normaliseIoc(ioc.type, ioc.value);
     if (n.ok && !avoid.has(`${iocFamily(ioc.type)}|${n.value}`)) return { ...ioc, toIds: rng.chance(0.6) };
   }
@@ -178,7 +194,13 @@ interface Composed {
   decoys: number;
 }
 
-function tlpAndRecipients(inject: Inject, q: ContentQuality, rng: Prng, input: PlanInput, teamsWanted: boolean): Pick<ReportBody, 'tlp' | 'recipients'> {
+function tlpAndRecipients(
+  inject: Inject,
+  q: ContentQuality,
+  rng: Prng,
+  input: PlanInput,
+  teamsWanted: boolean,
+): Pick<ReportBody, 'tlp' | 'recipients'> {
   const key = inject.answerKey;
   let tlp: TlpLabel = key?.maxTlp ?? inject.tlp;
   if (rng.chance(q.looserTlp)) tlp = looser(tlp);
@@ -186,7 +208,9 @@ function tlpAndRecipients(inject: Inject, q: ContentQuality, rng: Prng, input: P
   if (teamsWanted) {
     if (rng.chance(q.shareAll)) recipients.teams = 'all';
     else {
-      const expected = (key?.recipients ?? []).filter((r) => r.toLowerCase() !== 'control' && input.exerciseCodes.includes(r));
+      const expected = (key?.recipients ?? []).filter(
+        (r) => r.toLowerCase() !== 'control' && input.exerciseCodes.includes(r),
+      );
       const teams = expected.filter(() => rng.chance(q.recipients));
       if (q.shareAll > 0 && rng.chance(0.3)) {
         const others = input.exerciseCodes.filter((c) => c !== input.team.code && !teams.includes(c));
@@ -202,7 +226,12 @@ function tlpAndRecipients(inject: Inject, q: ContentQuality, rng: Prng, input: P
   return { tlp, ...(recipients.teams || recipients.users ? { recipients } : {}) };
 }
 
-function iocsFor(inject: Inject, q: ContentQuality, rng: Prng, criticalOnly: boolean): { iocs: NonNullable<ReportBody['iocs']>; decoys: number } {
+function iocsFor(
+  inject: Inject,
+  q: ContentQuality,
+  rng: Prng,
+  criticalOnly: boolean,
+): { iocs: NonNullable<ReportBody['iocs']>; decoys: number } {
   const key = inject.answerKey;
   if (!key) return { iocs: [], decoys: 0 };
   const iocs: NonNullable<ReportBody['iocs']> = [];
@@ -262,8 +291,10 @@ function fullReport(input: PlanInput, q: ContentQuality, rng: Prng, at: number, 
   const count = share > 0 ? Math.max(1, Math.round(share * expectedActions.length)) : 0;
   const picked = rng.shuffle(expectedActions).slice(0, count);
   const actions: { text: string }[] = picked.map((a) => ({ text: actionText(a, rng) }));
-  if (!expectedActions.length) actions.push({ text: 'Duty handler triaged the notification and briefed the team lead.' });
-  if (q.shareAll > 0 && rng.chance(0.5)) actions.push({ text: 'Posted every indicator we saw to our public feed right away.' });
+  if (!expectedActions.length)
+    actions.push({ text: 'Duty handler triaged the notification and briefed the team lead.' });
+  if (q.shareAll > 0 && rng.chance(0.5))
+    actions.push({ text: 'Posted every indicator we saw to our public feed right away.' });
 
   const at0 = input.releasedAtMin;
   const structured = (p = q.structure) => rng.chance(p);
@@ -276,8 +307,14 @@ function fullReport(input: PlanInput, q: ContentQuality, rng: Prng, at: number, 
     : undefined;
   const affectedAssets = structured()
     ? [
-        { kind: 'organisation', identifier: (inject.from ?? 'constituent organisation').slice(0, 300), country: team.code },
-        ...inject.artefacts.slice(0, 2).map((a) => ({ kind: 'system', identifier: `hosts listed in ${a.name}`.slice(0, 300), country: team.code })),
+        {
+          kind: 'organisation',
+          identifier: (inject.from ?? 'constituent organisation').slice(0, 300),
+          country: team.code,
+        },
+        ...inject.artefacts
+          .slice(0, 2)
+          .map((a) => ({ kind: 'system', identifier: `hosts listed in ${a.name}`.slice(0, 300), country: team.code })),
       ]
     : undefined;
   const recommendations = structured()

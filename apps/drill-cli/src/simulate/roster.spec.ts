@@ -5,7 +5,10 @@ import { validateScenarioText, type Scenario } from '@drill/scenario';
 import { buildRoster, scenarioTargets } from './roster.js';
 
 const load = (name: string): Scenario => {
-  const { scenario, errors } = validateScenarioText(readFileSync(join(process.cwd(), 'scenarios', name), 'utf8'), 'yaml');
+  const { scenario, errors } = validateScenarioText(
+    readFileSync(join(process.cwd(), 'scenarios', name), 'utf8'),
+    'yaml',
+  );
   if (!scenario) throw new Error(JSON.stringify(errors));
   return scenario;
 };
@@ -13,7 +16,10 @@ const ransomware = load('acid-ransomware-health-bank.yaml');
 
 describe('roster', () => {
   it('reads the targeted codes and tags in order of first appearance', () => {
-    expect(scenarioTargets(ransomware)).toEqual({ codes: ['MY', 'TH', 'SG', 'ID'], tags: ['tier1', 'health-sector', 'finance-sector'] });
+    expect(scenarioTargets(ransomware)).toEqual({
+      codes: ['MY', 'TH', 'SG', 'ID'],
+      tags: ['tier1', 'health-sector', 'finance-sector'],
+    });
   });
 
   it('puts the targeted teams first, in ACID order, and deals tags and profiles', () => {
@@ -40,11 +46,21 @@ describe('roster', () => {
   });
 
   it('cycles a given profile list', () => {
-    expect(buildRoster(ransomware, 5, ['noisy', 'silent']).teams.map((t) => t.profile)).toEqual(['noisy', 'silent', 'noisy', 'silent', 'noisy']);
+    expect(buildRoster(ransomware, 5, ['noisy', 'silent']).teams.map((t) => t.profile)).toEqual([
+      'noisy',
+      'silent',
+      'noisy',
+      'silent',
+      'noisy',
+    ]);
   });
 
   it('lands every targeted tag on at least one team, whatever the size', () => {
-    for (const file of ['acid-ransomware-health-bank.yaml', 'acid-gov-impersonation-scam.yaml', 'acid-supply-chain-vendor.yaml']) {
+    for (const file of [
+      'acid-ransomware-health-bank.yaml',
+      'acid-gov-impersonation-scam.yaml',
+      'acid-supply-chain-vendor.yaml',
+    ]) {
       const s = load(file);
       const { tags } = scenarioTargets(s);
       for (let n = 1; n <= 30; n++) {

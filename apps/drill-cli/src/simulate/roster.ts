@@ -72,7 +72,8 @@ export interface Roster {
  * staggered so that sectors do not all land on the same teams. Profiles cycle through `profiles` in roster order.
  */
 export function buildRoster(scenario: Scenario, n: number, profiles: readonly ProfileName[] = PROFILE_NAMES): Roster {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_TEAMS) throw new RangeError(`teams must be a whole number from 1 to ${MAX_TEAMS}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TEAMS)
+    throw new RangeError(`teams must be a whole number from 1 to ${MAX_TEAMS}`);
   if (profiles.length === 0) throw new RangeError('at least one profile is needed');
   const { codes: targeted, tags } = scenarioTargets(scenario);
   const position = (code: string) => {

@@ -24,7 +24,10 @@ describe('drill simulate: what it refuses before starting anything', () => {
       [{ server: 'http://127.0.0.1:9' }, '--server needs --token'],
       [{ token: 'drl_x' }, '--token only makes sense with --server'],
       [{ seed: -1 }, '--seed must be a non-negative whole number'],
-      [{ server: 'http://127.0.0.1:9', token: 'drl_x', database: 'sqlite::memory:' }, '--database is for the embedded server'],
+      [
+        { server: 'http://127.0.0.1:9', token: 'drl_x', database: 'sqlite::memory:' },
+        '--database is for the embedded server',
+      ],
     ] as const) {
       const io = capture();
       expect(await simulateCommand({ scenario, ...opts }, io)).toBe(2);

@@ -100,18 +100,26 @@ interface Scorecards {
   objectives: { objectiveId: string; capability?: string; rating: string | null; mean: number | null }[];
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
+const stamp = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/:/g, '-');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function checkOptions(o: SimulateOptions): { teams: number; speed: number; seed: number; progressMs: number } {
   const teams = o.teams ?? DEFAULTS.teams;
   const speed = o.speed ?? DEFAULTS.speed;
-  if (!Number.isInteger(teams) || teams < 1 || teams > MAX_TEAMS) throw new SimulationError(`--teams must be a whole number from 1 to ${MAX_TEAMS}`);
-  if (!Number.isFinite(speed) || speed < 1 || speed > 3600) throw new SimulationError('--speed must be from 1 to 3600 (scenario seconds per wall second)');
+  if (!Number.isInteger(teams) || teams < 1 || teams > MAX_TEAMS)
+    throw new SimulationError(`--teams must be a whole number from 1 to ${MAX_TEAMS}`);
+  if (!Number.isFinite(speed) || speed < 1 || speed > 3600)
+    throw new SimulationError('--speed must be from 1 to 3600 (scenario seconds per wall second)');
   if (o.server && !o.token) throw new SimulationError('--server needs --token (a controller token of that server)');
   if (o.token && !o.server) throw new SimulationError('--token only makes sense with --server');
-  if (o.server && o.database) throw new SimulationError('--database is for the embedded server; a running server has its own');
-  if (o.seed !== undefined && (!Number.isInteger(o.seed) || o.seed < 0)) throw new SimulationError('--seed must be a non-negative whole number');
+  if (o.server && o.database)
+    throw new SimulationError('--database is for the embedded server; a running server has its own');
+  if (o.seed !== undefined && (!Number.isInteger(o.seed) || o.seed < 0))
+    throw new SimulationError('--seed must be a non-negative whole number');
   const every = o.progressEverySeconds ?? DEFAULTS.progressEverySeconds;
   if (!(every > 0)) throw new SimulationError('--progress-every must be a positive number of seconds');
   return { teams, speed, seed: o.seed ?? Math.floor(Math.random() * 2 ** 31), progressMs: every * 1000 };
@@ -127,23 +135,43 @@ function loadScenario(file: string, io: Io): { scenario: Scenario; text: string;
   const format = extname(file).toLowerCase() === '.json' ? 'json' : 'yaml';
   const { scenario, errors } = validateScenarioText(text, format);
   if (!scenario || errors.length) {
-    for (const p of errors) io.err(`${file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`);
-    throw new SimulationError(`${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; run \`drill validate ${file}\``, EXIT.invalid);
+    for (const p of errors)
+      io.err(
+        `${file}${p.line !== undefined ? `:${p.line}:${p.column ?? 1}` : ''}: ${p.path ? `${p.path}: ` : ''}${p.message}`,
+      );
+    throw new SimulationError(
+      `${file}: ${errors.length} problem${errors.length === 1 ? '' : 's'}; run \`drill validate ${file}\``,
+      EXIT.invalid,
+    );
   }
   return { scenario, text, format };
 }
 
 /** Creates the team, or adopts an existing one of that code (a running server usually has the national teams already). */
-async function enrolTeam(api: DrillApi, plan: TeamPlan, warn: (s: string) => void): Promise<{ id: string; tags: string[] }> {
+async function enrolTeam(
+  api: DrillApi,
+  plan: TeamPlan,
+  warn: (s: string) => void,
+): Promise<{ id: string; tags: string[] }> {
   try {
-    const t = await api.post<{ id: string; tags: string[] }>('/api/teams', { code: plan.code, name: plan.name, country: plan.country, tags: plan.tags });
+    const t = await api.post<{ id: string; tags: string[] }>('/api/teams', {
+      code: plan.code,
+      name: plan.name,
+      country: plan.country,
+      tags: plan.tags,
+    });
     return t;
   } catch (e) {
     if (!(e instanceof ApiError) || e.status !== 409) throw e;
-    const existing = (await api.get<{ id: string; code: string; tags: string[] }[]>('/api/teams')).find((t) => t.code === plan.code);
+    const existing = (await api.get<{ id: string; code: string; tags: string[] }[]>('/api/teams')).find(
+      (t) => t.code === plan.code,
+    );
     if (!existing) throw e;
     const missing = plan.tags.filter((t) => !existing.tags.includes(t));
-    if (missing.length) warn(`team ${plan.code} already exists without tag${missing.length === 1 ? '' : 's'} ${missing.join(', ')}; injects aimed only at those tags will not reach it`);
+    if (missing.length)
+      warn(
+        `team ${plan.code} already exists without tag${missing.length === 1 ? '' : 's'} ${missing.join(', ')}; injects aimed only at those tags will not reach it`,
+      );
     return existing;
   }
 }
@@ -154,7 +182,12 @@ function pct(p: number | null): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 || /^[\d.%—/-]+$/.test(cell) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c === 0 || /^[\d.%—/-]+$/.test(cell) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /**
@@ -179,7 +212,10 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
   const startedAt = new Date();
   const outDir = resolve(options.out ?? join('simulation-output', stamp(startedAt)));
   const roster = buildRoster(scenario, teamCount, options.profiles ?? PROFILE_NAMES);
-  if (roster.leftOut.length) problem(`${teamCount} teams leave out ${roster.leftOut.join(', ')}, which the scenario targets by code; their injects reach nobody`);
+  if (roster.leftOut.length)
+    problem(
+      `${teamCount} teams leave out ${roster.leftOut.join(', ')}, which the scenario targets by code; their injects reach nobody`,
+    );
 
   let server: EmbeddedServer | undefined;
   let serverUrl = options.server ?? '';
@@ -191,22 +227,35 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
     if (!options.server) {
       token = generateToken();
       say(`Starting an embedded drill server (${database}) …`);
-      server = await startEmbeddedServer({ databaseUrl: database, adminToken: token, logLevel: options.logLevel ?? 'warn' });
+      server = await startEmbeddedServer({
+        databaseUrl: database,
+        adminToken: token,
+        logLevel: options.logLevel ?? 'warn',
+      });
       serverUrl = server.url;
     }
     const api = new DrillApi(serverUrl, token);
     const me = await api.get<{ id: string; role: string }>('/api/me');
-    if (me.role !== 'controller') throw new SimulationError(`the token belongs to a ${me.role}; the simulation needs a controller token`);
+    if (me.role !== 'controller')
+      throw new SimulationError(`the token belongs to a ${me.role}; the simulation needs a controller token`);
 
     // Teams, one participant each.
     const enrolled: { plan: TeamPlan; id: string; token: string }[] = [];
     for (const plan of roster.teams) {
       const team = await enrolTeam(api, plan, problem);
-      const user = await api.post<{ id: string; token: string }>('/api/users', { name: `${plan.name} analyst (simulated)`, role: 'participant', teamId: team.id });
+      const user = await api.post<{ id: string; token: string }>('/api/users', {
+        name: `${plan.name} analyst (simulated)`,
+        role: 'participant',
+        teamId: team.id,
+      });
       enrolled.push({ plan: { ...plan, tags: team.tags }, id: team.id, token: user.token });
     }
 
-    const saved = await api.post<{ id: string; version: number }>('/api/scenarios', text, format === 'json' ? 'application/json' : 'application/yaml');
+    const saved = await api.post<{ id: string; version: number }>(
+      '/api/scenarios',
+      text,
+      format === 'json' ? 'application/json' : 'application/yaml',
+    );
     const exercise = await api.post<ExerciseView>('/api/exercises', {
       scenarioId: saved.id,
       version: saved.version,
@@ -216,9 +265,13 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
     });
     const wallSeconds = (scenario.plannedDurationMinutes * 60) / speed;
     const wall = wallSeconds < 120 ? `~${Math.round(wallSeconds)} s` : `~${(wallSeconds / 60).toFixed(1)} min`;
-    say(`Scenario "${scenario.title}" v${saved.version}: ${scenario.injects.length} injects over ${scenarioClock(scenario.plannedDurationMinutes)} at ×${speed} (${wall} of wall time)`);
+    say(
+      `Scenario "${scenario.title}" v${saved.version}: ${scenario.injects.length} injects over ${scenarioClock(scenario.plannedDurationMinutes)} at ×${speed} (${wall} of wall time)`,
+    );
     say(`Exercise ${exercise.id} on ${serverUrl}, seed ${seed} (repeat with --seed ${seed})`);
-    say(`Teams: ${enrolled.map((t) => `${t.plan.code} ${t.plan.profile}${t.plan.tags.length ? ` [${t.plan.tags.join(',')}]` : ''}`).join(' · ')}`);
+    say(
+      `Teams: ${enrolled.map((t) => `${t.plan.code} ${t.plan.profile}${t.plan.tags.length ? ` [${t.plan.tags.join(',')}]` : ''}`).join(' · ')}`,
+    );
 
     const root = new Prng(seed);
     const codes = enrolled.map((t) => t.plan.code);
@@ -226,7 +279,16 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
       bots.push(
         new Bot(
           { id: t.id, code: t.plan.code, country: t.plan.country, profile: t.plan.profile, token: t.token },
-          { url: serverUrl, exerciseId: exercise.id, speed, scenario, rng: root.fork(t.plan.code), exerciseCodes: codes, controlUserId: me.id, onProblem: (team, m) => problem(`${team}: ${m}`) },
+          {
+            url: serverUrl,
+            exerciseId: exercise.id,
+            speed,
+            scenario,
+            rng: root.fork(t.plan.code),
+            exerciseCodes: codes,
+            controlUserId: me.id,
+            onProblem: (team, m) => problem(`${team}: ${m}`),
+          },
         ),
       );
     }
@@ -282,10 +344,13 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
       for (const b of bots) b.disconnect();
       throw new SimulationError('interrupted: the exercise was aborted', 130);
     }
-    if (view.status === 'running' || view.status === 'paused') view = await api.post<ExerciseView>(`/api/exercises/${exercise.id}/complete`);
+    if (view.status === 'running' || view.status === 'paused')
+      view = await api.post<ExerciseView>(`/api/exercises/${exercise.id}/complete`);
     progress(view.clock.scenarioTime);
     const cutOff = bots.reduce((n, b) => n + b.stats.cutOff, 0);
-    say(`ENDEX at ${view.clock.scenarioTime}${cutOff ? ` (${cutOff} planned acknowledgement${cutOff === 1 ? '' : 's'} or report${cutOff === 1 ? '' : 's'} cut off)` : ''}`);
+    say(
+      `ENDEX at ${view.clock.scenarioTime}${cutOff ? ` (${cutOff} planned acknowledgement${cutOff === 1 ? '' : 's'} or report${cutOff === 1 ? '' : 's'} cut off)` : ''}`,
+    );
     for (const b of bots) b.disconnect();
 
     // Results.
@@ -315,13 +380,26 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
     io.out(`Results — ${scenario.title}`);
     const rows = [['#', 'Team', 'Profile', 'Score', 'Answered', 'Late', 'Decoys', 'Reports', 'Acks']];
     for (const o of outcomes) {
-      rows.push([String(o.rank), o.code, o.profile, pct(o.percent), `${o.answered}/${o.injects}`, String(o.afterDeadline), String(o.decoysReported), String(o.stats.reportsSent), String(o.stats.acknowledged)]);
+      rows.push([
+        String(o.rank),
+        o.code,
+        o.profile,
+        pct(o.percent),
+        `${o.answered}/${o.injects}`,
+        String(o.afterDeadline),
+        String(o.decoysReported),
+        String(o.stats.reportsSent),
+        String(o.stats.acknowledged),
+      ]);
     }
     for (const line of table(rows)) io.out(`  ${line}`);
     io.out('  (Answered: injects reported on; Late: first report after the deadline; Decoys: decoy IOCs reported)');
     if (cards.objectives.length) {
       io.out('Objectives (HSEEP rating, mean score):');
-      for (const o of cards.objectives) io.out(`  ${o.objectiveId} ${o.capability ?? ''}: ${o.rating ?? '—'}${o.mean !== null ? ` (${(o.mean * 100).toFixed(0)}%)` : ''}`);
+      for (const o of cards.objectives)
+        io.out(
+          `  ${o.objectiveId} ${o.capability ?? ''}: ${o.rating ?? '—'}${o.mean !== null ? ` (${(o.mean * 100).toFixed(0)}%)` : ''}`,
+        );
     }
 
     // Files.
@@ -342,7 +420,10 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
         problem(`AAR (${format}) → ${r.status} ${r.text().slice(0, 200)}`);
       }
     }
-    if (!aarWritten) io.out('No after-action report from this server (GET /api/exercises/:id/report); scorecards.json holds the scores.');
+    if (!aarWritten)
+      io.out(
+        'No after-action report from this server (GET /api/exercises/:id/report); scorecards.json holds the scores.',
+      );
     write('scorecards.json', JSON.stringify(cards, null, 2));
     const tookSeconds = (Date.now() - t0) / 1000;
     write(
@@ -357,7 +438,14 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
           startedAt: startedAt.toISOString(),
           wallSeconds: tookSeconds,
           endedAt: view.clock.scenarioTime,
-          teams: outcomes.map((o) => ({ code: o.code, name: o.name, profile: o.profile, tags: enrolled.find((e) => e.id === o.teamId)?.plan.tags ?? [], percent: o.percent, ...o.stats })),
+          teams: outcomes.map((o) => ({
+            code: o.code,
+            name: o.name,
+            profile: o.profile,
+            tags: enrolled.find((e) => e.id === o.teamId)?.plan.tags ?? [],
+            percent: o.percent,
+            ...o.stats,
+          })),
           problems,
         },
         null,
@@ -366,7 +454,9 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
     );
     io.out(`Wrote ${files.join(', ')} to ${outDir}`);
     if (!options.server && !database.endsWith(':memory:')) {
-      io.out(`The drill stays in ${database.slice('sqlite:'.length)}: browse it with DATABASE_URL=${database} npm start, controller token ${token}`);
+      io.out(
+        `The drill stays in ${database.slice('sqlite:'.length)}: browse it with DATABASE_URL=${database} npm start, controller token ${token}`,
+      );
     }
     io.out(`Done in ${tookSeconds.toFixed(1)} s.`);
     return {

@@ -43,7 +43,9 @@ export class AuditInterceptor implements NestInterceptor {
               action: d.action ?? `${req.method} ${route}`,
               targetType: d.targetType,
               targetId: d.targetId ?? (req.params as Record<string, string>)?.id,
-              exerciseId: d.exerciseId ?? (route.startsWith('/api/exercises/') ? (req.params as Record<string, string>).id : undefined),
+              exerciseId:
+                d.exerciseId ??
+                (route.startsWith('/api/exercises/') ? (req.params as Record<string, string>).id : undefined),
               before: d.before,
               after: d.after,
               requestId: req.id ? String(req.id) : undefined,

@@ -31,12 +31,19 @@ export class AuthService implements OnApplicationBootstrap {
     return u ? { userId: u.id, name: u.name, role: u.role, teamId: u.teamId } : undefined;
   }
 
-  async createUser(input: { name: string; role: Role; teamId?: string }, token = generateToken()): Promise<CreatedUser> {
+  async createUser(
+    input: { name: string; role: Role; teamId?: string },
+    token = generateToken(),
+  ): Promise<CreatedUser> {
     if (input.role === 'participant' && !input.teamId) {
-      throw new ValidationFailed('a participant belongs to exactly one team', [{ path: '/teamId', message: 'required for role participant' }]);
+      throw new ValidationFailed('a participant belongs to exactly one team', [
+        { path: '/teamId', message: 'required for role participant' },
+      ]);
     }
     if (input.role !== 'participant' && input.teamId) {
-      throw new ValidationFailed('only participants belong to a team', [{ path: '/teamId', message: `must be absent for role ${input.role}` }]);
+      throw new ValidationFailed('only participants belong to a team', [
+        { path: '/teamId', message: `must be absent for role ${input.role}` },
+      ]);
     }
     if (input.teamId && !(await this.teams.existsBy({ id: input.teamId }))) {
       throw new NotFound(`team ${input.teamId} does not exist`, [{ path: '/teamId', message: 'unknown team' }]);
@@ -61,7 +68,8 @@ export class AuthService implements OnApplicationBootstrap {
       created = await this.createUser({ name: 'Drill administrator', role: 'controller' }, this.config.adminToken);
     } catch (e) {
       // Cluster replicas starting together on an empty database: another one created this controller first.
-      if (this.config.adminToken && (await this.users.existsBy({ tokenHash: hashToken(this.config.adminToken) }))) return;
+      if (this.config.adminToken && (await this.users.existsBy({ tokenHash: hashToken(this.config.adminToken) })))
+        return;
       throw e;
     }
     if (!this.config.adminToken) {

@@ -33,7 +33,8 @@ const REASON: Record<number, string> = {
 /** Errors raised by body parsers (malformed JSON, too large) carry `type` and `status`. */
 function bodyParserError(e: unknown): ErrorBody | undefined {
   const err = e as { type?: string; status?: number; message?: string; limit?: number };
-  if (err?.type === 'entity.parse.failed') return { statusCode: 400, error: REASON[400]!, message: `malformed request body: ${err.message}` };
+  if (err?.type === 'entity.parse.failed')
+    return { statusCode: 400, error: REASON[400]!, message: `malformed request body: ${err.message}` };
   if (err?.type === 'entity.too.large') {
     return { statusCode: 413, error: REASON[413]!, message: `request body exceeds the limit of ${err.limit} bytes` };
   }
@@ -47,7 +48,12 @@ function bodyParserError(e: unknown): ErrorBody | undefined {
 export function toErrorBody(e: unknown): ErrorBody {
   if (e instanceof DrillError) {
     const statusCode = STATUS_OF_KIND[e.kind];
-    return { statusCode, error: REASON[statusCode]!, message: e.message, ...(e.details?.length ? { details: e.details } : {}) };
+    return {
+      statusCode,
+      error: REASON[statusCode]!,
+      message: e.message,
+      ...(e.details?.length ? { details: e.details } : {}),
+    };
   }
   const parsed = bodyParserError(e);
   if (parsed) return parsed;
@@ -55,9 +61,19 @@ export function toErrorBody(e: unknown): ErrorBody {
     const statusCode = e.getStatus();
     const r = e.getResponse();
     const body = typeof r === 'object' && r !== null ? (r as Record<string, unknown>) : {};
-    const message = typeof r === 'string' ? r : Array.isArray(body.message) ? body.message.join('; ') : String(body.message ?? e.message);
+    const message =
+      typeof r === 'string'
+        ? r
+        : Array.isArray(body.message)
+          ? body.message.join('; ')
+          : String(body.message ?? e.message);
     const details = Array.isArray(body.details) ? (body.details as FieldProblem[]) : undefined;
-    return { statusCode, error: REASON[statusCode] ?? String(body.error ?? 'Error'), message, ...(details ? { details } : {}) };
+    return {
+      statusCode,
+      error: REASON[statusCode] ?? String(body.error ?? 'Error'),
+      message,
+      ...(details ? { details } : {}),
+    };
   }
   return { statusCode: 500, error: REASON[500]!, message: 'internal error; it has been logged with the request id' };
 }

@@ -15,6 +15,7 @@ export function requestLogging(logger: Logger) {
     },
     // Tokens must never reach a log file.
     redact: ['req.headers.authorization', 'req.headers.cookie'],
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   });
 }

@@ -18,8 +18,12 @@ export function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] 
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
 /** The same checks as the HTTP pipe, for payloads arriving over the socket. */
-export async function validateDto<T extends object>(cls: ClassConstructor<T>, data: unknown): Promise<{ value?: T; problems: FieldProblem[] }> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { problems: [{ path: '', message: 'must be a JSON object' }] };
+export async function validateDto<T extends object>(
+  cls: ClassConstructor<T>,
+  data: unknown,
+): Promise<{ value?: T; problems: FieldProblem[] }> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    return { problems: [{ path: '', message: 'must be a JSON object' }] };
   const value = plainToInstance(cls, data);
   const problems = flatten(await validate(value, OPTIONS));
   return problems.length ? { problems } : { value, problems };

@@ -17,10 +17,18 @@ export class DrillConfigModule {
       imports: [
         ConfigModule.forRoot({
           ignoreEnvFile: true,
-          validate: (env: Record<string, unknown>) => ({ drill: parseDrillConfig({ ...(env as Record<string, string>), ...overrides }) }),
+          validate: (env: Record<string, unknown>) => ({
+            drill: parseDrillConfig({ ...(env as Record<string, string>), ...overrides }),
+          }),
         }),
       ],
-      providers: [{ provide: DRILL_CONFIG, inject: [ConfigService], useFactory: (c: ConfigService) => c.get<DrillConfig>('drill') }],
+      providers: [
+        {
+          provide: DRILL_CONFIG,
+          inject: [ConfigService],
+          useFactory: (c: ConfigService) => c.get<DrillConfig>('drill'),
+        },
+      ],
       exports: [DRILL_CONFIG],
     };
   }

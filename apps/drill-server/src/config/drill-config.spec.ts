@@ -17,8 +17,15 @@ describe('parseDrillConfig', () => {
   });
 
   it('reads postgres, redis, memory sqlite and sizes', () => {
-    expect(parseDrillConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
-    const c = parseDrillConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/test', REDIS_URL: 'redis://127.0.0.1:6379', BODY_LIMIT: '512kb' });
+    expect(parseDrillConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({
+      kind: 'sqlite',
+      path: ':memory:',
+    });
+    const c = parseDrillConfig({
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/test',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      BODY_LIMIT: '512kb',
+    });
     expect(c.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/test' });
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(c.bodyLimitBytes).toBe(512 * 1024);

@@ -29,10 +29,19 @@ export const SETTINGS = {
     default: 'sqlite:./data/drill.sqlite',
     help: '`sqlite:PATH`, `sqlite::memory:` or `postgres://user@host:5432/db`',
   },
-  REDIS_URL: { default: '', help: 'unset = embedded mode; `redis://127.0.0.1:6379` = BullMQ scheduler and socket.io Redis adapter' },
-  REDIS_PREFIX: { default: 'drill', help: 'prefix of every Redis key (BullMQ queues, socket.io channels); replicas of one deployment share it' },
+  REDIS_URL: {
+    default: '',
+    help: 'unset = embedded mode; `redis://127.0.0.1:6379` = BullMQ scheduler and socket.io Redis adapter',
+  },
+  REDIS_PREFIX: {
+    default: 'drill',
+    help: 'prefix of every Redis key (BullMQ queues, socket.io channels); replicas of one deployment share it',
+  },
   LOG_LEVEL: { default: 'info', help: LOG_LEVELS.join(' | ') },
-  DRILL_ADMIN_TOKEN: { default: '', help: 'token of the first controller on an empty database (else one is generated and printed once)' },
+  DRILL_ADMIN_TOKEN: {
+    default: '',
+    help: 'token of the first controller on an empty database (else one is generated and printed once)',
+  },
   BODY_LIMIT: { default: '2mb', help: 'largest request body accepted, e.g. `512kb`, `2mb`' },
   LOAD_SAMPLE_SCENARIOS: { default: 'true', help: 'load the sample drills in scenarios/ into an empty database' },
 } as const;
@@ -54,7 +63,8 @@ function parseSize(raw: string): number | undefined {
 function parseDatabase(raw: string): DatabaseSetting {
   if (raw.startsWith('sqlite:')) {
     const path = raw.slice('sqlite:'.length);
-    if (!path) throw new ConfigError(`DATABASE_URL: "${raw}" names no file; use sqlite:./data/drill.sqlite or sqlite::memory:`);
+    if (!path)
+      throw new ConfigError(`DATABASE_URL: "${raw}" names no file; use sqlite:./data/drill.sqlite or sqlite::memory:`);
     return { kind: 'sqlite', path };
   }
   if (/^postgres(ql)?:\/\//.test(raw)) {
@@ -72,7 +82,8 @@ function parseDatabase(raw: string): DatabaseSetting {
 export function parseDrillConfig(env: Env): DrillConfig {
   const portRaw = setting(env, 'PORT');
   const port = Number(portRaw);
-  if (!/^\d+$/.test(portRaw) || port > 65535) throw new ConfigError(`PORT: "${portRaw}" must be a whole number from 0 to 65535`);
+  if (!/^\d+$/.test(portRaw) || port > 65535)
+    throw new ConfigError(`PORT: "${portRaw}" must be a whole number from 0 to 65535`);
 
   const logLevel = setting(env, 'LOG_LEVEL').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -85,7 +96,8 @@ export function parseDrillConfig(env: Env): DrillConfig {
   }
 
   const redisPrefix = setting(env, 'REDIS_PREFIX');
-  if (!/^[\w.-]{1,64}$/.test(redisPrefix)) throw new ConfigError(`REDIS_PREFIX: "${redisPrefix}" must be 1-64 letters, digits, _ . or -`);
+  if (!/^[\w.-]{1,64}$/.test(redisPrefix))
+    throw new ConfigError(`REDIS_PREFIX: "${redisPrefix}" must be 1-64 letters, digits, _ . or -`);
 
   const adminToken = setting(env, 'DRILL_ADMIN_TOKEN') || undefined;
   if (adminToken && adminToken.length < 16) throw new ConfigError('DRILL_ADMIN_TOKEN: must be at least 16 characters');
@@ -97,7 +109,8 @@ export function parseDrillConfig(env: Env): DrillConfig {
   }
 
   const samples = setting(env, 'LOAD_SAMPLE_SCENARIOS').toLowerCase();
-  if (!['true', 'false', '1', '0'].includes(samples)) throw new ConfigError(`LOAD_SAMPLE_SCENARIOS: "${samples}" must be true or false`);
+  if (!['true', 'false', '1', '0'].includes(samples))
+    throw new ConfigError(`LOAD_SAMPLE_SCENARIOS: "${samples}" must be true or false`);
 
   return {
     port,

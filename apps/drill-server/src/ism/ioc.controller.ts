@@ -5,7 +5,10 @@ import { defangedTextToIocs } from '@drill/ioc';
 import type { AuditedRequest } from '../audit/audit.interceptor.js';
 
 export class ExtractIocsDto {
-  @ApiProperty({ description: 'free text as pasted by an analyst (defanged or not)', example: 'C2 at hxxp://evil[.]example/gate from 203.0.113[.]7' })
+  @ApiProperty({
+    description: 'free text as pasted by an analyst (defanged or not)',
+    example: 'C2 at hxxp://evil[.]example/gate from 203.0.113[.]7',
+  })
   @IsString()
   @MaxLength(1_000_000)
   text!: string;

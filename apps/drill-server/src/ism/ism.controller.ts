@@ -15,7 +15,12 @@ export class IsmController {
   @Post('reports')
   @HttpCode(201)
   @Roles('participant', 'controller')
-  submit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateReportDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+  submit(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: CreateReportDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
     req.audit = { action: '' }; // the service writes the audit event with the report's details
     return this.ism.submit(id, p, dto, req.id ? String(req.id) : undefined);
   }

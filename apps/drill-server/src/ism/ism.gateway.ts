@@ -15,12 +15,20 @@ export class IsmGateway {
   async onReport(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
     const { principal, exerciseId } = socket.data as { principal: Principal; exerciseId: string };
     const { value, problems } = await validateDto(CreateReportDto, body);
-    if (!value) return { error: { statusCode: 400, message: problems.map((d) => `${d.path}: ${d.message}`).join('; '), details: problems } };
+    if (!value)
+      return {
+        error: {
+          statusCode: 400,
+          message: problems.map((d) => `${d.path}: ${d.message}`).join('; '),
+          details: problems,
+        },
+      };
     try {
       const r = await this.ism.submit(exerciseId, principal, value);
       return { id: r.id };
     } catch (e) {
-      if (e instanceof DrillError) return { error: { message: e.message, ...(e.details ? { details: e.details } : {}) } };
+      if (e instanceof DrillError)
+        return { error: { message: e.message, ...(e.details ? { details: e.details } : {}) } };
       throw e;
     }
   }

@@ -2,10 +2,27 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
-import { Conflict, Forbidden, isRsitPair, NotFound, parseTlp, RSIT, ValidationFailed, type FieldProblem } from '@drill/contracts';
+import {
+  Conflict,
+  Forbidden,
+  isRsitPair,
+  NotFound,
+  parseTlp,
+  RSIT,
+  ValidationFailed,
+  type FieldProblem,
+} from '@drill/contracts';
 import { isControl, type Principal } from '@drill/auth';
 import { normaliseIoc } from '@drill/ioc';
-import { buildStixBundle, canSeeReport, checkRecipients, checkReplyRecipients, checkReplyTlp, type IsmReport, type Viewer } from '@drill/ism';
+import {
+  buildStixBundle,
+  canSeeReport,
+  checkRecipients,
+  checkReplyRecipients,
+  checkReplyTlp,
+  type IsmReport,
+  type Viewer,
+} from '@drill/ism';
 import { scenarioMsAt } from '@drill/exercise';
 import { DeliveryEntity, IsmReportEntity, UserEntity } from '@drill/persistence';
 import { AuditService } from '../audit/audit.service.js';
@@ -72,7 +89,12 @@ export class IsmService {
 
   private async teamMaps(exerciseId: string) {
     const teams = await this.exercises.teamsOf(exerciseId);
-    return { ids: teams.map((t) => t.id), codeToId: new Map(teams.map((t) => [t.code, t.id])), idToCode: new Map(teams.map((t) => [t.id, t.code])), names: Object.fromEntries(teams.map((t) => [t.id, t.name])) };
+    return {
+      ids: teams.map((t) => t.id),
+      codeToId: new Map(teams.map((t) => [t.code, t.id])),
+      idToCode: new Map(teams.map((t) => [t.id, t.code])),
+      names: Object.fromEntries(teams.map((t) => [t.id, t.name])),
+    };
   }
 
   private view(r: IsmReportEntity, idToCode: Map<string, string>): ReportView {
@@ -81,36 +103,59 @@ export class IsmService {
       ...d,
       teamCode: r.teamId ? (idToCode.get(r.teamId) ?? null) : null,
       tlpAsSubmitted: r.tlpAsSubmitted,
-      recipients: { teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => idToCode.get(id) ?? id), users: r.recipients.users },
+      recipients: {
+        teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => idToCode.get(id) ?? id),
+        users: r.recipients.users,
+      },
       submittedScenarioMs: r.submittedScenarioMs,
     };
   }
 
   /** Validates a report against the drill (IOCs, RSIT, recipients, injects, thread, TLP) and stores it. */
   async submit(exerciseId: string, p: Principal, dto: CreateReportDto, requestId?: string): Promise<ReportView> {
-    if (p.role !== 'participant' && p.role !== 'controller') throw new Forbidden(`role ${p.role} may not post ISM reports`);
+    if (p.role !== 'participant' && p.role !== 'controller')
+      throw new Forbidden(`role ${p.role} may not post ISM reports`);
     const ex = await this.exercises.forViewer(exerciseId, p);
-    if (ex.status !== 'running' && ex.status !== 'paused') throw new Conflict(`the exercise is ${ex.status}; reports are accepted while it runs or is paused`);
+    if (ex.status !== 'running' && ex.status !== 'paused')
+      throw new Conflict(`the exercise is ${ex.status}; reports are accepted while it runs or is paused`);
     const teams = await this.teamMaps(exerciseId);
     const problems: FieldProblem[] = [];
 
     const tlp = parseTlp(dto.tlp);
-    if (!tlp) problems.push({ path: '/tlp', message: `"${dto.tlp}" is not a TLP 2.0 label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)` });
+    if (!tlp)
+      problems.push({
+        path: '/tlp',
+        message: `"${dto.tlp}" is not a TLP 2.0 label (TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)`,
+      });
 
     const iocs = (dto.iocs ?? []).flatMap((ioc, n) => {
       const norm = normaliseIoc(ioc.type, ioc.value);
       if (!norm.ok) {
-        problems.push({ path: `/iocs/${n}/value`, message: `IOC ${n + 1} (${ioc.type} "${ioc.value}"): ${norm.message}` });
+        problems.push({
+          path: `/iocs/${n}/value`,
+          message: `IOC ${n + 1} (${ioc.type} "${ioc.value}"): ${norm.message}`,
+        });
         return [];
       }
-      return [{ type: ioc.type, value: norm.value, original: ioc.value, ...(ioc.role ? { role: ioc.role } : {}), toIds: ioc.toIds }];
+      return [
+        {
+          type: ioc.type,
+          value: norm.value,
+          original: ioc.value,
+          ...(ioc.role ? { role: ioc.role } : {}),
+          toIds: ioc.toIds,
+        },
+      ];
     });
 
     if (dto.classification && !isRsitPair(dto.classification.class, dto.classification.type)) {
       const allowed = RSIT[dto.classification.class];
       problems.push(
         allowed
-          ? { path: '/classification/type', message: `"${dto.classification.type}" is not an RSIT type of class ${dto.classification.class} (allowed: ${allowed.join(', ')})` }
+          ? {
+              path: '/classification/type',
+              message: `"${dto.classification.type}" is not an RSIT type of class ${dto.classification.class} (allowed: ${allowed.join(', ')})`,
+            }
           : { path: '/classification/class', message: `"${dto.classification.class}" is not an RSIT class` },
       );
     }
@@ -132,7 +177,8 @@ export class IsmService {
       recipientUsers.forEach((u, n) => {
         const user = users.find((x) => x.id === u);
         const inDrill = user && (isControl(user.role) || (user.teamId !== null && teams.ids.includes(user.teamId)));
-        if (!inDrill) problems.push({ path: `/recipients/users/${n}`, message: `user ${u} does not take part in this exercise` });
+        if (!inDrill)
+          problems.push({ path: `/recipients/users/${n}`, message: `user ${u} does not take part in this exercise` });
       });
     }
 
@@ -141,12 +187,16 @@ export class IsmService {
       const pinned = await this.scenarios.get(ex.scenarioId, ex.scenarioVersion);
       let released = new Set<string>();
       if (p.teamId) {
-        const rows = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId, teamId: p.teamId, status: 'released' }, select: { injectId: true } });
+        const rows = await this.ds
+          .getRepository(DeliveryEntity)
+          .find({ where: { exerciseId, teamId: p.teamId, status: 'released' }, select: { injectId: true } });
         released = new Set(rows.map((r) => r.injectId));
       }
       injectIds.forEach((id, n) => {
-        if (!pinned.injects.has(id)) problems.push({ path: `/injectIds/${n}`, message: `the scenario has no inject ${id}` });
-        else if (p.teamId && !released.has(id)) problems.push({ path: `/injectIds/${n}`, message: `inject ${id} has not been released to your team` });
+        if (!pinned.injects.has(id))
+          problems.push({ path: `/injectIds/${n}`, message: `the scenario has no inject ${id}` });
+        else if (p.teamId && !released.has(id))
+          problems.push({ path: `/injectIds/${n}`, message: `inject ${id} has not been released to your team` });
       });
     }
     if (problems.length || !tlp) throw new ValidationFailed('the report cannot be accepted as written', problems);
@@ -164,7 +214,9 @@ export class IsmService {
       ...(dto.summary !== undefined ? { summary: dto.summary } : {}),
       tlp,
       recipients: { teams: recipientTeams, users: recipientUsers },
-      ...(dto.classification ? { classification: { class: dto.classification.class, type: dto.classification.type } } : {}),
+      ...(dto.classification
+        ? { classification: { class: dto.classification.class, type: dto.classification.type } }
+        : {}),
       ...(dto.determination ? { determination: dto.determination } : {}),
       ...(dto.severity ? { severity: dto.severity } : {}),
       affectedAssets: (dto.affectedAssets ?? []).map((a) => ({ ...a })),
@@ -180,7 +232,9 @@ export class IsmService {
       const parentRow = await this.ds.getRepository(IsmReportEntity).findOneBy({ id: dto.inReplyTo, exerciseId });
       const parent = parentRow ? toDomain(parentRow) : undefined;
       if (!parent || !canSeeReport(parent, viewerOf(p), { exerciseTeamIds: teams.ids })) {
-        throw new NotFound(`no report ${dto.inReplyTo} that you can see in this exercise`, [{ path: '/inReplyTo', message: 'unknown report' }]);
+        throw new NotFound(`no report ${dto.inReplyTo} that you can see in this exercise`, [
+          { path: '/inReplyTo', message: 'unknown report' },
+        ]);
       }
       const loosened = checkReplyTlp(parent, report);
       if (loosened) rules.push(loosened);
@@ -219,7 +273,9 @@ export class IsmService {
   }
 
   private async loadAll(exerciseId: string): Promise<IsmReportEntity[]> {
-    return this.ds.getRepository(IsmReportEntity).find({ where: { exerciseId }, order: { submittedAt: 'ASC', id: 'ASC' } });
+    return this.ds
+      .getRepository(IsmReportEntity)
+      .find({ where: { exerciseId }, order: { submittedAt: 'ASC', id: 'ASC' } });
   }
 
   /** The reports TLP and their recipients open to the caller, oldest first. */
@@ -227,20 +283,29 @@ export class IsmService {
     await this.exercises.forViewer(exerciseId, p);
     const teams = await this.teamMaps(exerciseId);
     const viewer = viewerOf(p);
-    return (await this.loadAll(exerciseId)).filter((r) => canSeeReport(toDomain(r), viewer, { exerciseTeamIds: teams.ids })).map((r) => this.view(r, teams.idToCode));
+    return (await this.loadAll(exerciseId))
+      .filter((r) => canSeeReport(toDomain(r), viewer, { exerciseTeamIds: teams.ids }))
+      .map((r) => this.view(r, teams.idToCode));
   }
 
   /** Every report of the exercise with its scenario time of submission, for scoring and the AAR. */
   async all(exerciseId: string): Promise<(IsmReport & { submittedScenarioMs: number })[]> {
-    return (await this.loadAll(exerciseId)).map((r) => ({ ...toDomain(r), submittedScenarioMs: r.submittedScenarioMs }));
+    return (await this.loadAll(exerciseId)).map((r) => ({
+      ...toDomain(r),
+      submittedScenarioMs: r.submittedScenarioMs,
+    }));
   }
 
   async stix(exerciseId: string, p: Principal) {
     const ex = await this.exercises.forViewer(exerciseId, p);
     const teams = await this.teamMaps(exerciseId);
     const viewer = viewerOf(p);
-    const visible = (await this.loadAll(exerciseId)).map(toDomain).filter((r) => canSeeReport(r, viewer, { exerciseTeamIds: teams.ids }));
-    const names = Object.fromEntries(Object.entries(teams.names).map(([id, name]) => [id, `${name} (${teams.idToCode.get(id)})`]));
+    const visible = (await this.loadAll(exerciseId))
+      .map(toDomain)
+      .filter((r) => canSeeReport(r, viewer, { exerciseTeamIds: teams.ids }));
+    const names = Object.fromEntries(
+      Object.entries(teams.names).map(([id, name]) => [id, `${name} (${teams.idToCode.get(id)})`]),
+    );
     return buildStixBundle(visible, { exerciseName: ex.name, teamNames: names });
   }
 }

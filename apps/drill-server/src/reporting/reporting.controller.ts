@@ -10,9 +10,15 @@ import { REPORT_FORMATS, ReportingService, type ReportFormat } from './reporting
 
 // The HTML report is served from the API's origin: forbid everything it does not need (it has no scripts and
 // loads nothing) so that a rendering slip can never run code in a reader's session.
-const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const HTML_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'exercise';
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60) || 'exercise';
 
 @ApiTags('aar')
 @ApiBearerAuth()
@@ -25,9 +31,16 @@ export class ReportingController {
   @Roles('controller', 'evaluator')
   @ApiQuery({ name: 'format', enum: REPORT_FORMATS, required: false, description: 'default html' })
   @ApiProduces('text/html', 'application/json', 'text/csv')
-  async report(@Param('id', ParseUUIDPipe) id: string, @Query('format') format: string | undefined, @Res() res: Response) {
+  async report(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('format') format: string | undefined,
+    @Res() res: Response,
+  ) {
     const f = (format ?? 'html') as ReportFormat;
-    if (!REPORT_FORMATS.includes(f)) throw new ValidationFailed('unknown report format', [{ path: '/format', message: `must be one of ${REPORT_FORMATS.join(', ')}` }]);
+    if (!REPORT_FORMATS.includes(f))
+      throw new ValidationFailed('unknown report format', [
+        { path: '/format', message: `must be one of ${REPORT_FORMATS.join(', ')}` },
+      ]);
     const { aar, body } = await this.reporting.render(id, f);
     const base = `aar-${slug(aar.overview.exercise.name)}${aar.state.status === 'published' ? '' : '-draft'}`;
     res.setHeader('Cache-Control', 'no-store');
@@ -58,18 +71,39 @@ export class ReportingController {
   @Post('aar/notes')
   @HttpCode(201)
   @Roles('evaluator')
-  async addNote(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AarNoteDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+  async addNote(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AarNoteDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
     const note = await this.reporting.addNote(id, dto, p);
-    req.audit = { action: 'aar.note.add', targetType: 'aar-note', targetId: note.id, exerciseId: id, after: { objectiveId: note.objectiveId, kind: note.kind, text: note.text } };
+    req.audit = {
+      action: 'aar.note.add',
+      targetType: 'aar-note',
+      targetId: note.id,
+      exerciseId: id,
+      after: { objectiveId: note.objectiveId, kind: note.kind, text: note.text },
+    };
     return note;
   }
 
   @Delete('aar/notes/:noteId')
   @HttpCode(204)
   @Roles('evaluator')
-  async deleteNote(@Param('id', ParseUUIDPipe) id: string, @Param('noteId', ParseUUIDPipe) noteId: string, @Req() req: AuditedRequest) {
+  async deleteNote(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('noteId', ParseUUIDPipe) noteId: string,
+    @Req() req: AuditedRequest,
+  ) {
     const note = await this.reporting.deleteNote(id, noteId);
-    req.audit = { action: 'aar.note.delete', targetType: 'aar-note', targetId: noteId, exerciseId: id, before: { objectiveId: note.objectiveId, kind: note.kind, text: note.text } };
+    req.audit = {
+      action: 'aar.note.delete',
+      targetType: 'aar-note',
+      targetId: noteId,
+      exerciseId: id,
+      before: { objectiveId: note.objectiveId, kind: note.kind, text: note.text },
+    };
   }
 
   @Get('aar/plan')
@@ -81,18 +115,39 @@ export class ReportingController {
   @Post('aar/plan')
   @HttpCode(201)
   @Roles('evaluator')
-  async addPlanItem(@Param('id', ParseUUIDPipe) id: string, @Body() dto: PlanItemDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+  async addPlanItem(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: PlanItemDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
     const item = await this.reporting.addPlanItem(id, dto, p);
-    req.audit = { action: 'aar.plan.add', targetType: 'aar-plan-item', targetId: item.id, exerciseId: id, after: { ...dto } };
+    req.audit = {
+      action: 'aar.plan.add',
+      targetType: 'aar-plan-item',
+      targetId: item.id,
+      exerciseId: id,
+      after: { ...dto },
+    };
     return item;
   }
 
   @Delete('aar/plan/:itemId')
   @HttpCode(204)
   @Roles('evaluator')
-  async deletePlanItem(@Param('id', ParseUUIDPipe) id: string, @Param('itemId', ParseUUIDPipe) itemId: string, @Req() req: AuditedRequest) {
+  async deletePlanItem(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('itemId', ParseUUIDPipe) itemId: string,
+    @Req() req: AuditedRequest,
+  ) {
     const item = await this.reporting.deletePlanItem(id, itemId);
-    req.audit = { action: 'aar.plan.delete', targetType: 'aar-plan-item', targetId: itemId, exerciseId: id, before: item };
+    req.audit = {
+      action: 'aar.plan.delete',
+      targetType: 'aar-plan-item',
+      targetId: itemId,
+      exerciseId: id,
+      before: item,
+    };
   }
 
   @Post('aar/publish')
@@ -100,7 +155,13 @@ export class ReportingController {
   @Roles('evaluator')
   async publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
     const published = await this.reporting.publish(id, p);
-    req.audit = { action: 'aar.publish', targetType: 'aar', targetId: id, exerciseId: id, after: { state: published.state, keyFigures: published.keyFigures } };
+    req.audit = {
+      action: 'aar.publish',
+      targetType: 'aar',
+      targetId: id,
+      exerciseId: id,
+      after: { state: published.state, keyFigures: published.keyFigures },
+    };
     return published;
   }
 }

@@ -8,35 +8,66 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class AarNoteDto {
   @ApiProperty({ example: 'OBJ-1' }) @IsString() @IsNotEmpty() @MaxLength(100) objectiveId!: string;
   @ApiProperty({ enum: NOTE_KINDS }) @IsIn(NOTE_KINDS) kind!: NoteKind;
-  @ApiProperty({ example: 'Teams shared the C2 address with neighbours within 15 minutes.' }) @IsString() @IsNotEmpty() @MaxLength(5000) text!: string;
+  @ApiProperty({ example: 'Teams shared the C2 address with neighbours within 15 minutes.' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  text!: string;
 }
 
 /** One improvement-plan item (HSEEP AAR/IP Appendix A). */
 export class PlanItemDto {
   @ApiPropertyOptional({ example: 'OBJ-2', description: 'the objective this item follows from' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(100)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
   objectiveId?: string;
 
   @ApiPropertyOptional({ example: 'Operational Coordination', description: 'default: the capability of objectiveId' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   capability?: string;
 
-  @ApiProperty({ example: 'Critical IOCs missing from first reports' }) @IsString() @IsNotEmpty() @MaxLength(5000) issue!: string;
-  @ApiProperty({ example: 'Indicator-triage workshop for duty handlers' }) @IsString() @IsNotEmpty() @MaxLength(5000) correctiveAction!: string;
+  @ApiProperty({ example: 'Critical IOCs missing from first reports' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  issue!: string;
+  @ApiProperty({ example: 'Indicator-triage workshop for duty handlers' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  correctiveAction!: string;
   @ApiProperty({ enum: CAPABILITY_ELEMENTS }) @IsIn(CAPABILITY_ELEMENTS) capabilityElement!: CapabilityElement;
 
   @ApiPropertyOptional({ description: 'a team of the exercise; give this or organisation' })
-  @IsOptional() @IsUUID()
+  @IsOptional()
+  @IsUUID()
   responsibleTeamId?: string;
 
-  @ApiPropertyOptional({ example: 'Drill control', description: 'responsible organisation when it is not a participating team' })
-  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional({
+    example: 'Drill control',
+    description: 'responsible organisation when it is not a participating team',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   organisation?: string;
 
-  @ApiPropertyOptional({ example: 'Duty manager, +60 3 0000 0000' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) poc?: string;
+  @ApiPropertyOptional({ example: 'Duty manager, +60 3 0000 0000' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  poc?: string;
 
   @ApiPropertyOptional({ example: '2027-01-05' })
-  @IsOptional() @Matches(ISO_DATE, { message: 'startDate must be a date YYYY-MM-DD' })
+  @IsOptional()
+  @Matches(ISO_DATE, { message: 'startDate must be a date YYYY-MM-DD' })
   startDate?: string;
 
   @ApiProperty({ example: '2027-03-31', description: 'completion date' })

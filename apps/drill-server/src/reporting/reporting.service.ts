@@ -5,8 +5,24 @@ import { In, type DataSource } from 'typeorm';
 import { Conflict, NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import { scenarioMsAt } from '@drill/exercise';
-import { AarNoteEntity, AarPlanItemEntity, AarStateEntity, AuditEventEntity, DeliveryEntity, TeamEntity, UserEntity } from '@drill/persistence';
-import { buildAar, renderAarCsv, renderAarHtml, type Aar, type AarNote, type AarState, type ImprovementItem } from '@drill/reporting';
+import {
+  AarNoteEntity,
+  AarPlanItemEntity,
+  AarStateEntity,
+  AuditEventEntity,
+  DeliveryEntity,
+  TeamEntity,
+  UserEntity,
+} from '@drill/persistence';
+import {
+  buildAar,
+  renderAarCsv,
+  renderAarHtml,
+  type Aar,
+  type AarNote,
+  type AarState,
+  type ImprovementItem,
+} from '@drill/reporting';
 import { IsmService } from '../ism/ism.service.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
 import { ExercisesService } from '../runtime/exercises.service.js';
@@ -20,7 +36,11 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
 // Releases, acknowledgements and reports have rows of their own in the AAR's raw timeline, and the writing of the
 // AAR itself is not part of the exercise.
-const inTimeline = (action: string) => action !== 'inject.release' && action !== 'ism.report' && action !== 'inject.acknowledge' && !action.startsWith('aar.');
+const inTimeline = (action: string) =>
+  action !== 'inject.release' &&
+  action !== 'ism.report' &&
+  action !== 'inject.acknowledge' &&
+  !action.startsWith('aar.');
 
 /** A real calendar date: 2027-02-30 matches the pattern but is not one. */
 function isCalendarDate(s: string): boolean {
@@ -56,11 +76,23 @@ export class ReportingService {
 
   private stateView(row: AarStateEntity | null, names: Map<string, string>): AarState {
     if (!row || row.status !== 'published') return { status: 'draft' };
-    return { status: 'published', publishedAt: iso(row.publishedAt)!, ...(row.publishedBy ? { publishedBy: names.get(row.publishedBy) ?? row.publishedBy } : {}) };
+    return {
+      status: 'published',
+      publishedAt: iso(row.publishedAt)!,
+      ...(row.publishedBy ? { publishedBy: names.get(row.publishedBy) ?? row.publishedBy } : {}),
+    };
   }
 
   private noteView(n: AarNoteEntity, names: Map<string, string>): AarNote {
-    return { id: n.id, objectiveId: n.objectiveId, kind: n.kind, text: n.text, author: names.get(n.authorUserId) ?? n.authorUserId, authorId: n.authorUserId, at: iso(n.at)! };
+    return {
+      id: n.id,
+      objectiveId: n.objectiveId,
+      kind: n.kind,
+      text: n.text,
+      author: names.get(n.authorUserId) ?? n.authorUserId,
+      authorId: n.authorUserId,
+      at: iso(n.at)!,
+    };
   }
 
   private planView(p: AarPlanItemEntity, names: Map<string, string>): ImprovementItem {
@@ -89,14 +121,26 @@ export class ReportingService {
       this.ds.getRepository(AarNoteEntity).find({ where: { exerciseId }, order: { at: 'ASC' } }),
       this.ds.getRepository(AarPlanItemEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC' } }),
     ]);
-    const names = await this.names([row?.publishedBy, ...notes.map((n) => n.authorUserId), ...plan.map((p) => p.createdBy)]);
-    return { exerciseId, state: this.stateView(row, names), notes: notes.map((n) => this.noteView(n, names)), plan: plan.map((p) => this.planView(p, names)) };
+    const names = await this.names([
+      row?.publishedBy,
+      ...notes.map((n) => n.authorUserId),
+      ...plan.map((p) => p.createdBy),
+    ]);
+    return {
+      exerciseId,
+      state: this.stateView(row, names),
+      notes: notes.map((n) => this.noteView(n, names)),
+      plan: plan.map((p) => this.planView(p, names)),
+    };
   }
 
   /** Draft edits only: a published AAR is frozen. */
   private async assertDraft(exerciseId: string): Promise<void> {
     const row = await this.stateRow(exerciseId);
-    if (row?.status === 'published') throw new Conflict(`the AAR of exercise ${exerciseId} was published on ${iso(row.publishedAt)} and can no longer be changed`);
+    if (row?.status === 'published')
+      throw new Conflict(
+        `the AAR of exercise ${exerciseId} was published on ${iso(row.publishedAt)} and can no longer be changed`,
+      );
   }
 
   private async objectivesOf(exerciseId: string) {
@@ -108,9 +152,19 @@ export class ReportingService {
     const objectives = await this.objectivesOf(exerciseId);
     await this.assertDraft(exerciseId);
     if (!objectives.some((o) => o.id === dto.objectiveId)) {
-      throw new ValidationFailed(`the scenario has no objective ${dto.objectiveId}`, [{ path: '/objectiveId', message: `must be one of ${objectives.map((o) => o.id).join(', ') || '(none)'}` }]);
+      throw new ValidationFailed(`the scenario has no objective ${dto.objectiveId}`, [
+        { path: '/objectiveId', message: `must be one of ${objectives.map((o) => o.id).join(', ') || '(none)'}` },
+      ]);
     }
-    const row: AarNoteEntity = Object.assign(new AarNoteEntity(), { id: randomUUID(), exerciseId, objectiveId: dto.objectiveId, kind: dto.kind, text: dto.text, authorUserId: p.userId, at: Date.now() });
+    const row: AarNoteEntity = Object.assign(new AarNoteEntity(), {
+      id: randomUUID(),
+      exerciseId,
+      objectiveId: dto.objectiveId,
+      kind: dto.kind,
+      text: dto.text,
+      authorUserId: p.userId,
+      at: Date.now(),
+    });
     await this.ds.getRepository(AarNoteEntity).insert(row);
     return this.noteView(row, new Map([[p.userId, p.name]]));
   }
@@ -130,19 +184,27 @@ export class ReportingService {
     const teams = await this.exercises.teamsOf(exerciseId);
     const problems: FieldProblem[] = [];
     const objective = dto.objectiveId === undefined ? undefined : objectives.find((o) => o.id === dto.objectiveId);
-    if (dto.objectiveId !== undefined && !objective) problems.push({ path: '/objectiveId', message: `the scenario has no objective ${dto.objectiveId}` });
+    if (dto.objectiveId !== undefined && !objective)
+      problems.push({ path: '/objectiveId', message: `the scenario has no objective ${dto.objectiveId}` });
     const capability = dto.capability ?? objective?.capability;
-    if (capability === undefined && dto.objectiveId === undefined) problems.push({ path: '/capability', message: 'give the capability, or an objectiveId to take it from' });
+    if (capability === undefined && dto.objectiveId === undefined)
+      problems.push({ path: '/capability', message: 'give the capability, or an objectiveId to take it from' });
     if (dto.responsibleTeamId === undefined && dto.organisation === undefined) {
-      problems.push({ path: '/responsibleTeamId', message: 'name the responsible team (responsibleTeamId) or organisation' });
+      problems.push({
+        path: '/responsibleTeamId',
+        message: 'name the responsible team (responsibleTeamId) or organisation',
+      });
     }
     if (dto.responsibleTeamId !== undefined && !teams.some((t) => t.id === dto.responsibleTeamId)) {
       problems.push({ path: '/responsibleTeamId', message: 'is not a team of this exercise' });
     }
-    if (dto.startDate !== undefined && !isCalendarDate(dto.startDate)) problems.push({ path: '/startDate', message: 'is not a calendar date' });
+    if (dto.startDate !== undefined && !isCalendarDate(dto.startDate))
+      problems.push({ path: '/startDate', message: 'is not a calendar date' });
     if (!isCalendarDate(dto.dueDate)) problems.push({ path: '/dueDate', message: 'is not a calendar date' });
-    else if (dto.startDate !== undefined && isCalendarDate(dto.startDate) && dto.startDate > dto.dueDate) problems.push({ path: '/dueDate', message: 'is before startDate' });
-    if (problems.length > 0) throw new ValidationFailed('the improvement-plan item cannot be recorded as given', problems);
+    else if (dto.startDate !== undefined && isCalendarDate(dto.startDate) && dto.startDate > dto.dueDate)
+      problems.push({ path: '/dueDate', message: 'is before startDate' });
+    if (problems.length > 0)
+      throw new ValidationFailed('the improvement-plan item cannot be recorded as given', problems);
 
     const row: AarPlanItemEntity = Object.assign(new AarPlanItemEntity(), {
       id: randomUUID(),
@@ -187,7 +249,11 @@ export class ReportingService {
       this.ds.getRepository(TeamEntity).findBy({ id: In(snap.teams.map((t) => t.id)) }),
     ]);
     const timelineEvents = events.filter((e) => inTimeline(e.action));
-    const names = await this.names([...notes.map((n) => n.authorUserId), ...plan.map((p) => p.createdBy), ...timelineEvents.map((e) => e.actorUserId)]);
+    const names = await this.names([
+      ...notes.map((n) => n.authorUserId),
+      ...plan.map((p) => p.createdBy),
+      ...timelineEvents.map((e) => e.actorUserId),
+    ]);
     for (const [id, name] of snap.userNames) names.set(id, name);
     const country = new Map(teamRows.map((t) => [t.id, t.country]));
     return buildAar({
@@ -231,7 +297,11 @@ export class ReportingService {
         targetId: e.targetId,
       })),
       scores: snap.scores,
-      method: { timelinessWeight: snap.config.timelinessWeight, ratingThresholds: snap.config.ratingThresholds, weights: snap.config.weights },
+      method: {
+        timelinessWeight: snap.config.timelinessWeight,
+        ratingThresholds: snap.config.ratingThresholds,
+        weights: snap.config.weights,
+      },
       notes: notes.map((n) => this.noteView(n, names)),
       plan: plan.map((p) => this.planView(p, names)),
       state,
@@ -250,7 +320,8 @@ export class ReportingService {
 
   async render(exerciseId: string, format: ReportFormat): Promise<{ aar: Aar; body: string }> {
     const aar = await this.report(exerciseId);
-    const body = format === 'html' ? await renderAarHtml(aar) : format === 'csv' ? renderAarCsv(aar) : JSON.stringify(aar);
+    const body =
+      format === 'html' ? await renderAarHtml(aar) : format === 'csv' ? renderAarCsv(aar) : JSON.stringify(aar);
     return { aar, body };
   }
 
@@ -265,7 +336,11 @@ export class ReportingService {
     }
     await this.assertDraft(exerciseId);
     const at = Date.now();
-    const aar = await this.assemble(exerciseId, { status: 'published', publishedAt: new Date(at).toISOString(), publishedBy: p.name });
+    const aar = await this.assemble(exerciseId, {
+      status: 'published',
+      publishedAt: new Date(at).toISOString(),
+      publishedBy: p.name,
+    });
     const repo = this.ds.getRepository(AarStateEntity);
     await repo
       .createQueryBuilder()
@@ -273,7 +348,10 @@ export class ReportingService {
       .values({ exerciseId, status: 'draft', publishedAt: null, publishedBy: null, snapshot: null })
       .orIgnore()
       .execute();
-    const done = await repo.update({ exerciseId, status: 'draft' }, { status: 'published', publishedAt: at, publishedBy: p.userId, snapshot: JSON.stringify(aar) });
+    const done = await repo.update(
+      { exerciseId, status: 'draft' },
+      { status: 'published', publishedAt: at, publishedBy: p.userId, snapshot: JSON.stringify(aar) },
+    );
     if (done.affected !== 1) throw new Conflict(`the AAR of exercise ${exerciseId} is already published`);
     return { exerciseId, state: aar.state, keyFigures: aar.keyFigures };
   }

@@ -3,7 +3,20 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { BullmqScheduler, WakeupProcessor } from './bullmq-scheduler.js';
 
 // Only the wall clock is frozen: the scheduler reads Date.now(); promises and timers run as usual.
-const fakeNow = (now: number) => jest.useFakeTimers({ now, doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'clearImmediate'] });
+const fakeNow = (now: number) =>
+  jest.useFakeTimers({
+    now,
+    doNotFake: [
+      'nextTick',
+      'queueMicrotask',
+      'setImmediate',
+      'setTimeout',
+      'setInterval',
+      'clearTimeout',
+      'clearInterval',
+      'clearImmediate',
+    ],
+  });
 
 interface Added {
   name: string;
@@ -13,7 +26,9 @@ interface Added {
 
 function fakeQueue() {
   const added: Added[] = [];
-  const queue = { add: async (name: string, data: Added['data'], opts: Added['opts']) => void added.push({ name, data, opts }) };
+  const queue = {
+    add: async (name: string, data: Added['data'], opts: Added['opts']) => void added.push({ name, data, opts }),
+  };
   return { queue: queue as unknown as Queue, added };
 }
 
@@ -59,7 +74,10 @@ describe('WakeupProcessor', () => {
     scheduler.setHandler(async (id, epoch) => void calls.push([id, epoch]));
     const moved: [number, string][] = [];
     const job = (at?: number) =>
-      ({ data: { exerciseId: 'ex-1', epoch: 2, ...(at !== undefined ? { at } : {}) }, moveToDelayed: async (ts: number, token: string) => void moved.push([ts, token]) }) as unknown as Job;
+      ({
+        data: { exerciseId: 'ex-1', epoch: 2, ...(at !== undefined ? { at } : {}) },
+        moveToDelayed: async (ts: number, token: string) => void moved.push([ts, token]),
+      }) as unknown as Job;
     return { processor: new WakeupProcessor(scheduler), calls, moved, job };
   }
 

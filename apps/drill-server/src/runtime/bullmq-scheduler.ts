@@ -43,12 +43,18 @@ export class BullmqScheduler extends InjectScheduler {
     // has completed (BullMQ keeps those ids and would drop the new job): it gets an id of its own. Ids use '.'
     // because BullMQ refuses custom ids with ':' (except its legacy three-part form).
     const jobId = delay > 0 ? `${exerciseId}.${epoch}.${at}` : `${exerciseId}.${epoch}.${at}.now-${randomUUID()}`;
-    await this.queue.add('wake', { exerciseId, epoch, at }, { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000, attempts: 3 });
+    await this.queue.add(
+      'wake',
+      { exerciseId, epoch, at },
+      { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000, attempts: 3 },
+    );
   }
 
   async cancel(exerciseId: string): Promise<void> {
     const delayed = await this.queue.getDelayed();
-    await Promise.all(delayed.filter((j) => j.data.exerciseId === exerciseId).map((j) => j.remove().catch(() => undefined)));
+    await Promise.all(
+      delayed.filter((j) => j.data.exerciseId === exerciseId).map((j) => j.remove().catch(() => undefined)),
+    );
   }
 
   /** Readiness probe for /health. BullMQ's connection queues commands while Redis is away, hence the timeout. */

@@ -1,5 +1,12 @@
 import { Logger } from '@nestjs/common';
-import { type OnGatewayConnection, type OnGatewayInit, SubscribeMessage, WebSocketGateway, ConnectedSocket, MessageBody } from '@nestjs/websockets';
+import {
+  type OnGatewayConnection,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  ConnectedSocket,
+  MessageBody,
+} from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { isControl, type Principal } from '@drill/auth';
 import { canSeeReport, type IsmReport } from '@drill/ism';
@@ -53,7 +60,11 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
 
   /** Handshake `auth: {token, exerciseId, lastSeq?}`; a refusal reaches the client as connect_error. */
   private async authenticate(socket: DrillSocket): Promise<void> {
-    const { token, exerciseId, lastSeq } = (socket.handshake.auth ?? {}) as { token?: unknown; exerciseId?: unknown; lastSeq?: unknown };
+    const { token, exerciseId, lastSeq } = (socket.handshake.auth ?? {}) as {
+      token?: unknown;
+      exerciseId?: unknown;
+      lastSeq?: unknown;
+    };
     if (typeof token !== 'string' || !token) throw new Error('unauthorized: handshake auth.token is missing');
     const principal = await this.auth.principalForToken(token);
     if (!principal) throw new Error('unauthorized: invalid token');
@@ -92,8 +103,36 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
     if (payload.seq <= socket.data.sentSeq) return;
     socket.data.sentSeq = payload.seq;
     const teamId = socket.data.principal.teamId!;
-    const { exerciseId, injectId, seq, title, body, artefacts, severity, tlp, responseRequired, targetMinutes, deadlineMinutes, releasedAt, scenarioTime } = payload;
-    const wire = { exerciseId, injectId, seq, title, body, artefacts, severity, tlp, responseRequired, targetMinutes, deadlineMinutes, releasedAt, scenarioTime };
+    const {
+      exerciseId,
+      injectId,
+      seq,
+      title,
+      body,
+      artefacts,
+      severity,
+      tlp,
+      responseRequired,
+      targetMinutes,
+      deadlineMinutes,
+      releasedAt,
+      scenarioTime,
+    } = payload;
+    const wire = {
+      exerciseId,
+      injectId,
+      seq,
+      title,
+      body,
+      artefacts,
+      severity,
+      tlp,
+      responseRequired,
+      targetMinutes,
+      deadlineMinutes,
+      releasedAt,
+      scenarioTime,
+    };
     socket.timeout(ACK_TIMEOUT_MS).emit('inject', wire, (err: Error | null) => {
       if (err) return; // no receipt: it stays released-but-undelivered, and replays on reconnect
       // Only the first receipt of a delivery counts, and every analyst's console acks it: past the first one in this
@@ -128,7 +167,8 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
       const socket = this.ns.sockets.get(id) as DrillSocket | undefined;
       const p = socket?.data.principal;
       if (!socket || !p) continue;
-      if (canSeeReport(report, { userId: p.userId, role: p.role, teamId: p.teamId }, { exerciseTeamIds })) socket.emit('ism.report', view);
+      if (canSeeReport(report, { userId: p.userId, role: p.role, teamId: p.teamId }, { exerciseTeamIds }))
+        socket.emit('ism.report', view);
     }
   }
 

@@ -14,7 +14,13 @@ import {
   type LifecycleAction,
 } from '@drill/exercise';
 import { parseOffset, type Inject as ScenarioInject } from '@drill/scenario';
-import { DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, TeamEntity, type DeliveryStatus } from '@drill/persistence';
+import {
+  DeliveryEntity,
+  ExerciseEntity,
+  ExerciseTeamEntity,
+  TeamEntity,
+  type DeliveryStatus,
+} from '@drill/persistence';
 import { AuditService } from '../audit/audit.service.js';
 import { LiveChannel, type ExerciseStatePayload, type InjectPayload } from './live-channel.js';
 import { KeyedMutex } from './mutex.js';
@@ -147,7 +153,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
         .createQueryBuilder()
         .update(ExerciseEntity)
         .set(patch)
-        .where('id = :id AND status = :status AND epoch = :epoch', { id: exerciseId, status: before.status, epoch: before.epoch })
+        .where('id = :id AND status = :status AND epoch = :epoch', {
+          id: exerciseId,
+          status: before.status,
+          epoch: before.epoch,
+        })
         .execute();
       if (!r.affected) throw new Conflict(`the exercise changed meanwhile; reload and try again`);
       await inTx?.(m, before, now);
@@ -182,7 +192,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
         const rows: Partial<DeliveryEntity>[] = [];
         for (const inject of pinned.scenario.injects) {
           if (inject.trigger) continue;
-          for (const team of resolveTargets(inject.targets, teams)) rows.push(this.newRow(exerciseId, inject.id, team.id, 'scheduled', inject.offsetSeconds * 1000));
+          for (const team of resolveTargets(inject.targets, teams))
+            rows.push(this.newRow(exerciseId, inject.id, team.id, 'scheduled', inject.offsetSeconds * 1000));
         }
         for (let i = 0; i < rows.length; i += 200) await m.getRepository(DeliveryEntity).insert(rows.slice(i, i + 200));
       },
@@ -226,7 +237,13 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
 
   // ---- releasing -----------------------------------------------------------------------------------------
 
-  private newRow(exerciseId: string, injectId: string, teamId: string, status: DeliveryStatus, dueScenarioMs: number | null): Partial<DeliveryEntity> {
+  private newRow(
+    exerciseId: string,
+    injectId: string,
+    teamId: string,
+    status: DeliveryStatus,
+    dueScenarioMs: number | null,
+  ): Partial<DeliveryEntity> {
     return {
       id: randomUUID(),
       exerciseId,
@@ -287,7 +304,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
           if (!inject) continue;
           if (row.status === 'armed' && inject.trigger?.kind === 'ifNoReport') {
             if (await this.reports.hasReport(exerciseId, row.teamId, inject.trigger.inject)) {
-              await this.ds.getRepository(DeliveryEntity).update({ id: row.id, status: 'armed' }, { status: 'not-triggered' });
+              await this.ds
+                .getRepository(DeliveryEntity)
+                .update({ id: row.id, status: 'armed' }, { status: 'not-triggered' });
               continue;
             }
             await this.release(ex, pinned, row, 'trigger:ifNoReport', teams);
@@ -308,7 +327,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
           else byTeam.set(row.teamId, [row]);
         }
         // allSettled: a failure must not end this tick (and free the mutex) while other teams are still releasing.
-        const failed = (await Promise.allSettled([...byTeam.values()].map(releaseInOrder))).find((r) => r.status === 'rejected');
+        const failed = (await Promise.allSettled([...byTeam.values()].map(releaseInOrder))).find(
+          (r) => r.status === 'rejected',
+        );
         if (failed) throw failed.reason;
       }
       await this.scheduleNext(ex);
@@ -320,7 +341,10 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       .getRepository(DeliveryEntity)
       .createQueryBuilder('d')
       .select('MIN(d.dueScenarioMs)', 'min')
-      .where('d.exerciseId = :id AND d.status IN (:...pending) AND d.dueScenarioMs IS NOT NULL', { id: ex.id, pending: PENDING })
+      .where('d.exerciseId = :id AND d.status IN (:...pending) AND d.dueScenarioMs IS NOT NULL', {
+        id: ex.id,
+        pending: PENDING,
+      })
       .getRawOne<{ min: string | number | null }>();
     if (next?.min === null || next?.min === undefined) return;
     const at = wallTimeFor(clockOf(ex), Number(next.min));
@@ -328,7 +352,10 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
     // A wake-up that arrived a little early finds nothing due, and the scheduler would drop a second wake-up for the
     // same instant as a duplicate: a local timer makes sure a release due within the next second is not stranded.
     if (at - Date.now() < 1000) {
-      const t = setTimeout(() => void this.tick(ex.id).catch((e: unknown) => this.log.error(e as Error)), Math.max(0, at - Date.now()) + 1);
+      const t = setTimeout(
+        () => void this.tick(ex.id).catch((e: unknown) => this.log.error(e as Error)),
+        Math.max(0, at - Date.now()) + 1,
+      );
       t.unref();
     }
   }
@@ -349,7 +376,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
     const now = Date.now();
     const clock = clockOf(ex);
     const releasedScenarioMs = Math.floor(scenarioMsAt(clock, now));
-    const dueAt = by === 'controller' || row.dueScenarioMs === null ? now : Math.round(wallTimeFor(clock, row.dueScenarioMs));
+    const dueAt =
+      by === 'controller' || row.dueScenarioMs === null ? now : Math.round(wallTimeFor(clock, row.dueScenarioMs));
     const late = now - dueAt > LATE_AFTER_MS;
     const seq = await this.tx(async (m) => {
       const claimed = await m
@@ -366,7 +394,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
         .set({ lastSeq: () => '"lastSeq" + 1' })
         .where('exerciseId = :e AND teamId = :t', { e: ex.id, t: row.teamId })
         .execute();
-      const { lastSeq } = await m.getRepository(ExerciseTeamEntity).findOneByOrFail({ exerciseId: ex.id, teamId: row.teamId });
+      const { lastSeq } = await m
+        .getRepository(ExerciseTeamEntity)
+        .findOneByOrFail({ exerciseId: ex.id, teamId: row.teamId });
       await m.getRepository(DeliveryEntity).update({ id: row.id }, { seq: lastSeq });
       await this.armDependents(m, ex, pinned, row.injectId, row.teamId, releasedScenarioMs, teams);
       return lastSeq;
@@ -376,7 +406,14 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
     const payload = injectPayload(ex.id, inject, seq, now, releasedScenarioMs);
     this.live.announceRelease(ex.id, row.teamId, payload);
     for (const l of this.releaseListeners) l(ex, row.teamId, inject, now);
-    this.live.toControl(ex.id, 'delivery', { teamId: row.teamId, injectId: row.injectId, seq, releasedAt: payload.releasedAt, late, releasedBy: by });
+    this.live.toControl(ex.id, 'delivery', {
+      teamId: row.teamId,
+      injectId: row.injectId,
+      seq,
+      releasedAt: payload.releasedAt,
+      late,
+      releasedBy: by,
+    });
     await this.audit.record({
       actorUserId: actor?.userId ?? null,
       actorRole: actor?.role ?? 'scheduler',
@@ -408,12 +445,22 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       const earliest = dep.offsetSeconds * 1000;
       const t = dep.trigger!;
       if (t.kind === 'after') {
-        rows.push(this.newRow(ex.id, dep.id, teamId, 'scheduled', Math.max(earliest, releasedScenarioMs + t.delayMinutes * 60_000)));
+        rows.push(
+          this.newRow(
+            ex.id,
+            dep.id,
+            teamId,
+            'scheduled',
+            Math.max(earliest, releasedScenarioMs + t.delayMinutes * 60_000),
+          ),
+        );
       } else if (t.kind === 'ifNoReport') {
         // Checked at the watched inject's deadline for this team (its release + deadlineMinutes).
         const deadline = watched?.deadlineMinutes ?? watched?.targetMinutes;
         if (deadline === undefined) continue;
-        rows.push(this.newRow(ex.id, dep.id, teamId, 'armed', Math.max(earliest, releasedScenarioMs + deadline * 60_000)));
+        rows.push(
+          this.newRow(ex.id, dep.id, teamId, 'armed', Math.max(earliest, releasedScenarioMs + deadline * 60_000)),
+        );
       } else {
         rows.push(this.newRow(ex.id, dep.id, teamId, 'armed', null)); // waits for a matching report
       }
@@ -422,13 +469,20 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
   }
 
   /** ISM hook: a team's report on `injectIds` may fire ifReportMatches injects armed for that team. */
-  async onReport(exerciseId: string, teamId: string, injectIds: string[], classification?: { class: string; type: string }): Promise<void> {
+  async onReport(
+    exerciseId: string,
+    teamId: string,
+    injectIds: string[],
+    classification?: { class: string; type: string },
+  ): Promise<void> {
     if (!classification || !injectIds.length) return;
     await this.mutex.run(exerciseId, async () => {
       const ex = await this.load(exerciseId);
       if (ex.status !== 'running') return;
       const pinned = await this.scenarios.get(ex.scenarioId, ex.scenarioVersion);
-      const armed = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId, teamId, status: 'armed', dueScenarioMs: IsNull() } });
+      const armed = await this.ds
+        .getRepository(DeliveryEntity)
+        .find({ where: { exerciseId, teamId, status: 'armed', dueScenarioMs: IsNull() } });
       const teams = armed.length ? await this.enrolledTeams(exerciseId) : [];
       for (const row of armed) {
         const t = pinned.injects.get(row.injectId)?.trigger;
@@ -445,7 +499,8 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
 
   private async liveExercise(exerciseId: string): Promise<{ ex: ExerciseEntity; pinned: PinnedScenario }> {
     const ex = await this.load(exerciseId);
-    if (ex.status !== 'running' && ex.status !== 'paused') throw new Conflict(`the exercise is ${ex.status}; injects can be changed only while it runs or is paused`);
+    if (ex.status !== 'running' && ex.status !== 'paused')
+      throw new Conflict(`the exercise is ${ex.status}; injects can be changed only while it runs or is paused`);
     return { ex, pinned: await this.scenarios.get(ex.scenarioId, ex.scenarioVersion) };
   }
 
@@ -464,7 +519,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       const teams = await this.enrolledTeams(exerciseId);
       const enrolled = new Set(teams.map((t) => t.id));
       const unknown = (teamIds ?? []).filter((t) => !enrolled.has(t));
-      if (unknown.length) throw new ValidationFailed('some teams are not enrolled in this exercise', unknown.map((t) => ({ path: '/teamIds', message: `team ${t} is not enrolled` })));
+      if (unknown.length)
+        throw new ValidationFailed(
+          'some teams are not enrolled in this exercise',
+          unknown.map((t) => ({ path: '/teamIds', message: `team ${t} is not enrolled` })),
+        );
       const targets = teamIds ?? resolveTargets(inject.targets, teams).map((t) => t.id);
       const repo = this.ds.getRepository(DeliveryEntity);
       const released: string[] = [];
@@ -479,7 +538,15 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
           .orIgnore()
           .execute();
         const row = await repo.findOneByOrFail({ exerciseId, injectId, teamId });
-        const sent = await this.release(ex, pinned, row, 'controller', teams, ['scheduled', 'armed', 'skipped', 'not-triggered'], actor);
+        const sent = await this.release(
+          ex,
+          pinned,
+          row,
+          'controller',
+          teams,
+          ['scheduled', 'armed', 'skipped', 'not-triggered'],
+          actor,
+        );
         (sent ? released : already).push(teamId);
       }
       await this.scheduleNext(ex);
@@ -491,8 +558,19 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
     return this.mutex.run(exerciseId, async () => {
       const { ex, pinned } = await this.liveExercise(exerciseId);
       this.injectOf(pinned, injectId);
-      const r = await this.ds.getRepository(DeliveryEntity).update({ exerciseId, injectId, status: In(PENDING) }, { status: 'skipped' });
-      await this.audit.record({ actorUserId: actor.userId, actorRole: actor.role, action: 'inject.skip', targetType: 'inject', targetId: injectId, exerciseId, after: { skippedDeliveries: r.affected ?? 0 }, requestId: actor.requestId });
+      const r = await this.ds
+        .getRepository(DeliveryEntity)
+        .update({ exerciseId, injectId, status: In(PENDING) }, { status: 'skipped' });
+      await this.audit.record({
+        actorUserId: actor.userId,
+        actorRole: actor.role,
+        action: 'inject.skip',
+        targetType: 'inject',
+        targetId: injectId,
+        exerciseId,
+        after: { skippedDeliveries: r.affected ?? 0 },
+        requestId: actor.requestId,
+      });
       this.live.toControl(exerciseId, 'inject.skipped', { injectId });
       await this.scheduleNext(ex);
       return { injectId, skipped: r.affected ?? 0 };
@@ -502,37 +580,44 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
   /** Moves the pending releases of an inject to a new scenario offset (already-released teams are unaffected). */
   async retime(exerciseId: string, injectId: string, offset: string, actor: Actor) {
     const seconds = parseOffset(offset);
-    if (seconds === undefined) throw new ValidationFailed('offset must look like +HH:MM or +HH:MM:SS', [{ path: '/offset', message: `"${offset}" is not +HH:MM[:SS]` }]);
-    return this.mutex.run(exerciseId, async () => {
-      const { ex, pinned } = await this.liveExercise(exerciseId);
-      const inject = this.injectOf(pinned, injectId);
-      const repo = this.ds.getRepository(DeliveryEntity);
-      const pending = await repo.find({ where: { exerciseId, injectId, status: 'scheduled', dueScenarioMs: Not(IsNull()) } });
-      const before = pending.map((d) => d.dueScenarioMs);
-      await repo.update({ exerciseId, injectId, status: 'scheduled' }, { dueScenarioMs: seconds * 1000 });
-      // A new epoch makes the wake-up planned for the old time a no-op.
-      await this.ds.getRepository(ExerciseEntity).increment({ id: exerciseId }, 'epoch', 1);
-      await this.audit.record({
-        actorUserId: actor.userId,
-        actorRole: actor.role,
-        action: 'inject.retime',
-        targetType: 'inject',
-        targetId: injectId,
-        exerciseId,
-        before: { offset: inject.offset, pendingDueScenarioMs: before },
-        after: { offset, dueScenarioMs: seconds * 1000, deliveries: pending.length },
-        requestId: actor.requestId,
+    if (seconds === undefined)
+      throw new ValidationFailed('offset must look like +HH:MM or +HH:MM:SS', [
+        { path: '/offset', message: `"${offset}" is not +HH:MM[:SS]` },
+      ]);
+    return this.mutex
+      .run(exerciseId, async () => {
+        const { ex, pinned } = await this.liveExercise(exerciseId);
+        const inject = this.injectOf(pinned, injectId);
+        const repo = this.ds.getRepository(DeliveryEntity);
+        const pending = await repo.find({
+          where: { exerciseId, injectId, status: 'scheduled', dueScenarioMs: Not(IsNull()) },
+        });
+        const before = pending.map((d) => d.dueScenarioMs);
+        await repo.update({ exerciseId, injectId, status: 'scheduled' }, { dueScenarioMs: seconds * 1000 });
+        // A new epoch makes the wake-up planned for the old time a no-op.
+        await this.ds.getRepository(ExerciseEntity).increment({ id: exerciseId }, 'epoch', 1);
+        await this.audit.record({
+          actorUserId: actor.userId,
+          actorRole: actor.role,
+          action: 'inject.retime',
+          targetType: 'inject',
+          targetId: injectId,
+          exerciseId,
+          before: { offset: inject.offset, pendingDueScenarioMs: before },
+          after: { offset, dueScenarioMs: seconds * 1000, deliveries: pending.length },
+          requestId: actor.requestId,
+        });
+        const fresh = await this.load(exerciseId);
+        if (fresh.status === 'running') {
+          await this.scheduler.cancel(exerciseId);
+          await this.scheduleNext(fresh);
+        }
+        return { injectId, offset, deliveries: pending.length, epoch: ex.epoch + 1 };
+      })
+      .then(async (r) => {
+        await this.tick(exerciseId); // a retime into the past releases at once
+        return r;
       });
-      const fresh = await this.load(exerciseId);
-      if (fresh.status === 'running') {
-        await this.scheduler.cancel(exerciseId);
-        await this.scheduleNext(fresh);
-      }
-      return { injectId, offset, deliveries: pending.length, epoch: ex.epoch + 1 };
-    }).then(async (r) => {
-      await this.tick(exerciseId); // a retime into the past releases at once
-      return r;
-    });
   }
 
   // ---- receipts ------------------------------------------------------------------------------------------
@@ -543,7 +628,12 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       .createQueryBuilder()
       .update(DeliveryEntity)
       .set({ deliveredAt: at, lagMs: () => `${Math.round(at)} - "dueAt"` })
-      .where('exerciseId = :e AND teamId = :t AND injectId = :i AND status = :s AND deliveredAt IS NULL', { e: exerciseId, t: teamId, i: injectId, s: 'released' })
+      .where('exerciseId = :e AND teamId = :t AND injectId = :i AND status = :s AND deliveredAt IS NULL', {
+        e: exerciseId,
+        t: teamId,
+        i: injectId,
+        s: 'released',
+      })
       .execute();
     if (r.affected) this.live.toControl(exerciseId, 'delivery', await this.deliveryEvent(exerciseId, teamId, injectId));
   }
@@ -555,10 +645,24 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
       .createQueryBuilder()
       .update(DeliveryEntity)
       .set({ acknowledgedAt: at, acknowledgedBy: userId, acknowledgedScenarioMs })
-      .where('exerciseId = :e AND teamId = :t AND injectId = :i AND status = :s AND acknowledgedAt IS NULL', { e: exerciseId, t: teamId, i: injectId, s: 'released' })
+      .where('exerciseId = :e AND teamId = :t AND injectId = :i AND status = :s AND acknowledgedAt IS NULL', {
+        e: exerciseId,
+        t: teamId,
+        i: injectId,
+        s: 'released',
+      })
       .execute();
     if (!r.affected) return false;
-    await this.audit.record({ actorUserId: userId, actorRole: 'participant', action: 'inject.acknowledge', targetType: 'inject', targetId: injectId, exerciseId, after: { teamId }, at });
+    await this.audit.record({
+      actorUserId: userId,
+      actorRole: 'participant',
+      action: 'inject.acknowledge',
+      targetType: 'inject',
+      targetId: injectId,
+      exerciseId,
+      after: { teamId },
+      at,
+    });
     this.live.toControl(exerciseId, 'delivery', await this.deliveryEvent(exerciseId, teamId, injectId));
     return true;
   }
@@ -566,11 +670,25 @@ export class ExerciseRuntime implements OnApplicationBootstrap {
   private async deliveryEvent(exerciseId: string, teamId: string, injectId: string) {
     const d = await this.ds.getRepository(DeliveryEntity).findOneByOrFail({ exerciseId, teamId, injectId });
     const iso = (v: number | null) => (v === null ? undefined : new Date(v).toISOString());
-    return { teamId, injectId, seq: d.seq, releasedAt: iso(d.releasedAt), deliveredAt: iso(d.deliveredAt), acknowledgedAt: iso(d.acknowledgedAt), lagMs: d.lagMs };
+    return {
+      teamId,
+      injectId,
+      seq: d.seq,
+      releasedAt: iso(d.releasedAt),
+      deliveredAt: iso(d.deliveredAt),
+      acknowledgedAt: iso(d.acknowledgedAt),
+      lagMs: d.lagMs,
+    };
   }
 }
 
-export function injectPayload(exerciseId: string, inject: ScenarioInject, seq: number, releasedAt: number, releasedScenarioMs: number): InjectPayload {
+export function injectPayload(
+  exerciseId: string,
+  inject: ScenarioInject,
+  seq: number,
+  releasedAt: number,
+  releasedScenarioMs: number,
+): InjectPayload {
   return {
     exerciseId,
     injectId: inject.id,

@@ -43,7 +43,10 @@ export class CreateExerciseDto {
   @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ description: 'clock speed: 1 = real time, 60 = one scenario minute per second (1 to 3600)', example: 1 })
+  @ApiProperty({
+    description: 'clock speed: 1 = real time, 60 = one scenario minute per second (1 to 3600)',
+    example: 1,
+  })
   @IsNumber()
   speed!: number;
 
@@ -86,7 +89,11 @@ export class PatchInjectDto {
   skip?: true;
 }
 
-const actorOf = (p: Principal, req: AuditedRequest): Actor => ({ userId: p.userId, role: p.role, requestId: req.id ? String(req.id) : undefined });
+const actorOf = (p: Principal, req: AuditedRequest): Actor => ({
+  userId: p.userId,
+  role: p.role,
+  requestId: req.id ? String(req.id) : undefined,
+});
 // Lifecycle and inject actions write their own, richer audit events.
 const audited = (req: AuditedRequest) => (req.audit = { action: '' });
 
@@ -104,7 +111,13 @@ export class ExercisesController {
   @Roles('controller')
   async create(@Body() dto: CreateExerciseDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
     const ex = await this.exercises.create(dto, p.userId);
-    req.audit = { action: 'exercise.create', targetType: 'exercise', targetId: ex.id, exerciseId: ex.id, after: { ...dto } };
+    req.audit = {
+      action: 'exercise.create',
+      targetType: 'exercise',
+      targetId: ex.id,
+      exerciseId: ex.id,
+      after: { ...dto },
+    };
     return ex;
   }
 
@@ -121,7 +134,12 @@ export class ExercisesController {
   @Post(':id/:action')
   @HttpCode(200)
   @Roles('controller')
-  async lifecycle(@Param('id', ParseUUIDPipe) id: string, @Param('action') action: string, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+  async lifecycle(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('action') action: string,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
     audited(req);
     const actor = actorOf(p, req);
     const run = {
@@ -131,7 +149,10 @@ export class ExercisesController {
       complete: () => this.runtime.end(id, 'complete', actor),
       abort: () => this.runtime.end(id, 'abort', actor),
     }[action];
-    if (!run) throw new ValidationFailed(`unknown action ${action}`, [{ path: '/action', message: 'must be start, pause, resume, complete or abort' }]);
+    if (!run)
+      throw new ValidationFailed(`unknown action ${action}`, [
+        { path: '/action', message: 'must be start, pause, resume, complete or abort' },
+      ]);
     await run();
     return this.exercises.get(id, p);
   }
@@ -139,16 +160,31 @@ export class ExercisesController {
   @Post(':id/injects/:injectId/release')
   @HttpCode(200)
   @Roles('controller')
-  release(@Param('id', ParseUUIDPipe) id: string, @Param('injectId') injectId: string, @Body() dto: ReleaseDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+  release(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('injectId') injectId: string,
+    @Body() dto: ReleaseDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
     audited(req);
     return this.runtime.releaseNow(id, injectId, dto.teamIds, actorOf(p, req));
   }
 
   @Patch(':id/injects/:injectId')
   @Roles('controller')
-  patchInject(@Param('id', ParseUUIDPipe) id: string, @Param('injectId') injectId: string, @Body() dto: PatchInjectDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+  patchInject(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('injectId') injectId: string,
+    @Body() dto: PatchInjectDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
     audited(req);
-    if (dto.skip && dto.offset !== undefined) throw new ValidationFailed('give either offset or skip, not both', [{ path: '/skip', message: 'not with offset' }]);
+    if (dto.skip && dto.offset !== undefined)
+      throw new ValidationFailed('give either offset or skip, not both', [
+        { path: '/skip', message: 'not with offset' },
+      ]);
     if (dto.skip) return this.runtime.skip(id, injectId, actorOf(p, req));
     return this.runtime.retime(id, injectId, dto.offset!, actorOf(p, req));
   }

@@ -5,7 +5,15 @@ import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { Forbidden, NotFound, ValidationFailed } from '@drill/contracts';
 import { isControl, type Principal } from '@drill/auth';
 import { MAX_SPEED, MIN_SPEED } from '@drill/exercise';
-import { AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, ScenarioVersionEntity, TeamEntity } from '@drill/persistence';
+import {
+  AuditEventEntity,
+  DeliveryEntity,
+  ExerciseEntity,
+  ExerciseTeamEntity,
+  IsmReportEntity,
+  ScenarioVersionEntity,
+  TeamEntity,
+} from '@drill/persistence';
 import { ExerciseRuntime, injectPayload, statePayload } from './exercise-runtime.js';
 import { ScenarioCache } from './scenario-cache.js';
 import { InjectScheduler } from './scheduler.js';
@@ -33,7 +41,8 @@ export class ExercisesService {
 
   async create(input: CreateExercise, userId: string): Promise<ReturnType<ExercisesService['view']>> {
     const problems: { path: string; message: string }[] = [];
-    if (input.speed < MIN_SPEED || input.speed > MAX_SPEED) problems.push({ path: '/speed', message: `must be from ${MIN_SPEED} to ${MAX_SPEED}` });
+    if (input.speed < MIN_SPEED || input.speed > MAX_SPEED)
+      problems.push({ path: '/speed', message: `must be from ${MIN_SPEED} to ${MAX_SPEED}` });
     const uniqueTeams = [...new Set(input.teamIds)];
     if (uniqueTeams.length !== input.teamIds.length) problems.push({ path: '/teamIds', message: 'lists a team twice' });
     let startAt: number | null = null;
@@ -44,12 +53,22 @@ export class ExercisesService {
     }
     const versions = this.ds.getRepository(ScenarioVersionEntity);
     const version =
-      input.version ?? (await versions.findOne({ where: { scenarioId: input.scenarioId }, order: { version: 'DESC' }, select: { version: true } }))?.version;
+      input.version ??
+      (
+        await versions.findOne({
+          where: { scenarioId: input.scenarioId },
+          order: { version: 'DESC' },
+          select: { version: true },
+        })
+      )?.version;
     if (version === undefined || !(await versions.existsBy({ scenarioId: input.scenarioId, version }))) {
-      throw new NotFound(`no scenario ${input.scenarioId}${input.version ? ` version ${input.version}` : ''}`, [{ path: input.version ? '/version' : '/scenarioId', message: 'unknown' }]);
+      throw new NotFound(`no scenario ${input.scenarioId}${input.version ? ` version ${input.version}` : ''}`, [
+        { path: input.version ? '/version' : '/scenarioId', message: 'unknown' },
+      ]);
     }
     const found = await this.ds.getRepository(TeamEntity).findBy({ id: In(uniqueTeams) });
-    for (const id of uniqueTeams) if (!found.some((t) => t.id === id)) problems.push({ path: '/teamIds', message: `unknown team ${id}` });
+    for (const id of uniqueTeams)
+      if (!found.some((t) => t.id === id)) problems.push({ path: '/teamIds', message: `unknown team ${id}` });
     if (problems.length) throw new ValidationFailed('the exercise cannot be created as given', problems);
 
     const ex: ExerciseEntity = Object.assign(new ExerciseEntity(), {
@@ -71,10 +90,15 @@ export class ExercisesService {
     });
     await this.ds.transaction(async (m) => {
       await m.getRepository(ExerciseEntity).insert(ex);
-      await m.getRepository(ExerciseTeamEntity).insert(uniqueTeams.map((teamId) => ({ exerciseId: ex.id, teamId, lastSeq: 0 })));
+      await m
+        .getRepository(ExerciseTeamEntity)
+        .insert(uniqueTeams.map((teamId) => ({ exerciseId: ex.id, teamId, lastSeq: 0 })));
     });
     if (startAt !== null) await this.scheduler.wakeAt(ex.id, ex.epoch, startAt);
-    return this.view(ex, found.map((t) => ({ id: t.id, code: t.code, name: t.name })));
+    return this.view(
+      ex,
+      found.map((t) => ({ id: t.id, code: t.code, name: t.name })),
+    );
   }
 
   view(ex: ExerciseEntity, teams: { id: string; code: string; name: string }[]) {
@@ -99,7 +123,9 @@ export class ExercisesService {
   async forViewer(exerciseId: string, p: Principal): Promise<ExerciseEntity> {
     const ex = await this.runtime.load(exerciseId);
     if (!isControl(p.role)) {
-      const enrolled = p.teamId !== null && (await this.ds.getRepository(ExerciseTeamEntity).existsBy({ exerciseId, teamId: p.teamId }));
+      const enrolled =
+        p.teamId !== null &&
+        (await this.ds.getRepository(ExerciseTeamEntity).existsBy({ exerciseId, teamId: p.teamId }));
       if (!enrolled) throw new Forbidden('your team does not take part in this exercise');
     }
     return ex;
@@ -116,10 +142,20 @@ export class ExercisesService {
     const all = await this.ds.getRepository(ExerciseEntity).find({ order: { createdAt: 'DESC' } });
     let visible = all;
     if (!isControl(p.role)) {
-      const mine = new Set((await this.ds.getRepository(ExerciseTeamEntity).findBy({ teamId: p.teamId ?? '' })).map((r) => r.exerciseId));
+      const mine = new Set(
+        (await this.ds.getRepository(ExerciseTeamEntity).findBy({ teamId: p.teamId ?? '' })).map((r) => r.exerciseId),
+      );
       visible = all.filter((e) => mine.has(e.id));
     }
-    return visible.map((ex) => ({ id: ex.id, name: ex.name, scenarioId: ex.scenarioId, scenarioVersion: ex.scenarioVersion, status: ex.status, speed: ex.speed, clock: statePayload(ex) }));
+    return visible.map((ex) => ({
+      id: ex.id,
+      name: ex.name,
+      scenarioId: ex.scenarioId,
+      scenarioVersion: ex.scenarioVersion,
+      status: ex.status,
+      speed: ex.speed,
+      clock: statePayload(ex),
+    }));
   }
 
   async teamsOf(exerciseId: string) {
@@ -153,9 +189,13 @@ export class ExercisesService {
   async timeline(exerciseId: string) {
     const ex = await this.runtime.load(exerciseId);
     const codes = new Map((await this.teamsOf(exerciseId)).map((t) => [t.id, t.code]));
-    const deliveries = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId }, order: { releasedAt: 'ASC' } });
+    const deliveries = await this.ds
+      .getRepository(DeliveryEntity)
+      .find({ where: { exerciseId }, order: { releasedAt: 'ASC' } });
     const events = await this.ds.getRepository(AuditEventEntity).find({ where: { exerciseId }, order: { seq: 'ASC' } });
-    const reports = await this.ds.getRepository(IsmReportEntity).find({ where: { exerciseId }, order: { submittedAt: 'ASC' } });
+    const reports = await this.ds
+      .getRepository(IsmReportEntity)
+      .find({ where: { exerciseId }, order: { submittedAt: 'ASC' } });
     const entries = [
       ...deliveries.map((d) => ({
         kind: 'delivery' as const,
@@ -191,7 +231,17 @@ export class ExercisesService {
       ...events
         // the delivery and report rows above already say these
         .filter((e) => e.action !== 'inject.release' && e.action !== 'ism.report')
-        .map((e) => ({ kind: 'event' as const, at: iso(e.at), action: e.action, actorUserId: e.actorUserId, actorRole: e.actorRole, targetType: e.targetType, targetId: e.targetId, before: e.before, after: e.after })),
+        .map((e) => ({
+          kind: 'event' as const,
+          at: iso(e.at),
+          action: e.action,
+          actorUserId: e.actorUserId,
+          actorRole: e.actorRole,
+          targetType: e.targetType,
+          targetId: e.targetId,
+          before: e.before,
+          after: e.after,
+        })),
     ];
     // Pending deliveries have no time yet; they go last.
     entries.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff'));

@@ -43,7 +43,12 @@ export const REPORT_SIGNAL = 'drill:report';
 
 export type LocalReleaseHandler = (exerciseId: string, teamId: string, payload: InjectPayload) => void;
 /** `report` decides who may see it (TLP); `view` is what is sent. */
-export type LocalReportHandler = (exerciseId: string, report: IsmReport, exerciseTeamIds: string[], view: unknown) => void;
+export type LocalReportHandler = (
+  exerciseId: string,
+  report: IsmReport,
+  exerciseTeamIds: string[],
+  view: unknown,
+) => void;
 
 export interface LocalHandlers {
   release: LocalReleaseHandler;
@@ -68,8 +73,12 @@ export class LiveChannel {
   attach(ns: Namespace, handlers: LocalHandlers): void {
     this.ns = ns;
     this.handlers = handlers;
-    ns.on(RELEASE_SIGNAL, (exerciseId: string, teamId: string, payload: InjectPayload) => handlers.release(exerciseId, teamId, payload));
-    ns.on(REPORT_SIGNAL, (exerciseId: string, report: IsmReport, teamIds: string[], view: unknown) => handlers.report(exerciseId, report, teamIds, view));
+    ns.on(RELEASE_SIGNAL, (exerciseId: string, teamId: string, payload: InjectPayload) =>
+      handlers.release(exerciseId, teamId, payload),
+    );
+    ns.on(REPORT_SIGNAL, (exerciseId: string, report: IsmReport, teamIds: string[], view: unknown) =>
+      handlers.report(exerciseId, report, teamIds, view),
+    );
   }
 
   /** Hands a released inject to every replica, each of which sends it to its own sockets of that team. */

@@ -6,4 +6,3 @@ export abstract class ReportLookup {
   /** Whether the team has sent at least one report (other than a bare acknowledgement) on the inject. */
   abstract hasReport(exerciseId: string, teamId: string, injectId: string): Promise<boolean>;
 }
-

@@ -41,7 +41,10 @@ export class RuntimeModule {
         TypeOrmModule.forFeature(ENTITIES),
         ...(cluster
           ? [
-              BullModule.forRoot({ connection: redisConnection(config.redisUrl!), prefix: `${config.redisPrefix}:bull` }),
+              BullModule.forRoot({
+                connection: redisConnection(config.redisUrl!),
+                prefix: `${config.redisPrefix}:bull`,
+              }),
               BullModule.registerQueue({ name: WAKEUP_QUEUE }),
             ]
           : []),
@@ -54,9 +57,16 @@ export class RuntimeModule {
               WakeupProcessor,
               { provide: InjectScheduler, useExisting: BullmqScheduler },
               // /health reports the replica unready while it cannot reach Redis (no wake-ups, no fan-out).
-              { provide: HEALTH_PROBES, inject: [BullmqScheduler], useFactory: (s: BullmqScheduler): HealthProbe[] => [{ name: 'redis', check: () => s.ping() }] },
+              {
+                provide: HEALTH_PROBES,
+                inject: [BullmqScheduler],
+                useFactory: (s: BullmqScheduler): HealthProbe[] => [{ name: 'redis', check: () => s.ping() }],
+              },
             ]
-          : [{ provide: InjectScheduler, useClass: InProcessScheduler }, { provide: HEALTH_PROBES, useValue: [] }]),
+          : [
+              { provide: InjectScheduler, useClass: InProcessScheduler },
+              { provide: HEALTH_PROBES, useValue: [] },
+            ]),
         reportLookup,
         ScenarioCache,
         LiveChannel,

@@ -32,7 +32,8 @@ function scenarioText(req: RawRequest): { text: string; format: 'yaml' | 'json' 
     return { text, format: 'json' };
   }
   if (/yaml|text\/plain/.test(type)) {
-    if (typeof req.body !== 'string' || req.body.trim() === '') throw new BadRequestException('the request body is empty; send the scenario as YAML or JSON');
+    if (typeof req.body !== 'string' || req.body.trim() === '')
+      throw new BadRequestException('the request body is empty; send the scenario as YAML or JSON');
     return { text: req.body, format: 'yaml' };
   }
   throw new UnsupportedMediaTypeException('send the scenario as application/yaml or application/json');
@@ -52,7 +53,12 @@ export class ScenariosController {
   async create(@Req() req: RawRequest) {
     const { text, format } = scenarioText(req);
     const v = await this.scenarios.save(text, format, req.principal?.userId ?? null);
-    req.audit = { action: 'scenario.save', targetType: 'scenario', targetId: `${v.id}@${v.version}`, after: { id: v.id, version: v.version, title: v.title } };
+    req.audit = {
+      action: 'scenario.save',
+      targetType: 'scenario',
+      targetId: `${v.id}@${v.version}`,
+      after: { id: v.id, version: v.version, title: v.title },
+    };
     return { id: v.id, version: v.version, title: v.title, injects: v.scenario.injects.length };
   }
 
@@ -80,7 +86,11 @@ export class ScenariosController {
     @Query('title') title?: string,
     @Query('dryRun') dryRun?: string,
   ) {
-    if (!file) throw new BadRequestException({ message: 'upload the MSEL as multipart field "file" (.csv or .xlsx)', details: [{ path: '/file', message: 'required' }] });
+    if (!file)
+      throw new BadRequestException({
+        message: 'upload the MSEL as multipart field "file" (.csv or .xlsx)',
+        details: [{ path: '/file', message: 'required' }],
+      });
     const name = file.originalname.toLowerCase();
     const format = name.endsWith('.xlsx') ? 'xlsx' : name.endsWith('.csv') ? 'csv' : undefined;
     if (!format) throw new UnsupportedMediaTypeException(`"${file.originalname}" is neither .csv nor .xlsx`);
@@ -93,7 +103,12 @@ export class ScenariosController {
       return { id: result.scenario.id, yaml: result.yaml, injects: result.scenario.injects.length };
     }
     const v = await this.scenarios.save(result.yaml, 'yaml', req.principal?.userId ?? null);
-    req.audit = { action: 'scenario.import', targetType: 'scenario', targetId: `${v.id}@${v.version}`, after: { file: file.originalname, injects: v.scenario.injects.length } };
+    req.audit = {
+      action: 'scenario.import',
+      targetType: 'scenario',
+      targetId: `${v.id}@${v.version}`,
+      after: { file: file.originalname, injects: v.scenario.injects.length },
+    };
     return { id: v.id, version: v.version, title: v.title, injects: v.scenario.injects.length };
   }
 
@@ -132,7 +147,10 @@ export class ScenariosController {
       return;
     }
     if (format !== 'xlsx' && format !== 'csv') {
-      throw new BadRequestException({ message: 'format must be xlsx, csv or yaml', details: [{ path: '/format', message: 'must be xlsx, csv or yaml' }] });
+      throw new BadRequestException({
+        message: 'format must be xlsx, csv or yaml',
+        details: [{ path: '/format', message: 'must be xlsx, csv or yaml' }],
+      });
     }
     const data = await exportMsel(v.scenario, format);
     res

@@ -109,7 +109,10 @@ export class ScenariosService implements OnApplicationBootstrap {
       version === undefined
         ? await this.versions.findOne({ where: { scenarioId }, order: { version: 'DESC' } })
         : await this.versions.findOneBy({ scenarioId, version });
-    if (!row) throw new NotFound(version === undefined ? `no scenario ${scenarioId}` : `scenario ${scenarioId} has no version ${version}`);
+    if (!row)
+      throw new NotFound(
+        version === undefined ? `no scenario ${scenarioId}` : `scenario ${scenarioId} has no version ${version}`,
+      );
     return view(row);
   }
 
@@ -119,7 +122,9 @@ export class ScenariosService implements OnApplicationBootstrap {
     const dir = join(repoRoot(), 'scenarios');
     let files: string[] = [];
     try {
-      files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+      files = readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort();
     } catch {
       return;
     }

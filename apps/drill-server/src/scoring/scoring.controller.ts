@@ -9,22 +9,33 @@ import { ScoringService } from './scoring.service.js';
 
 export class ScoreOverrideDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'timeliness T to use instead of the automatic one' })
-  @IsOptional() @IsNumber() @Min(0) @Max(1)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   timeliness?: number;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 1, description: 'completeness C to use instead of the automatic one' })
-  @IsOptional() @IsNumber() @Min(0) @Max(1)
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
   completeness?: number;
 
   @ApiProperty({ description: 'why; shown beside the figure in the scorecard and the AAR' })
-  @IsString() @IsNotEmpty() @MaxLength(5000)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
   justification!: string;
 }
 
 export class RatingOverrideDto {
   @ApiProperty({ enum: RATINGS }) @IsIn(RATINGS) rating!: Rating;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(5000) justification!: string;
-  @ApiPropertyOptional({ description: 'rate this team only; default the objective overall' }) @IsOptional() @IsUUID() teamId?: string;
+  @ApiPropertyOptional({ description: 'rate this team only; default the objective overall' })
+  @IsOptional()
+  @IsUUID()
+  teamId?: string;
 }
 
 const requestIdOf = (req: AuditedRequest) => (req.id ? String(req.id) : undefined);
@@ -41,7 +52,11 @@ export class ScoringController {
   }
 
   @Get('scorecards/:teamId')
-  team(@Param('id', ParseUUIDPipe) id: string, @Param('teamId', ParseUUIDPipe) teamId: string, @CurrentUser() p: Principal) {
+  team(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('teamId', ParseUUIDPipe) teamId: string,
+    @CurrentUser() p: Principal,
+  ) {
     return this.scoring.scorecards(id, p, teamId);
   }
 
@@ -61,7 +76,13 @@ export class ScoringController {
 
   @Put('ratings/:objectiveId')
   @Roles('evaluator')
-  rating(@Param('id', ParseUUIDPipe) id: string, @Param('objectiveId') objectiveId: string, @Body() dto: RatingOverrideDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+  rating(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('objectiveId') objectiveId: string,
+    @Body() dto: RatingOverrideDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
     req.audit = { action: '' };
     return this.scoring.overrideRating(id, objectiveId, dto, p, requestIdOf(req));
   }

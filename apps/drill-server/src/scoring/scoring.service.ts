@@ -17,7 +17,13 @@ import {
   type Rating,
   type ScoringConfig,
 } from '@drill/scoring';
-import { DeliveryEntity, ExerciseEntity, RatingOverrideEntity, ScoreOverrideEntity, UserEntity } from '@drill/persistence';
+import {
+  DeliveryEntity,
+  ExerciseEntity,
+  RatingOverrideEntity,
+  ScoreOverrideEntity,
+  UserEntity,
+} from '@drill/persistence';
 import { AuditService } from '../audit/audit.service.js';
 import { IsmService } from '../ism/ism.service.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
@@ -68,10 +74,13 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     this.runtime.onReleased((ex, _teamId, inject) => {
       if (!inject.responseRequired || inject.deadlineMinutes === undefined || ex.status !== 'running') return;
       const due = wallTimeFor(clockOf(ex), scenarioMsAt(clockOf(ex), Date.now()) + inject.deadlineMinutes * MIN);
-      const t = setTimeout(() => {
-        this.deadlineTimers.delete(t);
-        this.scheduleRecompute(ex.id);
-      }, Math.max(0, due - Date.now()) + 50);
+      const t = setTimeout(
+        () => {
+          this.deadlineTimers.delete(t);
+          this.scheduleRecompute(ex.id);
+        },
+        Math.max(0, due - Date.now()) + 50,
+      );
       this.deadlineTimers.add(t);
     });
   }
@@ -98,7 +107,13 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     for (const t of snap.scores.teams) {
       if (last.has(t.teamId) && last.get(t.teamId) === t.percent) continue;
       last.set(t.teamId, t.percent);
-      const update = { exerciseId, teamId: t.teamId, percent: t.percent, autoPercent: t.autoPercent, injects: t.injects.map((i) => ({ injectId: i.injectId, final: i.final.score })) };
+      const update = {
+        exerciseId,
+        teamId: t.teamId,
+        percent: t.percent,
+        autoPercent: t.autoPercent,
+        injects: t.injects.map((i) => ({ injectId: i.injectId, final: i.final.score })),
+      };
       this.live.toScorers(exerciseId, 'score.update', update);
       if (snap.exercise.settings.teamsSeeOwnScores) this.live.toTeam(exerciseId, t.teamId, 'score.update', update);
     }
@@ -114,8 +129,12 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const config = resolveScoringConfig(pinned.scenario.scoring, injectWeights);
     const deliveries = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId, status: 'released' } });
     const reports = await this.ism.all(exerciseId);
-    const scoreOverrides = await this.ds.getRepository(ScoreOverrideEntity).find({ where: { exerciseId }, order: { at: 'ASC' } });
-    const ratingOverrides = await this.ds.getRepository(RatingOverrideEntity).find({ where: { exerciseId }, order: { at: 'ASC' } });
+    const scoreOverrides = await this.ds
+      .getRepository(ScoreOverrideEntity)
+      .find({ where: { exerciseId }, order: { at: 'ASC' } });
+    const ratingOverrides = await this.ds
+      .getRepository(RatingOverrideEntity)
+      .find({ where: { exerciseId }, order: { at: 'ASC' } });
 
     const scores = scoreExercise({
       injects: pinned.scenario.injects,
@@ -130,7 +149,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       reports: reports.map((r) => ({
         ...r,
         atScenarioMin: r.submittedScenarioMs / MIN,
-        recipients: { teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => codeOf.get(id) ?? id) },
+        recipients: {
+          teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => codeOf.get(id) ?? id),
+        },
       })),
       objectives: pinned.scenario.objectives,
       scoreOverrides: scoreOverrides.map((o) => ({
@@ -165,15 +186,25 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   }
 
   private injectView(s: InjectScore, snap: ScoringSnapshot) {
-    return { ...s, title: snap.injectTitles.get(s.injectId), overrideBy: s.override ? snap.userNames.get(s.override.by) : undefined, explanation: explainInjectScore(s) };
+    return {
+      ...s,
+      title: snap.injectTitles.get(s.injectId),
+      overrideBy: s.override ? snap.userNames.get(s.override.by) : undefined,
+      explanation: explainInjectScore(s),
+    };
   }
 
   /** Who may read scorecards: drill control always; a participant only its own team's, when the exercise allows it. */
   private async checkReader(exerciseId: string, p: Principal, teamId?: string): Promise<ExerciseEntity> {
     const ex = await this.exercises.forViewer(exerciseId, p);
     if (p.role === 'controller' || p.role === 'evaluator') return ex;
-    if (p.role === 'participant' && ex.settings.teamsSeeOwnScores && teamId !== undefined && teamId === p.teamId) return ex;
-    throw new Forbidden(isControl(p.role) ? 'observers do not read scorecards' : 'teams do not see scores in this exercise (only their own, when the exercise allows it)');
+    if (p.role === 'participant' && ex.settings.teamsSeeOwnScores && teamId !== undefined && teamId === p.teamId)
+      return ex;
+    throw new Forbidden(
+      isControl(p.role)
+        ? 'observers do not read scorecards'
+        : 'teams do not see scores in this exercise (only their own, when the exercise allows it)',
+    );
   }
 
   async scorecards(exerciseId: string, p: Principal, teamId?: string) {
@@ -185,27 +216,57 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     return {
       exerciseId,
       method: snap.config,
-      teams: teams.map((t) => ({ ...t, code: named.get(t.teamId)?.code, name: named.get(t.teamId)?.name, injects: t.injects.map((i) => this.injectView(i, snap)) })),
+      teams: teams.map((t) => ({
+        ...t,
+        code: named.get(t.teamId)?.code,
+        name: named.get(t.teamId)?.name,
+        injects: t.injects.map((i) => this.injectView(i, snap)),
+      })),
       // Objective ratings compare teams: for drill control only.
       objectives:
         teamId === undefined || isControl(p.role)
           ? snap.scores.objectives
-              .map((o) => ({ ...o, perTeam: teamId === undefined ? o.perTeam : o.perTeam.filter((x) => x.teamId === teamId) }))
+              .map((o) => ({
+                ...o,
+                perTeam: teamId === undefined ? o.perTeam : o.perTeam.filter((x) => x.teamId === teamId),
+              }))
               .map((o) => ({ ...o, explanation: explainRating(o, snap.config.ratingThresholds) }))
           : [],
       unusedOverrides: snap.scores.unusedScoreOverrides,
     };
   }
 
-  async overrideScore(exerciseId: string, teamId: string, injectId: string, input: { timeliness?: number; completeness?: number; justification: string }, p: Principal, requestId?: string) {
+  async overrideScore(
+    exerciseId: string,
+    teamId: string,
+    injectId: string,
+    input: { timeliness?: number; completeness?: number; justification: string },
+    p: Principal,
+    requestId?: string,
+  ) {
     await this.checkReader(exerciseId, p);
     const before = await this.snapshot(exerciseId);
     const current = before.scores.teams.find((t) => t.teamId === teamId)?.injects.find((i) => i.injectId === injectId);
-    if (!current) throw new NotFound(`team ${teamId} has no scored response to inject ${injectId} (it was not released to the team or needs no response)`);
+    if (!current)
+      throw new NotFound(
+        `team ${teamId} has no scored response to inject ${injectId} (it was not released to the team or needs no response)`,
+      );
     const at = Date.now();
     validateScoreOverride({ ...input, by: p.userId, at: new Date(at).toISOString() });
-    await this.ds.getRepository(ScoreOverrideEntity).insert({ id: randomUUID(), exerciseId, teamId, injectId, timeliness: input.timeliness ?? null, completeness: input.completeness ?? null, justification: input.justification, byUserId: p.userId, at });
-    const after = (await this.snapshot(exerciseId)).scores.teams.find((t) => t.teamId === teamId)!.injects.find((i) => i.injectId === injectId)!;
+    await this.ds.getRepository(ScoreOverrideEntity).insert({
+      id: randomUUID(),
+      exerciseId,
+      teamId,
+      injectId,
+      timeliness: input.timeliness ?? null,
+      completeness: input.completeness ?? null,
+      justification: input.justification,
+      byUserId: p.userId,
+      at,
+    });
+    const after = (await this.snapshot(exerciseId)).scores.teams
+      .find((t) => t.teamId === teamId)!
+      .injects.find((i) => i.injectId === injectId)!;
     await this.audit.record({
       actorUserId: p.userId,
       actorRole: p.role,
@@ -222,15 +283,33 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     return this.injectView(after, await this.snapshot(exerciseId));
   }
 
-  async overrideRating(exerciseId: string, objectiveId: string, input: { rating: Rating; justification: string; teamId?: string }, p: Principal, requestId?: string) {
+  async overrideRating(
+    exerciseId: string,
+    objectiveId: string,
+    input: { rating: Rating; justification: string; teamId?: string },
+    p: Principal,
+    requestId?: string,
+  ) {
     await this.checkReader(exerciseId, p);
     const snap = await this.snapshot(exerciseId);
     const objective = snap.scores.objectives.find((o) => o.objectiveId === objectiveId);
     if (!objective) throw new NotFound(`the scenario has no objective ${objectiveId}`);
-    if (input.teamId && !snap.teams.some((t) => t.id === input.teamId)) throw new NotFound(`team ${input.teamId} is not in this exercise`, [{ path: '/teamId', message: 'unknown team' }]);
+    if (input.teamId && !snap.teams.some((t) => t.id === input.teamId))
+      throw new NotFound(`team ${input.teamId} is not in this exercise`, [
+        { path: '/teamId', message: 'unknown team' },
+      ]);
     const at = Date.now();
     validateRatingOverride({ objectiveId, ...input, by: p.userId, at: new Date(at).toISOString() });
-    await this.ds.getRepository(RatingOverrideEntity).insert({ id: randomUUID(), exerciseId, objectiveId, teamId: input.teamId ?? null, rating: input.rating, justification: input.justification, byUserId: p.userId, at });
+    await this.ds.getRepository(RatingOverrideEntity).insert({
+      id: randomUUID(),
+      exerciseId,
+      objectiveId,
+      teamId: input.teamId ?? null,
+      rating: input.rating,
+      justification: input.justification,
+      byUserId: p.userId,
+      at,
+    });
     await this.audit.record({
       actorUserId: p.userId,
       actorRole: p.role,

@@ -11,7 +11,9 @@ import { Roles } from '../auth/decorators.js';
 
 export class CreateTeamDto {
   @ApiProperty({ example: 'MY', description: 'short unique code, upper-case letters, digits, - or _' })
-  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, { message: 'code must be 1-32 upper-case letters, digits, - or _ (e.g. SG, MY, BN-2)' })
+  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, {
+    message: 'code must be 1-32 upper-case letters, digits, - or _ (e.g. SG, MY, BN-2)',
+  })
   code!: string;
 
   @ApiProperty({ example: 'MyCERT' })
@@ -42,7 +44,13 @@ export interface TeamView {
   tags: string[];
 }
 
-export const teamView = (t: TeamEntity): TeamView => ({ id: t.id, code: t.code, name: t.name, country: t.country, tags: t.tags });
+export const teamView = (t: TeamEntity): TeamView => ({
+  id: t.id,
+  code: t.code,
+  name: t.name,
+  country: t.country,
+  tags: t.tags,
+});
 
 @Injectable()
 export class TeamsService {
@@ -52,7 +60,14 @@ export class TeamsService {
     if (await this.teams.existsBy({ code: dto.code })) {
       throw new Conflict(`team code ${dto.code} is already taken`, [{ path: '/code', message: 'already taken' }]);
     }
-    const team = this.teams.create({ id: randomUUID(), code: dto.code, name: dto.name, country: dto.country ?? null, tags: dto.tags ?? [], createdAt: Date.now() });
+    const team = this.teams.create({
+      id: randomUUID(),
+      code: dto.code,
+      name: dto.name,
+      country: dto.country ?? null,
+      tags: dto.tags ?? [],
+      createdAt: Date.now(),
+    });
     await this.teams.insert(team);
     return teamView(team);
   }

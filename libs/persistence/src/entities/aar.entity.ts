@@ -24,7 +24,8 @@ export class AarPlanItemEntity {
   @Column({ type: 'varchar', length: 200 }) capability!: string;
   @Column({ type: 'text' }) issue!: string;
   @Column({ type: 'text' }) correctiveAction!: string;
-  @Column({ type: 'varchar', length: 20 }) capabilityElement!: 'planning' | 'organisation' | 'equipment' | 'training' | 'exercise';
+  @Column({ type: 'varchar', length: 20 }) capabilityElement!:
+    'planning' | 'organisation' | 'equipment' | 'training' | 'exercise';
   @Column({ type: 'varchar', length: 36, nullable: true }) responsibleTeamId!: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) organisation!: string | null;
   @Column({ type: 'varchar', length: 200, nullable: true }) poc!: string | null;

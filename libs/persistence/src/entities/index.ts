@@ -9,6 +9,34 @@ import { RatingOverrideEntity, ScoreOverrideEntity } from './score-override.enti
 import { TeamEntity } from './team.entity.js';
 import { UserEntity } from './user.entity.js';
 
-export { AarNoteEntity, AarPlanItemEntity, AarStateEntity, AuditEventEntity, DeliveryEntity, ExerciseEntity, ExerciseTeamEntity, IsmReportEntity, RatingOverrideEntity, ScenarioVersionEntity, ScoreOverrideEntity, TeamEntity, UserEntity };
+export {
+  AarNoteEntity,
+  AarPlanItemEntity,
+  AarStateEntity,
+  AuditEventEntity,
+  DeliveryEntity,
+  ExerciseEntity,
+  ExerciseTeamEntity,
+  IsmReportEntity,
+  RatingOverrideEntity,
+  ScenarioVersionEntity,
+  ScoreOverrideEntity,
+  TeamEntity,
+  UserEntity,
+};
 export type { DeliveryStatus };
-export const ENTITIES = [TeamEntity, UserEntity, AuditEventEntity, ScenarioVersionEntity, ExerciseEntity, ExerciseTeamEntity, DeliveryEntity, IsmReportEntity, ScoreOverrideEntity, RatingOverrideEntity, AarNoteEntity, AarPlanItemEntity, AarStateEntity];
+export const ENTITIES = [
+  TeamEntity,
+  UserEntity,
+  AuditEventEntity,
+  ScenarioVersionEntity,
+  ExerciseEntity,
+  ExerciseTeamEntity,
+  DeliveryEntity,
+  IsmReportEntity,
+  ScoreOverrideEntity,
+  RatingOverrideEntity,
+  AarNoteEntity,
+  AarPlanItemEntity,
+  AarStateEntity,
+];

@@ -21,7 +21,10 @@ export class Scenarios1764115200002 implements MigrationInterface {
         ],
       }),
     );
-    await q.createIndex('scenario_versions', new TableIndex({ columnNames: ['scenarioId', 'version'], isUnique: true }));
+    await q.createIndex(
+      'scenario_versions',
+      new TableIndex({ columnNames: ['scenarioId', 'version'], isUnique: true }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

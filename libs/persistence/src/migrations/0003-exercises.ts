@@ -63,11 +63,18 @@ export class Exercises1764115200003 implements MigrationInterface {
           stringCol('acknowledgedBy', 36, true),
         ],
         foreignKeys: [
-          { columnNames: ['exerciseId', 'teamId'], referencedTableName: 'exercise_teams', referencedColumnNames: ['exerciseId', 'teamId'] },
+          {
+            columnNames: ['exerciseId', 'teamId'],
+            referencedTableName: 'exercise_teams',
+            referencedColumnNames: ['exerciseId', 'teamId'],
+          },
         ],
       }),
     );
-    await q.createIndex('deliveries', new TableIndex({ columnNames: ['exerciseId', 'injectId', 'teamId'], isUnique: true }));
+    await q.createIndex(
+      'deliveries',
+      new TableIndex({ columnNames: ['exerciseId', 'injectId', 'teamId'], isUnique: true }),
+    );
     await q.createIndex('deliveries', new TableIndex({ columnNames: ['exerciseId', 'teamId', 'seq'] }));
     await q.createIndex('deliveries', new TableIndex({ columnNames: ['exerciseId', 'status', 'dueScenarioMs'] }));
   }

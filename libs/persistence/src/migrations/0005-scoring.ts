@@ -10,7 +10,17 @@ export class Scoring1764115200005 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'score_overrides',
-        columns: [idCol('id'), stringCol('exerciseId', 36), stringCol('teamId', 36), stringCol('injectId', 100), figure('timeliness'), figure('completeness'), textCol('justification'), stringCol('byUserId', 36), bigintCol('at')],
+        columns: [
+          idCol('id'),
+          stringCol('exerciseId', 36),
+          stringCol('teamId', 36),
+          stringCol('injectId', 100),
+          figure('timeliness'),
+          figure('completeness'),
+          textCol('justification'),
+          stringCol('byUserId', 36),
+          bigintCol('at'),
+        ],
         foreignKeys: [{ columnNames: ['exerciseId'], referencedTableName: 'exercises', referencedColumnNames: ['id'] }],
       }),
     );
@@ -18,7 +28,16 @@ export class Scoring1764115200005 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'rating_overrides',
-        columns: [idCol('id'), stringCol('exerciseId', 36), stringCol('objectiveId', 100), stringCol('teamId', 36, true), stringCol('rating', 1), textCol('justification'), stringCol('byUserId', 36), bigintCol('at')],
+        columns: [
+          idCol('id'),
+          stringCol('exerciseId', 36),
+          stringCol('objectiveId', 100),
+          stringCol('teamId', 36, true),
+          stringCol('rating', 1),
+          textCol('justification'),
+          stringCol('byUserId', 36),
+          bigintCol('at'),
+        ],
         foreignKeys: [{ columnNames: ['exerciseId'], referencedTableName: 'exercises', referencedColumnNames: ['id'] }],
       }),
     );

@@ -10,7 +10,15 @@ export class Aar1764115200006 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'aar_notes',
-        columns: [idCol('id'), stringCol('exerciseId', 36), stringCol('objectiveId', 100), stringCol('kind', 20), textCol('text'), stringCol('authorUserId', 36), bigintCol('at')],
+        columns: [
+          idCol('id'),
+          stringCol('exerciseId', 36),
+          stringCol('objectiveId', 100),
+          stringCol('kind', 20),
+          textCol('text'),
+          stringCol('authorUserId', 36),
+          bigintCol('at'),
+        ],
         foreignKeys: [exerciseFk],
       }),
     );

@@ -8,8 +8,20 @@ export const stringCol = (name: string, length: number, nullable = false): Table
   length: String(length),
   isNullable: nullable,
 });
-export const textCol = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
+export const textCol = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'text',
+  isNullable: nullable,
+});
 export const jsonCol = textCol; // simple-json is stored as text
-export const bigintCol = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });
-export const intCol = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable });
+export const bigintCol = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'bigint',
+  isNullable: nullable,
+});
+export const intCol = (name: string, nullable = false): TableColumnOptions => ({
+  name,
+  type: 'integer',
+  isNullable: nullable,
+});
 export const boolCol = (name: string): TableColumnOptions => ({ name, type: 'boolean' });

@@ -6,4 +6,11 @@ import { Scoring1764115200005 } from './0005-scoring.js';
 import { Aar1764115200006 } from './0006-aar.js';
 
 // In order; a migration once released is never edited, only followed by a new one.
-export const MIGRATIONS = [Foundation0001, Scenarios1764115200002, Exercises1764115200003, IsmReports1764115200004, Scoring1764115200005, Aar1764115200006];
+export const MIGRATIONS = [
+  Foundation0001,
+  Scenarios1764115200002,
+  Exercises1764115200003,
+  IsmReports1764115200004,
+  Scoring1764115200005,
+  Aar1764115200006,
+];

@@ -87,7 +87,11 @@ export function exerciseIdFromUrl() {
 
 /** The page each role works in. */
 export function consoleFor(role) {
-  return { participant: 'team.html', controller: 'control.html', evaluator: 'evaluator.html', observer: 'control.html' }[role] ?? 'index.html';
+  return (
+    { participant: 'team.html', controller: 'control.html', evaluator: 'evaluator.html', observer: 'control.html' }[
+      role
+    ] ?? 'index.html'
+  );
 }
 
 // ───────────── DOM ─────────────
@@ -275,7 +279,9 @@ export function showConnection(status) {
  */
 export function renderMarkdown(src) {
   const root = document.createDocumentFragment();
-  const lines = String(src ?? '').replace(/\r\n?/g, '\n').split('\n');
+  const lines = String(src ?? '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
   let i = 0;
   let para = [];
   let list = null;
@@ -384,5 +390,11 @@ export function setupTabs(tablist, onSelect) {
       e.preventDefault();
     });
   }
-  return { select: (id, focus = false) => select(tabs.find((t) => t.id === id), focus) };
+  return {
+    select: (id, focus = false) =>
+      select(
+        tabs.find((t) => t.id === id),
+        focus,
+      ),
+  };
 }

@@ -98,7 +98,16 @@ el('lifecycle').addEventListener('click', (e) => {
   if (!b.dataset.confirm) return void lifecycle(action);
   const box = el('lifecycle-confirm');
   const cancel = h('button', { type: 'button', onclick: () => ((box.hidden = true), b.focus()) }, 'Cancel');
-  clear(box, h('div', { class: 'confirm', role: 'alertdialog', 'aria-label': `Confirm ${action}` }, h('span', {}, b.dataset.confirm), h('button', { type: 'button', class: 'danger primary', onclick: () => lifecycle(action) }, `Yes, ${action}`), cancel));
+  clear(
+    box,
+    h(
+      'div',
+      { class: 'confirm', role: 'alertdialog', 'aria-label': `Confirm ${action}` },
+      h('span', {}, b.dataset.confirm),
+      h('button', { type: 'button', class: 'danger primary', onclick: () => lifecycle(action) }, `Yes, ${action}`),
+      cancel,
+    ),
+  );
   box.hidden = false;
   cancel.focus();
 });
@@ -117,7 +126,17 @@ const STATUS_LABEL = {
   'not-triggered': 'Not triggered',
 };
 // One line per cell keeps twenty teams on a laptop screen; the full words are in the legend and the cell's label.
-const SHORT = { none: '—', scheduled: 'Sched', armed: 'Armed', released: 'Rel', delivered: 'Deliv', acknowledged: 'Ack', reported: 'Rep', skipped: 'Skip', 'not-triggered': 'N/T' };
+const SHORT = {
+  none: '—',
+  scheduled: 'Sched',
+  armed: 'Armed',
+  released: 'Rel',
+  delivered: 'Deliv',
+  acknowledged: 'Ack',
+  reported: 'Rep',
+  skipped: 'Skip',
+  'not-triggered': 'N/T',
+};
 const shortAge = (ms) => {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
@@ -136,7 +155,8 @@ function progress(c) {
 }
 
 function isOverdue(c, inject) {
-  if (!c || c.status !== 'released' || c.reportedAt || !inject?.responseRequired || inject.deadlineMinutes == null) return false;
+  if (!c || c.status !== 'released' || c.reportedAt || !inject?.responseRequired || inject.deadlineMinutes == null)
+    return false;
   if (c.releasedScenarioMs == null) return false;
   return clock.scenarioMs - c.releasedScenarioMs > inject.deadlineMinutes * 60_000;
 }
@@ -168,7 +188,11 @@ function buildBoard() {
               onclick: () => selectInject(i.id, ''),
             },
             i.id,
-            h('span', { class: 'hint', style: 'display:block;font-weight:400' }, i.trigger ? 'conditional' : (i.offset ?? '')),
+            h(
+              'span',
+              { class: 'hint', style: 'display:block;font-weight:400' },
+              i.trigger ? 'conditional' : (i.offset ?? ''),
+            ),
           ),
         ),
       ),
@@ -185,14 +209,28 @@ function buildBoard() {
         h('td', { class: 'presence', id: `presence-${t.id}` }),
         h('td', { class: 'score', id: `score-${t.id}` }),
         state.injects.map((i) => {
-          const b = h('button', { type: 'button', class: 'cell', dataset: { team: t.code, inject: i.id }, onclick: () => selectInject(i.id, t.id) });
+          const b = h('button', {
+            type: 'button',
+            class: 'cell',
+            dataset: { team: t.code, inject: i.id },
+            onclick: () => selectInject(i.id, t.id),
+          });
           state.cellEls.set(key(t.id, i.id), b);
           return h('td', {}, b);
         }),
       ),
     ),
   );
-  clear(table, h('caption', { class: 'visually-hidden' }, 'Delivery state of every inject for every team. Arrow keys move between cells.'), head, body);
+  clear(
+    table,
+    h(
+      'caption',
+      { class: 'visually-hidden' },
+      'Delivery state of every inject for every team. Arrow keys move between cells.',
+    ),
+    head,
+    body,
+  );
   // One tab stop for the whole grid (roving tabindex): 20 teams × 20 injects would otherwise be 400 Tab presses.
   const cells = [...state.cellEls.values()];
   cells.forEach((c, n) => (c.tabIndex = n === 0 ? 0 : -1));
@@ -231,12 +269,23 @@ function renderCell(teamId, injectId) {
   const inject = state.injects.find((i) => i.id === injectId);
   const { st, since } = progress(c);
   const overdue = isOverdue(c, inject);
-  const age = since ? formatAge(Date.now() - since) : st === 'scheduled' && c?.dueScenarioMs != null ? formatScenario(c.dueScenarioMs) : '';
-  const short = since ? shortAge(Date.now() - since) : st === 'scheduled' && c?.dueScenarioMs != null ? formatScenario(c.dueScenarioMs).slice(2, 7) : '';
+  const age = since
+    ? formatAge(Date.now() - since)
+    : st === 'scheduled' && c?.dueScenarioMs != null
+      ? formatScenario(c.dueScenarioMs)
+      : '';
+  const short = since
+    ? shortAge(Date.now() - since)
+    : st === 'scheduled' && c?.dueScenarioMs != null
+      ? formatScenario(c.dueScenarioMs).slice(2, 7)
+      : '';
   b.className = `cell st-${st}${overdue ? ' overdue' : ''}`;
   b.setAttribute('aria-pressed', String(state.selectedInject === injectId && state.selectedTeam === teamId));
   const team = state.teams.find((t) => t.id === teamId);
-  b.setAttribute('aria-label', `${team?.code ?? teamId}, ${injectId}: ${STATUS_LABEL[st]}${age ? (since ? `, ${age} ago` : ` at ${age}`) : ''}${overdue ? ', overdue' : ''}`);
+  b.setAttribute(
+    'aria-label',
+    `${team?.code ?? teamId}, ${injectId}: ${STATUS_LABEL[st]}${age ? (since ? `, ${age} ago` : ` at ${age}`) : ''}${overdue ? ', overdue' : ''}`,
+  );
   b.dataset.state = st;
   b.title = b.getAttribute('aria-label');
   clear(b, SHORT[st], short ? h('span', { class: 'age' }, ` ${short}`) : '');
@@ -252,7 +301,10 @@ function renderPresence(teamId) {
   const td = el(`presence-${teamId}`);
   if (!td) return;
   const n = state.presence.get(teamId);
-  clear(td, n === undefined ? '' : n > 0 ? h('span', { class: 'online' }, `● ${n}`) : h('span', { class: 'offline' }, '○ 0'));
+  clear(
+    td,
+    n === undefined ? '' : n > 0 ? h('span', { class: 'online' }, `● ${n}`) : h('span', { class: 'offline' }, '○ 0'),
+  );
   td.setAttribute('aria-label', n === undefined ? 'unknown' : `${n} console${n === 1 ? '' : 's'} open`);
 }
 
@@ -269,7 +321,8 @@ function renderSummary() {
   const acked = rows.filter((c) => c.status === 'released' && c.acknowledgedAt).length;
   const reported = rows.filter((c) => c.status === 'released' && c.reportedAt).length;
   const online = [...state.presence.values()].filter((n) => n > 0).length;
-  el('summary').textContent = `${state.teams.length} teams (${online} online) · ${released} deliveries released, ${acked} acknowledged, ${reported} reported · ${state.feed.size} ISM reports`;
+  el('summary').textContent =
+    `${state.teams.length} teams (${online} online) · ${released} deliveries released, ${acked} acknowledged, ${reported} reported · ${state.feed.size} ISM reports`;
 }
 
 // ───────────── inject actions ─────────────
@@ -279,7 +332,8 @@ function selectInject(injectId, teamId, scroll = true) {
   state.selectedTeam = teamId ?? '';
   el('inject-select').value = injectId;
   el('team-select').value = state.selectedTeam;
-  for (const b of el('board').querySelectorAll('button.col')) b.setAttribute('aria-pressed', String(b.dataset.inject === injectId && !state.selectedTeam));
+  for (const b of el('board').querySelectorAll('button.col'))
+    b.setAttribute('aria-pressed', String(b.dataset.inject === injectId && !state.selectedTeam));
   refreshAges();
   renderInjectDetail();
   if (scroll) el('inject-actions').scrollIntoView({ block: 'nearest' });
@@ -330,9 +384,17 @@ el('release-now').addEventListener('click', async () => {
   if (!injectId) return;
   const body = state.selectedTeam ? { teamIds: [state.selectedTeam] } : {};
   try {
-    const r = await api(`/api/exercises/${exerciseId}/injects/${encodeURIComponent(injectId)}/release`, { method: 'POST', body });
+    const r = await api(`/api/exercises/${exerciseId}/injects/${encodeURIComponent(injectId)}/release`, {
+      method: 'POST',
+      body,
+    });
     const codes = (ids) => ids.map((id) => state.teams.find((t) => t.id === id)?.code ?? id).join(', ');
-    toast(r.released.length ? `Released ${injectId} to ${codes(r.released)}.` : `${injectId} was already released to ${codes(r.alreadyReleased) || 'its teams'}.`, 'ok');
+    toast(
+      r.released.length
+        ? `Released ${injectId} to ${codes(r.released)}.`
+        : `${injectId} was already released to ${codes(r.alreadyReleased) || 'its teams'}.`,
+      'ok',
+    );
     announce(`Released ${injectId}.`);
     scheduleTimeline(0);
   } catch (e) {
@@ -359,7 +421,10 @@ el('skip').addEventListener('click', () => {
           onclick: async () => {
             box.hidden = true;
             try {
-              const r = await api(`/api/exercises/${exerciseId}/injects/${encodeURIComponent(injectId)}`, { method: 'PATCH', body: { skip: true } });
+              const r = await api(`/api/exercises/${exerciseId}/injects/${encodeURIComponent(injectId)}`, {
+                method: 'PATCH',
+                body: { skip: true },
+              });
               toast(`Skipped ${injectId} (${r.skipped ?? 0} pending releases).`, 'ok');
               scheduleTimeline(0);
             } catch (e) {
@@ -389,7 +454,10 @@ el('retime-form').addEventListener('submit', async (e) => {
   }
   input.removeAttribute('aria-invalid');
   try {
-    await api(`/api/exercises/${exerciseId}/injects/${encodeURIComponent(injectId)}`, { method: 'PATCH', body: { offset } });
+    await api(`/api/exercises/${exerciseId}/injects/${encodeURIComponent(injectId)}`, {
+      method: 'PATCH',
+      body: { offset },
+    });
     toast(`${injectId} retimed to ${offset}.`, 'ok');
     const i = state.injects.find((x) => x.id === injectId);
     if (i) i.offset = offset;
@@ -441,7 +509,8 @@ async function loadTimeline() {
     if (e.status === 403) {
       timelineAllowed = false;
       el('board-note').hidden = false;
-      el('board-note').textContent = 'The delivery grid needs the controller or evaluator role; it fills in from live events only.';
+      el('board-note').textContent =
+        'The delivery grid needs the controller or evaluator role; it fills in from live events only.';
     }
   }
 }
@@ -468,9 +537,26 @@ function addToFeed(r, live) {
   const item = h(
     'li',
     { class: live ? 'flash' : '', dataset: { report: r.id } },
-    h('div', { class: 'report-head' }, h('strong', {}, r.teamCode ?? 'Drill control'), h('span', { class: 'badge' }, kindLabel(r.kind)), tlpBadge(r.tlp), h('span', { class: 'mono muted' }, formatScenario(r.submittedScenarioMs))),
+    h(
+      'div',
+      { class: 'report-head' },
+      h('strong', {}, r.teamCode ?? 'Drill control'),
+      h('span', { class: 'badge' }, kindLabel(r.kind)),
+      tlpBadge(r.tlp),
+      h('span', { class: 'mono muted' }, formatScenario(r.submittedScenarioMs)),
+    ),
     h('div', {}, r.title),
-    h('div', { class: 'hint' }, [r.injectIds?.length ? `answers ${r.injectIds.join(', ')}` : '', r.iocs?.length ? `${r.iocs.length} IOCs` : '', r.classification ? `${r.classification.class}/${r.classification.type}` : ''].filter(Boolean).join(' · ')),
+    h(
+      'div',
+      { class: 'hint' },
+      [
+        r.injectIds?.length ? `answers ${r.injectIds.join(', ')}` : '',
+        r.iocs?.length ? `${r.iocs.length} IOCs` : '',
+        r.classification ? `${r.classification.class}/${r.classification.type}` : '',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    ),
   );
   const feed = el('feed');
   // Newest first; the initial load arrives oldest first.
@@ -503,17 +589,30 @@ applyState(state.exercise.clock);
 for (const t of state.teams) el('team-select').append(h('option', { value: t.id }, `Only ${t.code} (${t.name})`));
 
 try {
-  const sv = await api(`/api/scenarios/${encodeURIComponent(state.exercise.scenarioId)}/versions/${state.exercise.scenarioVersion}`);
+  const sv = await api(
+    `/api/scenarios/${encodeURIComponent(state.exercise.scenarioId)}/versions/${state.exercise.scenarioVersion}`,
+  );
   state.injects = [...sv.scenario.injects]
     .sort((a, b) => a.offsetSeconds - b.offsetSeconds)
-    .map((i) => ({ id: i.id, title: i.title, offset: i.offset, offsetSeconds: i.offsetSeconds, responseRequired: i.responseRequired, deadlineMinutes: i.deadlineMinutes, trigger: i.trigger }));
+    .map((i) => ({
+      id: i.id,
+      title: i.title,
+      offset: i.offset,
+      offsetSeconds: i.offsetSeconds,
+      responseRequired: i.responseRequired,
+      deadlineMinutes: i.deadlineMinutes,
+      trigger: i.trigger,
+    }));
 } catch {
   /* observers cannot read scenarios: columns come from the timeline and live events */
 }
 
 await loadTimeline();
 buildBoard();
-clear(el('inject-select'), state.injects.map((i) => h('option', { value: i.id }, `${i.id} · ${i.title}`)));
+clear(
+  el('inject-select'),
+  state.injects.map((i) => h('option', { value: i.id }, `${i.id} · ${i.title}`)),
+);
 if (state.injects.length) selectInject(state.injects[0].id, '', false);
 
 if (me.role !== 'observer') {

@@ -53,9 +53,12 @@ async function loadScores() {
   state.cards = await api(`/api/exercises/${exerciseId}/scorecards`);
   await loadNames();
   el('stale').hidden = true;
-  if (!state.team || !state.cards.teams.some((t) => t.teamId === state.team)) state.team = state.cards.teams[0]?.teamId ?? '';
+  if (!state.team || !state.cards.teams.some((t) => t.teamId === state.team))
+    state.team = state.cards.teams[0]?.teamId ?? '';
   const m = state.cards.method;
-  el('method').textContent = m ? `Method: w = ${fmt(m.timelinessWeight)} (timeliness share); T at the deadline = ${fmt(m.timelinessFloor)}; ratings P ≥ ${fmt(m.ratingThresholds?.P)}, S ≥ ${fmt(m.ratingThresholds?.S)}, M ≥ ${fmt(m.ratingThresholds?.M)}.` : '';
+  el('method').textContent = m
+    ? `Method: w = ${fmt(m.timelinessWeight)} (timeliness share); T at the deadline = ${fmt(m.timelinessFloor)}; ratings P ≥ ${fmt(m.ratingThresholds?.P)}, S ≥ ${fmt(m.ratingThresholds?.S)}, M ≥ ${fmt(m.ratingThresholds?.M)}.`
+    : '';
   renderTeams();
   renderScorecard();
   renderObjectives();
@@ -68,9 +71,18 @@ function renderTeams() {
     state.cards.teams.map((t) =>
       h(
         'button',
-        { type: 'button', 'aria-pressed': String(t.teamId === state.team), dataset: { team: t.code }, onclick: () => ((state.team = t.teamId), renderTeams(), renderScorecard(), el('scorecard-title').focus()) },
+        {
+          type: 'button',
+          'aria-pressed': String(t.teamId === state.team),
+          dataset: { team: t.code },
+          onclick: () => ((state.team = t.teamId), renderTeams(), renderScorecard(), el('scorecard-title').focus()),
+        },
         `${t.code} `,
-        h('span', { class: 'hint', style: 'color:inherit' }, `${pct(t.percent)}${t.autoPercent !== t.percent ? ` (auto ${pct(t.autoPercent)})` : ''}`),
+        h(
+          'span',
+          { class: 'hint', style: 'color:inherit' },
+          `${pct(t.percent)}${t.autoPercent !== t.percent ? ` (auto ${pct(t.autoPercent)})` : ''}`,
+        ),
       ),
     ),
   );
@@ -86,7 +98,8 @@ async function loadNames() {
     perTeam.set(who, (perTeam.get(who) ?? 0) + 1);
     names.set(r.id, `${who} report ${perTeam.get(who)} (${formatScenario(r.submittedScenarioMs)})`);
   }
-  for (const t of state.cards?.teams ?? []) for (const i of t.injects) if (i.override && i.overrideBy) names.set(i.override.by, i.overrideBy);
+  for (const t of state.cards?.teams ?? [])
+    for (const i of t.injects) if (i.override && i.overrideBy) names.set(i.override.by, i.overrideBy);
   names.set(me.id, me.name);
 }
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
@@ -135,12 +148,21 @@ function overrideForm(team, s) {
           [T, 'Timeliness'],
           [C, 'Completeness'],
         ]) {
-          if (v !== undefined && (Number.isNaN(v) || v < 0 || v > 1)) problems.push(`${name} must be a number from 0 to 1.`);
+          if (v !== undefined && (Number.isNaN(v) || v < 0 || v > 1))
+            problems.push(`${name} must be a number from 0 to 1.`);
         }
         if (T === undefined && C === undefined) problems.push('Give a timeliness or a completeness (or both).');
-        if (!justification) problems.push('Write why: the justification is shown beside the figure in the scorecard and the AAR.');
+        if (!justification)
+          problems.push('Write why: the justification is shown beside the figure in the scorecard and the AAR.');
         if (problems.length) {
-          clear(err, h('ul', {}, problems.map((p) => h('li', {}, p))));
+          clear(
+            err,
+            h(
+              'ul',
+              {},
+              problems.map((p) => h('li', {}, p)),
+            ),
+          );
           err.hidden = false;
           err.focus?.();
           return;
@@ -148,7 +170,11 @@ function overrideForm(team, s) {
         try {
           await api(`/api/exercises/${exerciseId}/scores/${team.teamId}/${encodeURIComponent(s.injectId)}`, {
             method: 'PUT',
-            body: { ...(T !== undefined ? { timeliness: T } : {}), ...(C !== undefined ? { completeness: C } : {}), justification },
+            body: {
+              ...(T !== undefined ? { timeliness: T } : {}),
+              ...(C !== undefined ? { completeness: C } : {}),
+              justification,
+            },
           });
           toast(`Override saved for ${team.code} ${s.injectId}.`, 'ok');
           announce(`Override saved for ${team.code} ${s.injectId}.`);
@@ -169,11 +195,42 @@ function overrideForm(team, s) {
       h(
         'div',
         { class: 'row' },
-        h('div', { class: 'field' }, h('label', { for: `${id}-t` }, 'Timeliness T (0–1)'), h('input', { id: `${id}-t`, type: 'number', min: '0', max: '1', step: '0.01', placeholder: `auto ${fmt(s.auto.timeliness)}`, inputmode: 'decimal' })),
-        h('div', { class: 'field' }, h('label', { for: `${id}-c` }, 'Completeness C (0–1)'), h('input', { id: `${id}-c`, type: 'number', min: '0', max: '1', step: '0.01', placeholder: `auto ${fmt(s.auto.completeness)}`, inputmode: 'decimal' })),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: `${id}-t` }, 'Timeliness T (0–1)'),
+          h('input', {
+            id: `${id}-t`,
+            type: 'number',
+            min: '0',
+            max: '1',
+            step: '0.01',
+            placeholder: `auto ${fmt(s.auto.timeliness)}`,
+            inputmode: 'decimal',
+          }),
+        ),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: `${id}-c` }, 'Completeness C (0–1)'),
+          h('input', {
+            id: `${id}-c`,
+            type: 'number',
+            min: '0',
+            max: '1',
+            step: '0.01',
+            placeholder: `auto ${fmt(s.auto.completeness)}`,
+            inputmode: 'decimal',
+          }),
+        ),
       ),
       h('p', { class: 'hint' }, 'Leave a figure empty to keep the automatic one.'),
-      h('div', { class: 'field' }, h('label', { for: `${id}-j` }, 'Justification'), h('textarea', { id: `${id}-j`, rows: '2', maxlength: '5000', required: true })),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `${id}-j` }, 'Justification'),
+        h('textarea', { id: `${id}-j`, rows: '2', maxlength: '5000', required: true }),
+      ),
       h('button', { type: 'submit', class: 'primary' }, 'Save override'),
     ),
   );
@@ -185,23 +242,54 @@ function renderScorecard() {
   el('scorecard-title').textContent = team ? `Scorecard — ${team.code} (${team.name ?? ''})` : 'Scorecard';
   el('scorecard-title').tabIndex = -1;
   if (!team) return clear(el('scorecard'), h('p', { class: 'empty' }, 'No team in this exercise.'));
-  if (!team.injects.length) return clear(el('scorecard'), h('p', { class: 'empty' }, 'Nothing scored yet: scores appear once injects needing a response are released to the team.'));
+  if (!team.injects.length)
+    return clear(
+      el('scorecard'),
+      h(
+        'p',
+        { class: 'empty' },
+        'Nothing scored yet: scores appear once injects needing a response are released to the team.',
+      ),
+    );
   clear(
     el('scorecard'),
-    h('p', {}, h('strong', {}, `Total ${pct(team.percent)}`), team.autoPercent !== team.percent ? ` (automatic ${pct(team.autoPercent)})` : ''),
+    h(
+      'p',
+      {},
+      h('strong', {}, `Total ${pct(team.percent)}`),
+      team.autoPercent !== team.percent ? ` (automatic ${pct(team.autoPercent)})` : '',
+    ),
     team.injects.map((s) => {
       const k = `${team.teamId}|${s.injectId}`;
       const d = h(
         'details',
-        { class: 'panel', dataset: { score: `${team.code}-${s.injectId}` }, open: state.open.has(k) ? true : undefined, ontoggle: (e) => (e.target.open ? state.open.add(k) : state.open.delete(k)) },
+        {
+          class: 'panel',
+          dataset: { score: `${team.code}-${s.injectId}` },
+          open: state.open.has(k) ? true : undefined,
+          ontoggle: (e) => (e.target.open ? state.open.add(k) : state.open.delete(k)),
+        },
         h(
           'summary',
           {},
           h('strong', {}, `${s.injectId} · ${s.title ?? ''}`),
           ` — score ${fmt(s.final.score)} (T ${fmt(s.final.timeliness)}, C ${fmt(s.final.completeness)})`,
-          s.override ? h('span', { class: 'badge status-paused', style: 'margin-left:0.4rem' }, `overridden, auto ${fmt(s.auto.score)}`) : '',
+          s.override
+            ? h(
+                'span',
+                { class: 'badge status-paused', style: 'margin-left:0.4rem' },
+                `overridden, auto ${fmt(s.auto.score)}`,
+              )
+            : '',
         ),
-        s.override ? h('p', { class: 'override-note' }, `Override by ${s.overrideBy ?? s.override.by} at ${formatWall(s.override.at)}: `, h('q', {}, s.override.justification)) : '',
+        s.override
+          ? h(
+              'p',
+              { class: 'override-note' },
+              `Override by ${s.overrideBy ?? s.override.by} at ${formatWall(s.override.at)}: `,
+              h('q', {}, s.override.justification),
+            )
+          : '',
         explanationList(s.explanation),
         canEdit ? overrideForm(team, s) : '',
       );
@@ -232,7 +320,10 @@ function ratingForm(o) {
           return;
         }
         try {
-          await api(`/api/exercises/${exerciseId}/ratings/${encodeURIComponent(o.objectiveId)}`, { method: 'PUT', body: { rating, justification, ...(teamId ? { teamId } : {}) } });
+          await api(`/api/exercises/${exerciseId}/ratings/${encodeURIComponent(o.objectiveId)}`, {
+            method: 'PUT',
+            body: { rating, justification, ...(teamId ? { teamId } : {}) },
+          });
           toast(`Rated ${o.objectiveId} ${rating}.`, 'ok');
           announce(`Rated ${o.objectiveId} ${rating}.`);
           await loadScores();
@@ -250,15 +341,36 @@ function ratingForm(o) {
       h(
         'div',
         { class: 'row' },
-        h('div', { class: 'field' }, h('label', { for: `${id}-r` }, 'Rating'), h('select', { id: `${id}-r` }, RATINGS.map((r) => h('option', { value: r.value, selected: r.value === (o.rating ?? o.computedRating) }, r.label)))),
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: `${id}-r` }, 'Rating'),
+          h(
+            'select',
+            { id: `${id}-r` },
+            RATINGS.map((r) =>
+              h('option', { value: r.value, selected: r.value === (o.rating ?? o.computedRating) }, r.label),
+            ),
+          ),
+        ),
         h(
           'div',
           { class: 'field' },
           h('label', { for: `${id}-team` }, 'For'),
-          h('select', { id: `${id}-team` }, h('option', { value: '' }, 'The whole exercise'), state.cards.teams.map((t) => h('option', { value: t.teamId }, `Team ${t.code} only`))),
+          h(
+            'select',
+            { id: `${id}-team` },
+            h('option', { value: '' }, 'The whole exercise'),
+            state.cards.teams.map((t) => h('option', { value: t.teamId }, `Team ${t.code} only`)),
+          ),
         ),
       ),
-      h('div', { class: 'field' }, h('label', { for: `${id}-j` }, 'Justification'), h('textarea', { id: `${id}-j`, rows: '2', maxlength: '5000' })),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: `${id}-j` }, 'Justification'),
+        h('textarea', { id: `${id}-j`, rows: '2', maxlength: '5000' }),
+      ),
       h('button', { type: 'submit', class: 'primary' }, 'Save rating'),
     ),
   );
@@ -279,7 +391,8 @@ function renderObjectives() {
               class: 'panel',
               dataset: { objective: o.objectiveId },
               open: state.openObjectives.has(o.objectiveId) ? true : undefined,
-              ontoggle: (e) => (e.target.open ? state.openObjectives.add(o.objectiveId) : state.openObjectives.delete(o.objectiveId)),
+              ontoggle: (e) =>
+                e.target.open ? state.openObjectives.add(o.objectiveId) : state.openObjectives.delete(o.objectiveId),
             },
             h(
               'summary',
@@ -296,11 +409,33 @@ function renderObjectives() {
                   'table',
                   { class: 'data score-table' },
                   h('caption', { class: 'visually-hidden' }, `${o.objectiveId} per team`),
-                  h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Team'), h('th', { scope: 'col', class: 'num' }, 'Mean'), h('th', { scope: 'col' }, 'Computed'), h('th', { scope: 'col' }, 'Rating'), h('th', { scope: 'col' }, 'Evaluator note'))),
+                  h(
+                    'thead',
+                    {},
+                    h(
+                      'tr',
+                      {},
+                      h('th', { scope: 'col' }, 'Team'),
+                      h('th', { scope: 'col', class: 'num' }, 'Mean'),
+                      h('th', { scope: 'col' }, 'Computed'),
+                      h('th', { scope: 'col' }, 'Rating'),
+                      h('th', { scope: 'col' }, 'Evaluator note'),
+                    ),
+                  ),
                   h(
                     'tbody',
                     {},
-                    o.perTeam.map((p) => h('tr', {}, h('th', { scope: 'row' }, code(p.teamId)), h('td', { class: 'num' }, fmt(p.mean)), h('td', {}, p.computedRating ?? '—'), h('td', { class: 'rating' }, p.rating ?? '—'), h('td', {}, p.override?.justification ?? ''))),
+                    o.perTeam.map((p) =>
+                      h(
+                        'tr',
+                        {},
+                        h('th', { scope: 'row' }, code(p.teamId)),
+                        h('td', { class: 'num' }, fmt(p.mean)),
+                        h('td', {}, p.computedRating ?? '—'),
+                        h('td', { class: 'rating' }, p.rating ?? '—'),
+                        h('td', {}, p.override?.justification ?? ''),
+                      ),
+                    ),
                   ),
                 )
               : '',
@@ -316,12 +451,27 @@ const aar = { available: false, workspace: null };
 
 function objectiveOptions(includeNone) {
   const objs = state.cards?.objectives ?? [];
-  return [includeNone ? h('option', { value: '' }, '— none —') : '', objs.map((o) => h('option', { value: o.objectiveId }, `${o.objectiveId}${o.capability ? ` · ${o.capability}` : ''}`))];
+  return [
+    includeNone ? h('option', { value: '' }, '— none —') : '',
+    objs.map((o) =>
+      h('option', { value: o.objectiveId }, `${o.objectiveId}${o.capability ? ` · ${o.capability}` : ''}`),
+    ),
+  ];
 }
 
 function formError(box, e) {
   const details = e instanceof ApiError ? e.details : [];
-  clear(box, h('strong', {}, errorText(e instanceof ApiError ? new Error(e.message) : e)), details.length ? h('ul', {}, details.map((d) => h('li', {}, `${d.path}: ${d.message}`))) : '');
+  clear(
+    box,
+    h('strong', {}, errorText(e instanceof ApiError ? new Error(e.message) : e)),
+    details.length
+      ? h(
+          'ul',
+          {},
+          details.map((d) => h('li', {}, `${d.path}: ${d.message}`)),
+        )
+      : '',
+  );
   box.hidden = false;
 }
 
@@ -334,7 +484,11 @@ async function loadAar() {
     if (e instanceof ApiError && e.status === 404 && /Cannot GET/i.test(e.message)) {
       clear(
         box,
-        h('p', { class: 'notice' }, 'The after-action report (preview, evaluator notes, improvement plan and publishing) arrives with its own issue; this server does not offer it yet. Scores, overrides and objective ratings above are what it will be built from.'),
+        h(
+          'p',
+          { class: 'notice' },
+          'The after-action report (preview, evaluator notes, improvement plan and publishing) arrives with its own issue; this server does not offer it yet. Scores, overrides and objective ratings above are what it will be built from.',
+        ),
       );
       return;
     }
@@ -351,15 +505,31 @@ function renderAar() {
   const editable = canEdit && !published;
   const ended = state.status === 'completed' || state.status === 'aborted';
   const stateLine = published
-    ? h('p', { class: 'notice', id: 'aar-state' }, `Published${ws.state.publishedBy ? ` by ${ws.state.publishedBy}` : ''} at ${formatWall(ws.state.publishedAt)} (${new Date(ws.state.publishedAt).toLocaleDateString()}). The report is frozen: notes and plan can no longer change.`)
-    : h('p', { class: 'hint', id: 'aar-state' }, 'Draft: it changes as scores, notes and the plan change, until an evaluator publishes it.');
+    ? h(
+        'p',
+        { class: 'notice', id: 'aar-state' },
+        `Published${ws.state.publishedBy ? ` by ${ws.state.publishedBy}` : ''} at ${formatWall(ws.state.publishedAt)} (${new Date(ws.state.publishedAt).toLocaleDateString()}). The report is frozen: notes and plan can no longer change.`,
+      )
+    : h(
+        'p',
+        { class: 'hint', id: 'aar-state' },
+        'Draft: it changes as scores, notes and the plan change, until an evaluator publishes it.',
+      );
 
   const publishArea = h('div', { class: 'actions', id: 'aar-publish' });
   if (canEdit && !published) {
     const confirmBox = h('span', { hidden: true });
-    const button = h('button', { type: 'button', class: 'primary', disabled: !ended, 'aria-describedby': 'publish-hint' }, 'Publish…');
+    const button = h(
+      'button',
+      { type: 'button', class: 'primary', disabled: !ended, 'aria-describedby': 'publish-hint' },
+      'Publish…',
+    );
     button.addEventListener('click', () => {
-      const cancel = h('button', { type: 'button', onclick: () => ((confirmBox.hidden = true), button.focus()) }, 'Cancel');
+      const cancel = h(
+        'button',
+        { type: 'button', onclick: () => ((confirmBox.hidden = true), button.focus()) },
+        'Cancel',
+      );
       clear(
         confirmBox,
         h(
@@ -391,7 +561,18 @@ function renderAar() {
       confirmBox.hidden = false;
       cancel.focus();
     });
-    clear(publishArea, button, h('span', { class: 'hint', id: 'publish-hint' }, ended ? 'Publishing freezes the report as it stands.' : 'Publishing opens once the exercise is completed or aborted.'), confirmBox);
+    clear(
+      publishArea,
+      button,
+      h(
+        'span',
+        { class: 'hint', id: 'publish-hint' },
+        ended
+          ? 'Publishing freezes the report as it stands.'
+          : 'Publishing opens once the exercise is completed or aborted.',
+      ),
+      confirmBox,
+    );
   }
 
   // Notes
@@ -410,9 +591,26 @@ function renderAar() {
             h(
               'li',
               { dataset: { note: n.id } },
-              h('div', { class: 'report-head' }, h('strong', {}, obj), h('span', { class: `badge ${n.kind === 'strength' ? 'status-running' : 'status-paused'}` }, noteKind(n.kind)), h('span', { class: 'hint' }, `${n.author}, ${formatWall(n.at)}`)),
+              h(
+                'div',
+                { class: 'report-head' },
+                h('strong', {}, obj),
+                h(
+                  'span',
+                  { class: `badge ${n.kind === 'strength' ? 'status-running' : 'status-paused'}` },
+                  noteKind(n.kind),
+                ),
+                h('span', { class: 'hint' }, `${n.author}, ${formatWall(n.at)}`),
+              ),
               h('div', { style: 'white-space:pre-wrap' }, n.text),
-              editable ? h('button', { type: 'button', class: 'small danger', onclick: () => removeAarItem('notes', n.id, 'note') }, 'Delete', h('span', { class: 'visually-hidden' }, ` note on ${obj}`)) : '',
+              editable
+                ? h(
+                    'button',
+                    { type: 'button', class: 'small danger', onclick: () => removeAarItem('notes', n.id, 'note') },
+                    'Delete',
+                    h('span', { class: 'visually-hidden' }, ` note on ${obj}`),
+                  )
+                : '',
             ),
           ),
         ),
@@ -430,7 +628,11 @@ function renderAar() {
             e.preventDefault();
             noteErr.hidden = true;
             const f = e.target;
-            const body = { objectiveId: f.querySelector('#note-objective').value, kind: f.querySelector('input[name=note-kind]:checked')?.value, text: f.querySelector('#note-text').value.trim() };
+            const body = {
+              objectiveId: f.querySelector('#note-objective').value,
+              kind: f.querySelector('input[name=note-kind]:checked')?.value,
+              text: f.querySelector('#note-text').value.trim(),
+            };
             if (!body.text) return formError(noteErr, new Error('Write the note.'));
             try {
               await api(`/api/exercises/${exerciseId}/aar/notes`, { method: 'POST', body });
@@ -447,14 +649,39 @@ function renderAar() {
           {},
           h('legend', {}, 'Add a note'),
           noteErr,
-          h('div', { class: 'row' }, h('div', { class: 'field' }, h('label', { for: 'note-objective' }, 'Objective'), h('select', { id: 'note-objective' }, objectiveOptions(false)))),
+          h(
+            'div',
+            { class: 'row' },
+            h(
+              'div',
+              { class: 'field' },
+              h('label', { for: 'note-objective' }, 'Objective'),
+              h('select', { id: 'note-objective' }, objectiveOptions(false)),
+            ),
+          ),
           h(
             'fieldset',
             { class: 'field' },
             h('legend', {}, 'Kind'),
-            h('div', { class: 'actions' }, NOTE_KINDS.map((k, i) => h('label', { style: 'font-weight:400' }, h('input', { type: 'radio', name: 'note-kind', value: k.value, checked: i === 0 }), ` ${k.label}`))),
+            h(
+              'div',
+              { class: 'actions' },
+              NOTE_KINDS.map((k, i) =>
+                h(
+                  'label',
+                  { style: 'font-weight:400' },
+                  h('input', { type: 'radio', name: 'note-kind', value: k.value, checked: i === 0 }),
+                  ` ${k.label}`,
+                ),
+              ),
+            ),
           ),
-          h('div', { class: 'field' }, h('label', { for: 'note-text' }, 'Note'), h('textarea', { id: 'note-text', rows: '2', maxlength: '5000' })),
+          h(
+            'div',
+            { class: 'field' },
+            h('label', { for: 'note-text' }, 'Note'),
+            h('textarea', { id: 'note-text', rows: '2', maxlength: '5000' }),
+          ),
           h('button', { type: 'submit', class: 'primary' }, 'Add note'),
         ),
       )
@@ -468,7 +695,28 @@ function renderAar() {
         'table',
         { class: 'data', id: 'aar-plan' },
         h('caption', { class: 'visually-hidden' }, 'Improvement plan'),
-        h('thead', {}, h('tr', {}, ['Objective', 'Capability', 'Issue', 'Corrective action', 'Element', 'Responsible', 'POC', 'Start', 'Due', editable ? 'Delete' : ''].filter(Boolean).map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            [
+              'Objective',
+              'Capability',
+              'Issue',
+              'Corrective action',
+              'Element',
+              'Responsible',
+              'POC',
+              'Start',
+              'Due',
+              editable ? 'Delete' : '',
+            ]
+              .filter(Boolean)
+              .map((c) => h('th', { scope: 'col' }, c)),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -485,7 +733,22 @@ function renderAar() {
               h('td', {}, p.poc ?? ''),
               h('td', {}, p.startDate ?? ''),
               h('td', {}, p.dueDate),
-              editable ? h('td', {}, h('button', { type: 'button', class: 'small danger', onclick: () => removeAarItem('plan', p.id, 'plan item') }, 'Delete', h('span', { class: 'visually-hidden' }, ` ${p.issue}`))) : '',
+              editable
+                ? h(
+                    'td',
+                    {},
+                    h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'small danger',
+                        onclick: () => removeAarItem('plan', p.id, 'plan item'),
+                      },
+                      'Delete',
+                      h('span', { class: 'visually-hidden' }, ` ${p.issue}`),
+                    ),
+                  )
+                : '',
             ),
           ),
         ),
@@ -493,7 +756,14 @@ function renderAar() {
     : h('p', { class: 'empty', id: 'aar-plan' }, 'No improvement-plan item yet.');
 
   const planErr = h('div', { class: 'error-box', role: 'alert', hidden: true });
-  const field = (id, label, control, hint) => h('div', { class: 'field' }, h('label', { for: id }, label), control, hint ? h('span', { class: 'hint', id: `${id}-hint` }, hint) : '');
+  const field = (id, label, control, hint) =>
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: id }, label),
+      control,
+      hint ? h('span', { class: 'hint', id: `${id}-hint` }, hint) : '',
+    );
   const planForm = editable
     ? h(
         'form',
@@ -520,7 +790,8 @@ function renderAar() {
             if (!body.issue) missing.push('the issue');
             if (!body.correctiveAction) missing.push('the corrective action');
             if (!body.dueDate) missing.push('the due date');
-            if (!body.responsibleTeamId && !body.organisation) missing.push('who is responsible (a team or an organisation)');
+            if (!body.responsibleTeamId && !body.organisation)
+              missing.push('who is responsible (a team or an organisation)');
             if (missing.length) return formError(planErr, new Error(`Give ${missing.join(', ')}.`));
             try {
               await api(`/api/exercises/${exerciseId}/aar/plan`, { method: 'POST', body });
@@ -536,15 +807,50 @@ function renderAar() {
           {},
           h('legend', {}, 'Add an improvement-plan item'),
           planErr,
-          h('div', { class: 'row' }, field('plan-objective', 'Objective', h('select', { id: 'plan-objective' }, objectiveOptions(true))), field('plan-capability', 'Capability', h('input', { id: 'plan-capability', type: 'text', 'aria-describedby': 'plan-capability-hint' }), 'Empty: the objective’s capability.')),
-          field('plan-issue', 'Issue / area for improvement', h('textarea', { id: 'plan-issue', rows: '2', maxlength: '5000' })),
+          h(
+            'div',
+            { class: 'row' },
+            field('plan-objective', 'Objective', h('select', { id: 'plan-objective' }, objectiveOptions(true))),
+            field(
+              'plan-capability',
+              'Capability',
+              h('input', { id: 'plan-capability', type: 'text', 'aria-describedby': 'plan-capability-hint' }),
+              'Empty: the objective’s capability.',
+            ),
+          ),
+          field(
+            'plan-issue',
+            'Issue / area for improvement',
+            h('textarea', { id: 'plan-issue', rows: '2', maxlength: '5000' }),
+          ),
           field('plan-action', 'Corrective action', h('textarea', { id: 'plan-action', rows: '2', maxlength: '5000' })),
           h(
             'div',
             { class: 'row' },
-            field('plan-element', 'Capability element', h('select', { id: 'plan-element' }, CAPABILITY_ELEMENTS.map((c) => h('option', { value: c.value }, c.label)))),
-            field('plan-team', 'Responsible team', h('select', { id: 'plan-team' }, h('option', { value: '' }, '— another organisation —'), (state.cards?.teams ?? []).map((t) => h('option', { value: t.teamId }, t.code)))),
-            field('plan-org', 'or organisation', h('input', { id: 'plan-org', type: 'text', placeholder: 'Drill control' })),
+            field(
+              'plan-element',
+              'Capability element',
+              h(
+                'select',
+                { id: 'plan-element' },
+                CAPABILITY_ELEMENTS.map((c) => h('option', { value: c.value }, c.label)),
+              ),
+            ),
+            field(
+              'plan-team',
+              'Responsible team',
+              h(
+                'select',
+                { id: 'plan-team' },
+                h('option', { value: '' }, '— another organisation —'),
+                (state.cards?.teams ?? []).map((t) => h('option', { value: t.teamId }, t.code)),
+              ),
+            ),
+            field(
+              'plan-org',
+              'or organisation',
+              h('input', { id: 'plan-org', type: 'text', placeholder: 'Drill control' }),
+            ),
           ),
           h(
             'div',
@@ -574,7 +880,9 @@ function renderAar() {
       'div',
       { class: 'actions' },
       h('button', { type: 'button', onclick: () => loadPreview() }, 'Refresh preview'),
-      ['html', 'csv', 'json'].map((f) => h('button', { type: 'button', onclick: () => download(f) }, `Download ${f.toUpperCase()}`)),
+      ['html', 'csv', 'json'].map((f) =>
+        h('button', { type: 'button', onclick: () => download(f) }, `Download ${f.toUpperCase()}`),
+      ),
     ),
     frame,
   );
@@ -608,7 +916,11 @@ async function download(format) {
     const body = await api(`/api/exercises/${exerciseId}/report?format=${format}`, { accept: types[format] });
     const text = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
     const draft = aar.workspace?.state.status === 'published' ? '' : '-draft';
-    downloadText(`aar-${state.exercise?.name?.toLowerCase().replace(/[^a-z0-9]+/g, '-') ?? exerciseId}${draft}.${format}`, types[format], text);
+    downloadText(
+      `aar-${state.exercise?.name?.toLowerCase().replace(/[^a-z0-9]+/g, '-') ?? exerciseId}${draft}.${format}`,
+      types[format],
+      text,
+    );
   } catch (e) {
     toast(errorText(e), 'error');
   }
@@ -634,7 +946,8 @@ await loadAar();
 el('refresh').addEventListener('click', () => loadScores().catch((e) => toast(errorText(e), 'error')));
 
 /** A half-typed override or rating must not vanish under a live refresh: any edit holds refreshes back. */
-for (const id of ['scorecard', 'objectives']) for (const ev of ['input', 'change']) el(id).addEventListener(ev, () => (dirty = true));
+for (const id of ['scorecard', 'objectives'])
+  for (const ev of ['input', 'change']) el(id).addEventListener(ev, () => (dirty = true));
 const editing = () => dirty;
 let refreshTimer;
 await connectLive(exerciseId, {

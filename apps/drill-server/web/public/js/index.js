@@ -1,4 +1,15 @@
-import { api, ApiError, clear, consoleFor, errorText, formatScenario, h, session, setupHeader, statusBadge } from './common.js';
+import {
+  api,
+  ApiError,
+  clear,
+  consoleFor,
+  errorText,
+  formatScenario,
+  h,
+  session,
+  setupHeader,
+  statusBadge,
+} from './common.js';
 
 const ROLE_HELP = {
   participant: 'Open an exercise to receive injects and report through the ISM.',
@@ -30,14 +41,26 @@ async function showExercises(me) {
     return;
   }
   if (exercises.length === 0) {
-    clear(list, h('li', { class: 'empty' }, 'No exercise includes you yet. Drill control will tell you when one is ready.'));
+    clear(
+      list,
+      h('li', { class: 'empty' }, 'No exercise includes you yet. Drill control will tell you when one is ready.'),
+    );
     return;
   }
   const links = (ex) => {
     const q = `?exercise=${encodeURIComponent(ex.id)}`;
-    if (me.role === 'participant') return [h('a', { class: 'button primary', href: `team.html${q}` }, `Open team console`)];
-    if (me.role === 'evaluator') return [h('a', { class: 'button primary', href: `evaluator.html${q}` }, 'Open review'), h('a', { class: 'button', href: `control.html${q}` }, 'Control board')];
-    if (me.role === 'controller') return [h('a', { class: 'button primary', href: `control.html${q}` }, 'Open control board'), h('a', { class: 'button', href: `evaluator.html${q}` }, 'Review scores')];
+    if (me.role === 'participant')
+      return [h('a', { class: 'button primary', href: `team.html${q}` }, `Open team console`)];
+    if (me.role === 'evaluator')
+      return [
+        h('a', { class: 'button primary', href: `evaluator.html${q}` }, 'Open review'),
+        h('a', { class: 'button', href: `control.html${q}` }, 'Control board'),
+      ];
+    if (me.role === 'controller')
+      return [
+        h('a', { class: 'button primary', href: `control.html${q}` }, 'Open control board'),
+        h('a', { class: 'button', href: `evaluator.html${q}` }, 'Review scores'),
+      ];
     return [h('a', { class: 'button primary', href: `${consoleFor(me.role)}${q}` }, 'Watch')];
   };
   clear(
@@ -46,7 +69,14 @@ async function showExercises(me) {
       h(
         'li',
         {},
-        h('div', { class: 'report-head' }, h('strong', {}, ex.name), statusBadge(ex.status), h('span', { class: 'mono muted' }, ex.clock ? formatScenario(ex.clock.scenarioMs) : ''), h('span', { class: 'muted' }, ex.scenarioId)),
+        h(
+          'div',
+          { class: 'report-head' },
+          h('strong', {}, ex.name),
+          statusBadge(ex.status),
+          h('span', { class: 'mono muted' }, ex.clock ? formatScenario(ex.clock.scenarioMs) : ''),
+          h('span', { class: 'muted' }, ex.scenarioId),
+        ),
         h('div', { class: 'actions', style: 'margin-top:0.3rem' }, links(ex)),
       ),
     ),
@@ -72,7 +102,11 @@ form.addEventListener('submit', async (e) => {
     await showExercises(me);
   } catch (err) {
     input.setAttribute('aria-invalid', 'true');
-    showError(err instanceof ApiError && err.status === 401 ? 'This token is not valid. Check it and try again.' : errorText(err));
+    showError(
+      err instanceof ApiError && err.status === 401
+        ? 'This token is not valid. Check it and try again.'
+        : errorText(err),
+    );
     input.focus();
   }
 });

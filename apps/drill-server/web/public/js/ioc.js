@@ -69,7 +69,9 @@ export function cleanText(value) {
 }
 
 export function refang(value) {
-  return cleanText(value).replace(DEFANG_TOKEN, (token, s) => replacementFor(token, s)).trim();
+  return cleanText(value)
+    .replace(DEFANG_TOKEN, (token, s) => replacementFor(token, s))
+    .trim();
 }
 
 // ───────────── IP addresses ─────────────
@@ -78,7 +80,10 @@ function parseIPv4(s) {
   if (!/^\d+(?:\.\d+){3}$/.test(s)) return { ok: false, message: 'not a valid IPv4 or IPv6 address' };
   const parts = s.split('.');
   if (parts.some((p) => p.length > 1 && p.startsWith('0'))) {
-    return { ok: false, message: `IPv4 address "${s}" has an octet with a leading zero, which some systems read as octal; write it without leading zeros` };
+    return {
+      ok: false,
+      message: `IPv4 address "${s}" has an octet with a leading zero, which some systems read as octal; write it without leading zeros`,
+    };
   }
   const bytes = parts.map(Number);
   if (bytes.some((b) => b > 255)) return { ok: false, message: `IPv4 address "${s}" has an octet above 255` };
@@ -92,7 +97,7 @@ function formatIPv6(groups) {
   }
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -113,7 +118,8 @@ function formatIPv6(groups) {
 function parseIPv6(input) {
   const bad = { ok: false, message: 'not a valid IPv4 or IPv6 address' };
   let s = input.toLowerCase();
-  if (s.includes('%')) return { ok: false, message: 'IPv6 zone identifiers (%…) are local to one host and cannot be an indicator' };
+  if (s.includes('%'))
+    return { ok: false, message: 'IPv6 zone identifiers (%…) are local to one host and cannot be an indicator' };
   if (!/^[0-9a-f:.]+$/.test(s) || !s.includes(':')) return bad;
   let tail = [];
   const lastColon = s.lastIndexOf(':');
@@ -197,24 +203,34 @@ function domainToASCII(s) {
 function normaliseDomain(input) {
   const trimmed = input.trim().replace(/^\.+|\.+$/g, '');
   if (trimmed === '') return { ok: false, message: 'is empty' };
-  if (/[\s/\\@:?#%]/.test(trimmed)) return { ok: false, message: 'a domain name cannot contain spaces or the characters / \\ @ : ? # %' };
+  if (/[\s/\\@:?#%]/.test(trimmed))
+    return { ok: false, message: 'a domain name cannot contain spaces or the characters / \\ @ : ? # %' };
   const bare = trimmed.replace(/^\[|\]$/g, '');
   if (parseIp(bare).ok) return { ok: false, message: 'is an IP address, not a domain name' };
   const rawTld = trimmed.slice(trimmed.lastIndexOf('.') + 1);
   if (/^(?:\d+|0x[0-9a-f]*)$/i.test(rawTld)) {
-    return { ok: false, message: `"${rawTld}" is not a valid top-level domain (a name ending in a number reads as an IP address)` };
+    return {
+      ok: false,
+      message: `"${rawTld}" is not a valid top-level domain (a name ending in a number reads as an IP address)`,
+    };
   }
   const ascii = domainToASCII(trimmed.toLowerCase());
-  if (ascii === '') return { ok: false, message: 'not a valid domain name (internationalised name could not be converted)' };
+  if (ascii === '')
+    return { ok: false, message: 'not a valid domain name (internationalised name could not be converted)' };
   if (ascii.length > 253) return { ok: false, message: 'a domain name is at most 253 characters' };
   const labels = ascii.split('.');
-  if (labels.length < 2) return { ok: false, message: 'a domain name needs at least a label and a top-level domain (label.tld)' };
+  if (labels.length < 2)
+    return { ok: false, message: 'a domain name needs at least a label and a top-level domain (label.tld)' };
   if (labels.some((l) => l === '')) return { ok: false, message: 'a domain name cannot contain empty labels (..)' };
   const badLabel = labels.find((l) => !LABEL_RE.test(l));
   if (badLabel !== undefined) {
-    return { ok: false, message: `label "${badLabel}" is not valid: 1–63 letters, digits or hyphens, not starting or ending with a hyphen` };
+    return {
+      ok: false,
+      message: `label "${badLabel}" is not valid: 1–63 letters, digits or hyphens, not starting or ending with a hyphen`,
+    };
   }
-  if (!TLD_RE.test(labels[labels.length - 1])) return { ok: false, message: `"${labels[labels.length - 1]}" is not a valid top-level domain` };
+  if (!TLD_RE.test(labels[labels.length - 1]))
+    return { ok: false, message: `"${labels[labels.length - 1]}" is not a valid top-level domain` };
   return { ok: true, value: ascii };
 }
 
@@ -222,18 +238,38 @@ function normaliseDomain(input) {
 
 const HASH_LENGTHS = { md5: 32, sha1: 40, sha256: 64 };
 const HASH_NAMES = { md5: 'MD5', sha1: 'SHA-1', sha256: 'SHA-256' };
-export const IOC_TYPE_VALUES = ['ip-src', 'ip-dst', 'ip-dst|port', 'domain', 'hostname', 'url', 'md5', 'sha1', 'sha256', 'email-src', 'filename', 'vulnerability', 'AS'];
+export const IOC_TYPE_VALUES = [
+  'ip-src',
+  'ip-dst',
+  'ip-dst|port',
+  'domain',
+  'hostname',
+  'url',
+  'md5',
+  'sha1',
+  'sha256',
+  'email-src',
+  'filename',
+  'vulnerability',
+  'AS',
+];
 
 function hash(type, s) {
   const want = HASH_LENGTHS[type];
-  if (!/^[0-9a-f]+$/i.test(s)) return { ok: false, message: `an ${HASH_NAMES[type]} hash contains only hexadecimal digits 0-9 a-f` };
-  if (s.length !== want) return { ok: false, message: `an ${HASH_NAMES[type]} hash is ${want} hexadecimal characters, this one has ${s.length}` };
+  if (!/^[0-9a-f]+$/i.test(s))
+    return { ok: false, message: `an ${HASH_NAMES[type]} hash contains only hexadecimal digits 0-9 a-f` };
+  if (s.length !== want)
+    return {
+      ok: false,
+      message: `an ${HASH_NAMES[type]} hash is ${want} hexadecimal characters, this one has ${s.length}`,
+    };
   return { ok: true, value: s.toLowerCase() };
 }
 
 function ip(s) {
   const bare = /^\[[^\]]*\]$/.test(s) ? s.slice(1, -1) : s;
-  if (/^\d+(?:\.\d+){3}:\d+$/.test(bare) || /^\[.*\]:\d+$/.test(bare)) return { ok: false, message: 'this is an address with a port; use the ip-dst|port type' };
+  if (/^\d+(?:\.\d+){3}:\d+$/.test(bare) || /^\[.*\]:\d+$/.test(bare))
+    return { ok: false, message: 'this is an address with a port; use the ip-dst|port type' };
   return normaliseIpOrCidr(bare);
 }
 
@@ -250,15 +286,20 @@ function ipPort(s) {
   const bracketed = /^\[([^\]]+)\]:(.*)$/.exec(s);
   if (s.includes('|')) {
     const at = s.lastIndexOf('|');
-    addr = s.slice(0, at).trim().replace(/^\[(.*)\]$/, '$1');
+    addr = s
+      .slice(0, at)
+      .trim()
+      .replace(/^\[(.*)\]$/, '$1');
     portText = s.slice(at + 1).trim();
   } else if (bracketed) {
     addr = bracketed[1];
     portText = bracketed[2];
   } else {
     const colons = s.split(':').length - 1;
-    if (colons === 0) return { ok: false, message: 'expected an address and a port, as ip|port, ip:port or [ipv6]:port' };
-    if (colons > 1) return { ok: false, message: 'an IPv6 address with a port must be written [address]:port or address|port' };
+    if (colons === 0)
+      return { ok: false, message: 'expected an address and a port, as ip|port, ip:port or [ipv6]:port' };
+    if (colons > 1)
+      return { ok: false, message: 'an IPv6 address with a port must be written [address]:port or address|port' };
     [addr, portText] = s.split(':');
   }
   if (addr.includes('/')) return { ok: false, message: 'ip-dst|port takes a single address, not a CIDR range' };
@@ -270,16 +311,24 @@ function ipPort(s) {
 }
 
 function email(input) {
-  const s = input.replace(/^mailto:/i, '').replace(/^<(.*)>$/, '$1').toLowerCase();
+  const s = input
+    .replace(/^mailto:/i, '')
+    .replace(/^<(.*)>$/, '$1')
+    .toLowerCase();
   const at = s.lastIndexOf('@');
   if (at < 0) return { ok: false, message: 'an e-mail address needs an @ between the local part and the domain' };
   const local = s.slice(0, at);
   const dom = s.slice(at + 1);
   if (local === '') return { ok: false, message: 'the part before @ is empty' };
   if (local.length > 64) return { ok: false, message: 'the part before @ is longer than 64 characters' };
-  if (!/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local)) return { ok: false, message: `"${local}" is not a valid local part (before @)` };
+  if (!/^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/.test(local))
+    return { ok: false, message: `"${local}" is not a valid local part (before @)` };
   const d = normaliseDomain(dom);
-  if (!d.ok) return { ok: false, message: `the domain after @ ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}` };
+  if (!d.ok)
+    return {
+      ok: false,
+      message: `the domain after @ ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}`,
+    };
   return { ok: true, value: `${local}@${d.value}` };
 }
 
@@ -314,7 +363,11 @@ function url(input) {
   let host = u.hostname;
   if (!host.startsWith('[') && !parseIp(host).ok) {
     const d = normaliseDomain(host);
-    if (!d.ok) return { ok: false, message: `the URL's host ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}` };
+    if (!d.ok)
+      return {
+        ok: false,
+        message: `the URL's host ${d.message.startsWith('is ') ? d.message : `is invalid: ${d.message}`}`,
+      };
     host = d.value;
     u.hostname = host;
   }
@@ -323,7 +376,8 @@ function url(input) {
 }
 
 function vulnerability(s) {
-  if (!/^cve-\d{4}-(?:\d{4}|[1-9]\d{4,})$/i.test(s)) return { ok: false, message: 'a vulnerability is a CVE id such as CVE-2021-44228' };
+  if (!/^cve-\d{4}-(?:\d{4}|[1-9]\d{4,})$/i.test(s))
+    return { ok: false, message: 'a vulnerability is a CVE id such as CVE-2021-44228' };
   return { ok: true, value: s.toUpperCase() };
 }
 
@@ -408,13 +462,19 @@ const IPV6 = String.raw`(?:[0-9a-f]{0,4}:){2,7}(?:${IPV4}|[0-9a-f]{0,4})`;
 const PATTERNS = [
   { re: new RegExp(String.raw`\b(?:https?|ftps?|sftp|wss?):\/\/[^\s<>"'\x60]+`, 'giu'), type: 'url' },
   { re: new RegExp(String.raw`\[(?:${IPV6})\]:\d{1,5}(?!\d)`, 'giu'), type: 'ip-dst|port' },
-  { re: new RegExp(String.raw`(?<![\w.+-])[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9_%+-])?@${DOMAIN}`, 'giu'), type: 'email-src' },
+  {
+    re: new RegExp(String.raw`(?<![\w.+-])[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9_%+-])?@${DOMAIN}`, 'giu'),
+    type: 'email-src',
+  },
   { re: new RegExp(String.raw`(?<![\w.:])${IPV4}:\d{1,5}(?![\w:]|\.\d)`, 'gu'), type: 'ip-dst|port' },
   { re: new RegExp(String.raw`(?<![\w.:])${IPV4}(?:\/\d{1,2})?(?![\w:]|\.\d)`, 'gu'), type: 'ip-dst' },
   { re: new RegExp(String.raw`(?<![\w.:])${IPV6}(?:\/\d{1,3})?(?![\w:]|\.\w)`, 'giu'), type: 'ip-dst' },
   { re: /\bCVE-\d{4}-\d{4,}\b/giu, type: 'vulnerability' },
   { re: /\bAS\d{1,10}\b/gu, type: 'AS' },
-  { re: /(?<![\p{L}\p{N}_])[0-9a-f]{32,64}(?![\p{L}\p{N}_])/giu, type: (m) => ({ 32: 'md5', 40: 'sha1', 64: 'sha256' })[m[0].length] },
+  {
+    re: /(?<![\p{L}\p{N}_])[0-9a-f]{32,64}(?![\p{L}\p{N}_])/giu,
+    type: (m) => ({ 32: 'md5', 40: 'sha1', 64: 'sha256' })[m[0].length],
+  },
   { re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },
   {
     re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}(?![\w@-]|\.\w)`, 'giu'),
@@ -471,5 +531,8 @@ const DEFANGED_TYPES = new Set(['ip-src', 'ip-dst', 'ip-dst|port', 'domain', 'ho
 export function defangFor(type, value) {
   const v = String(value);
   if (!DEFANGED_TYPES.has(type)) return v;
-  return v.replace(/^http(s?):\/\//i, 'hxxp$1://').replace(/\./g, '[.]').replace(/@/g, '[@]');
+  return v
+    .replace(/^http(s?):\/\//i, 'hxxp$1://')
+    .replace(/\./g, '[.]')
+    .replace(/@/g, '[@]');
 }

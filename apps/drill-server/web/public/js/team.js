@@ -110,7 +110,11 @@ function renderInjectList(flashId) {
           tlpBadge(i.tlp),
           severityBadge(i.severity),
           h('span', {}, i.scenarioTime),
-          i.acknowledgedAt ? h('span', { class: 'ack-mark' }, '✓ received') : i.responseRequired ? h('span', {}, 'response required') : '',
+          i.acknowledgedAt
+            ? h('span', { class: 'ack-mark' }, '✓ received')
+            : i.responseRequired
+              ? h('span', {}, 'response required')
+              : '',
         ),
       );
       return h('li', {}, btn);
@@ -145,11 +149,24 @@ function renderInjectView() {
   const renderAck = () => {
     const cur = state.injects.get(i.injectId);
     if (cur.acknowledgedAt) {
-      clear(ackArea, h('span', { class: 'ack-mark' }, `✓ Received — acknowledged at ${formatWall(cur.acknowledgedAt)}`));
+      clear(
+        ackArea,
+        h('span', { class: 'ack-mark' }, `✓ Received — acknowledged at ${formatWall(cur.acknowledgedAt)}`),
+      );
     } else {
       clear(
         ackArea,
-        h('button', { type: 'button', class: 'primary', id: 'ack-button', 'aria-describedby': 'ack-hint', onclick: () => acknowledge(i.injectId) }, 'Received'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'primary',
+            id: 'ack-button',
+            'aria-describedby': 'ack-hint',
+            onclick: () => acknowledge(i.injectId),
+          },
+          'Received',
+        ),
         h('span', { class: 'hint', id: 'ack-hint' }, 'Tells drill control a person on your team has read this inject.'),
       );
     }
@@ -164,8 +181,21 @@ function renderInjectView() {
           h(
             'details',
             { class: 'artefact', open: n === 0 ? true : undefined },
-            h('summary', {}, `${a.name} `, h('span', { class: 'hint' }, `${a.mediaType}, ${a.content.length.toLocaleString()} characters`)),
-            h('div', { class: 'actions' }, h('button', { type: 'button', class: 'small', onclick: () => downloadText(a.name, a.mediaType, a.content) }, `Download ${a.name}`)),
+            h(
+              'summary',
+              {},
+              `${a.name} `,
+              h('span', { class: 'hint' }, `${a.mediaType}, ${a.content.length.toLocaleString()} characters`),
+            ),
+            h(
+              'div',
+              { class: 'actions' },
+              h(
+                'button',
+                { type: 'button', class: 'small', onclick: () => downloadText(a.name, a.mediaType, a.content) },
+                `Download ${a.name}`,
+              ),
+            ),
             h('pre', { class: 'artefact', tabindex: '0', 'aria-label': `Content of ${a.name}` }, a.content),
           ),
         ),
@@ -174,12 +204,22 @@ function renderInjectView() {
   clear(
     view,
     h('h2', { tabindex: '-1' }, `${i.injectId} · ${i.title}`),
-    h('div', { class: 'inject-head' }, tlpBadge(i.tlp), severityBadge(i.severity), h('span', { class: 'muted' }, `released ${i.scenarioTime} (${formatWall(i.releasedAt)})`)),
+    h(
+      'div',
+      { class: 'inject-head' },
+      tlpBadge(i.tlp),
+      severityBadge(i.severity),
+      h('span', { class: 'muted' }, `released ${i.scenarioTime} (${formatWall(i.releasedAt)})`),
+    ),
     h('p', { class: 'muted' }, timing),
     ackArea,
     h('div', { class: 'inject-body' }, renderMarkdown(i.body)),
     artefacts,
-    h('div', { class: 'actions', style: 'margin-top:1rem' }, h('button', { type: 'button', onclick: () => startReportOn(i.injectId) }, 'Write a report on this inject')),
+    h(
+      'div',
+      { class: 'actions', style: 'margin-top:1rem' },
+      h('button', { type: 'button', onclick: () => startReportOn(i.injectId) }, 'Write a report on this inject'),
+    ),
   );
   view._renderAck = renderAck;
 }
@@ -225,7 +265,12 @@ soundBox.addEventListener('change', () => localStorage.setItem('drill.sound', so
 
 function receiveInject(p, live) {
   const known = state.injects.get(p.injectId);
-  state.injects.set(p.injectId, { ...known, ...p, deliveredAt: known?.deliveredAt ?? new Date().toISOString(), acknowledgedAt: known?.acknowledgedAt ?? null });
+  state.injects.set(p.injectId, {
+    ...known,
+    ...p,
+    deliveredAt: known?.deliveredAt ?? new Date().toISOString(),
+    acknowledgedAt: known?.acknowledgedAt ?? null,
+  });
   state.seenSeq = Math.max(state.seenSeq, p.seq);
   if (!known && live) {
     announce(`New inject ${p.injectId}: ${p.title}`);
@@ -244,7 +289,8 @@ const el = (id) => document.getElementById(id);
 
 for (const k of REPORT_KINDS) el('r-kind').append(h('option', { value: k.value }, k.label));
 el('r-kind').value = 'early-warning';
-const kindHint = () => (el('r-kind-hint').textContent = REPORT_KINDS.find((k) => k.value === el('r-kind').value)?.hint ?? '');
+const kindHint = () =>
+  (el('r-kind-hint').textContent = REPORT_KINDS.find((k) => k.value === el('r-kind').value)?.hint ?? '');
 el('r-kind').addEventListener('change', kindHint);
 kindHint();
 for (const c of Object.keys(RSIT)) el('r-class').append(h('option', { value: c }, c));
@@ -266,7 +312,11 @@ clear(
 function fillTypes(selected = '') {
   const cls = el('r-class').value;
   const sel = el('r-type');
-  clear(sel, h('option', { value: '' }, cls ? '— choose a type —' : '— choose a class first —'), (RSIT[cls] ?? []).map((t) => h('option', { value: t }, t)));
+  clear(
+    sel,
+    h('option', { value: '' }, cls ? '— choose a type —' : '— choose a class first —'),
+    (RSIT[cls] ?? []).map((t) => h('option', { value: t }, t)),
+  );
   sel.disabled = !cls;
   sel.value = selected;
 }
@@ -311,10 +361,49 @@ function renderIocs() {
         'tr',
         { dataset: { row: String(n) } },
         h('td', {}, h('label', { for: `${id}-type`, class: 'visually-hidden' }, `Indicator ${n + 1} type`), typeSel),
-        h('td', {}, textInput(`${id}-value`, `Indicator ${n + 1} value`, r.value, (v) => ((r.value = v), showNorm()), { 'aria-describedby': `${id}-norm`, class: 'mono', spellcheck: 'false' }), norm),
-        h('td', {}, textInput(`${id}-role`, `Indicator ${n + 1} role`, r.role, (v) => (r.role = v), { placeholder: 'e.g. c2', size: '8' })),
-        h('td', {}, h('label', { class: 'hint' }, h('input', { type: 'checkbox', checked: r.toIds, onchange: (e) => ((r.toIds = e.target.checked), saveDraft()) }), h('span', { class: 'visually-hidden' }, `Indicator ${n + 1} `), ' detect')),
-        h('td', {}, h('button', { type: 'button', class: 'small danger', onclick: () => removeRow('iocs', n, renderIocs) }, 'Remove', h('span', { class: 'visually-hidden' }, ` indicator ${n + 1}`))),
+        h(
+          'td',
+          {},
+          textInput(`${id}-value`, `Indicator ${n + 1} value`, r.value, (v) => ((r.value = v), showNorm()), {
+            'aria-describedby': `${id}-norm`,
+            class: 'mono',
+            spellcheck: 'false',
+          }),
+          norm,
+        ),
+        h(
+          'td',
+          {},
+          textInput(`${id}-role`, `Indicator ${n + 1} role`, r.role, (v) => (r.role = v), {
+            placeholder: 'e.g. c2',
+            size: '8',
+          }),
+        ),
+        h(
+          'td',
+          {},
+          h(
+            'label',
+            { class: 'hint' },
+            h('input', {
+              type: 'checkbox',
+              checked: r.toIds,
+              onchange: (e) => ((r.toIds = e.target.checked), saveDraft()),
+            }),
+            h('span', { class: 'visually-hidden' }, `Indicator ${n + 1} `),
+            ' detect',
+          ),
+        ),
+        h(
+          'td',
+          {},
+          h(
+            'button',
+            { type: 'button', class: 'small danger', onclick: () => removeRow('iocs', n, renderIocs) },
+            'Remove',
+            h('span', { class: 'visually-hidden' }, ` indicator ${n + 1}`),
+          ),
+        ),
       );
     }),
   );
@@ -333,10 +422,25 @@ function renderSimpleRows(key, container, fields, noun) {
               'div',
               { class: 'field' },
               h('label', { for: `${r.id}-${f.key}` }, `${f.label}${f.optional ? ' (optional)' : ''}`),
-              h('input', { id: `${r.id}-${f.key}`, type: 'text', value: r[f.key] ?? '', placeholder: f.placeholder, oninput: (e) => (r[f.key] = e.target.value) }),
+              h('input', {
+                id: `${r.id}-${f.key}`,
+                type: 'text',
+                value: r[f.key] ?? '',
+                placeholder: f.placeholder,
+                oninput: (e) => (r[f.key] = e.target.value),
+              }),
             ),
           ),
-          h('div', { class: 'field', style: 'flex:0 0 auto' }, h('button', { type: 'button', class: 'small danger', onclick: () => removeRow(key, n, render) }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${noun} ${n + 1}`))),
+          h(
+            'div',
+            { class: 'field', style: 'flex:0 0 auto' },
+            h(
+              'button',
+              { type: 'button', class: 'small danger', onclick: () => removeRow(key, n, render) },
+              'Remove',
+              h('span', { class: 'visually-hidden' }, ` ${noun} ${n + 1}`),
+            ),
+          ),
         ),
       ),
     );
@@ -386,10 +490,14 @@ function addRow(key, render, row, focusField) {
   saveDraft();
   document.getElementById(`${r.id}-${focusField}`)?.focus();
 }
-el('r-add-ioc').addEventListener('click', () => addRow('iocs', renderIocs, { type: 'ip-dst', value: '', role: '', toIds: true }, 'value'));
+el('r-add-ioc').addEventListener('click', () =>
+  addRow('iocs', renderIocs, { type: 'ip-dst', value: '', role: '', toIds: true }, 'value'),
+);
 el('r-add-asset').addEventListener('click', () => addRow('assets', renderAssets, {}, 'kind'));
 el('r-add-action').addEventListener('click', () => addRow('actions', renderActions, {}, 'code'));
-el('r-add-event').addEventListener('click', () => addRow('timeline', renderTimeline, { at: new Date().toISOString().slice(0, 16) + 'Z' }, 'event'));
+el('r-add-event').addEventListener('click', () =>
+  addRow('timeline', renderTimeline, { at: new Date().toISOString().slice(0, 16) + 'Z' }, 'event'),
+);
 
 /** Paste-to-parse: indicators found in the text become rows, without duplicates of what is listed already. */
 async function extractIocs() {
@@ -418,7 +526,10 @@ async function extractIocs() {
     added++;
   }
   renderIocs();
-  const msg = found.length === 0 ? 'No indicator found in the pasted text.' : `Found ${found.length} indicator${found.length === 1 ? '' : 's'}; added ${added}${found.length > added ? ` (${found.length - added} already listed)` : ''}.`;
+  const msg =
+    found.length === 0
+      ? 'No indicator found in the pasted text.'
+      : `Found ${found.length} indicator${found.length === 1 ? '' : 's'}; added ${added}${found.length > added ? ` (${found.length - added} already listed)` : ''}.`;
   el('r-extract-result').textContent = msg;
   if (found.length && el('r-paste').value === text) el('r-paste').value = '';
   saveDraft();
@@ -440,7 +551,18 @@ function renderInjectOptions() {
   clear(
     box,
     items.map((i) =>
-      h('label', { class: 'hint', style: 'font-weight:600' }, h('input', { type: 'checkbox', name: 'injectIds', value: i.injectId, checked: checked.has(i.injectId) || pending?.has(i.injectId) }), ` ${i.injectId}`, h('span', { class: 'visually-hidden' }, ` ${i.title}`)),
+      h(
+        'label',
+        { class: 'hint', style: 'font-weight:600' },
+        h('input', {
+          type: 'checkbox',
+          name: 'injectIds',
+          value: i.injectId,
+          checked: checked.has(i.injectId) || pending?.has(i.injectId),
+        }),
+        ` ${i.injectId}`,
+        h('span', { class: 'visually-hidden' }, ` ${i.title}`),
+      ),
     ),
   );
   if (pending) for (const id of pending) if (state.injects.has(id)) pending.delete(id);
@@ -450,7 +572,13 @@ function renderReplyOptions() {
   const sel = el('r-reply');
   const cur = sel.value || state.pendingReply || '';
   const reports = [...state.reports.values()].sort((a, b) => b.submittedAt.localeCompare(a.submittedAt));
-  clear(sel, h('option', { value: '' }, '— a new thread —'), reports.map((r) => h('option', { value: r.id }, `${r.teamCode ?? 'Drill control'} · ${kindLabel(r.kind)} · ${r.title}`)));
+  clear(
+    sel,
+    h('option', { value: '' }, '— a new thread —'),
+    reports.map((r) =>
+      h('option', { value: r.id }, `${r.teamCode ?? 'Drill control'} · ${kindLabel(r.kind)} · ${r.title}`),
+    ),
+  );
   sel.value = reports.some((r) => r.id === cur) ? cur : '';
   if (sel.value === cur) state.pendingReply = undefined;
   const codes = new Set([state.exercise?.teams?.[0]?.code].filter(Boolean));
@@ -458,14 +586,18 @@ function renderReplyOptions() {
     if (r.teamCode) codes.add(r.teamCode);
     if (Array.isArray(r.recipients?.teams)) for (const c of r.recipients.teams) codes.add(c);
   }
-  clear(el('team-codes'), [...codes].sort().map((c) => h('option', { value: c })));
+  clear(
+    el('team-codes'),
+    [...codes].sort().map((c) => h('option', { value: c })),
+  );
 }
 
 function startReportOn(injectId) {
   tabs.select('tab-report', false);
   const box = [...el('r-inject-options').querySelectorAll('input')].find((c) => c.value === injectId);
   if (box) box.checked = true;
-  if (!el('r-title').value) el('r-title').value = `${kindLabel(el('r-kind').value)}: ${state.injects.get(injectId)?.title ?? injectId}`;
+  if (!el('r-title').value)
+    el('r-title').value = `${kindLabel(el('r-kind').value)}: ${state.injects.get(injectId)?.title ?? injectId}`;
   saveDraft();
   el('r-title').focus();
 }
@@ -488,7 +620,9 @@ function replyTo(reportId) {
     el('r-teams').value = [...codes].join(', ');
   }
   if (parent.tlp === 'TLP:RED' && !el('r-users').value.trim()) {
-    el('r-users').value = [...new Set([parent.authorUserId, ...(parent.recipients?.users ?? [])])].filter((u) => u !== me.id).join(', ');
+    el('r-users').value = [...new Set([parent.authorUserId, ...(parent.recipients?.users ?? [])])]
+      .filter((u) => u !== me.id)
+      .join(', ');
   }
   for (const id of parent.injectIds ?? []) {
     const box = [...el('r-inject-options').querySelectorAll('input')].find((c) => c.value === id);
@@ -528,7 +662,21 @@ function collectDraft() {
 }
 
 function isBlank(d) {
-  return !d.title && !d.summary && !d.iocs.length && !d.assets.length && !d.actions.length && !d.timeline.length && !d.recommendations && !d.assistance && !d.paste && !d.tlp && !d.teams && !d.users && !d.class;
+  return (
+    !d.title &&
+    !d.summary &&
+    !d.iocs.length &&
+    !d.assets.length &&
+    !d.actions.length &&
+    !d.timeline.length &&
+    !d.recommendations &&
+    !d.assistance &&
+    !d.paste &&
+    !d.tlp &&
+    !d.teams &&
+    !d.users &&
+    !d.class
+  );
 }
 
 let saveTimer;
@@ -607,8 +755,16 @@ el('r-discard').addEventListener('click', () => {
 
 // ───────────── submit ─────────────
 
-const lines = (s) => s.split('\n').map((x) => x.trim()).filter(Boolean);
-const list = (s) => s.split(/[,\s;]+/).map((x) => x.trim()).filter(Boolean);
+const lines = (s) =>
+  s
+    .split('\n')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const list = (s) =>
+  s
+    .split(/[,\s;]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /** The request body, and where each sent row came from (to put the server's field errors on the right row). */
 function buildReport() {
@@ -620,15 +776,26 @@ function buildReport() {
       sent[key].push(n);
       return [r];
     });
-  const iocs = pick('iocs', (r) => r.value.trim() !== '').map((r) => ({ type: r.type, value: r.value.trim(), ...(r.role?.trim() ? { role: r.role.trim() } : {}), toIds: Boolean(r.toIds) }));
+  const iocs = pick('iocs', (r) => r.value.trim() !== '').map((r) => ({
+    type: r.type,
+    value: r.value.trim(),
+    ...(r.role?.trim() ? { role: r.role.trim() } : {}),
+    toIds: Boolean(r.toIds),
+  }));
   const assets = pick('assets', (r) => (r.kind ?? '').trim() || (r.identifier ?? '').trim()).map((r) => ({
     kind: (r.kind ?? '').trim(),
     identifier: (r.identifier ?? '').trim(),
     ...(r.sector?.trim() ? { sector: r.sector.trim() } : {}),
     ...(r.country?.trim() ? { country: r.country.trim() } : {}),
   }));
-  const actions = pick('actions', (r) => (r.text ?? '').trim() || (r.code ?? '').trim()).map((r) => ({ ...(r.code?.trim() ? { code: r.code.trim() } : {}), text: (r.text ?? '').trim() }));
-  const timeline = pick('timeline', (r) => (r.event ?? '').trim()).map((r) => ({ at: (r.at ?? '').trim(), event: r.event.trim() }));
+  const actions = pick('actions', (r) => (r.text ?? '').trim() || (r.code ?? '').trim()).map((r) => ({
+    ...(r.code?.trim() ? { code: r.code.trim() } : {}),
+    text: (r.text ?? '').trim(),
+  }));
+  const timeline = pick('timeline', (r) => (r.event ?? '').trim()).map((r) => ({
+    at: (r.at ?? '').trim(),
+    event: r.event.trim(),
+  }));
   const teams = list(d.teams).map((c) => c.toUpperCase());
   const users = list(d.users);
   const body = {
@@ -638,7 +805,10 @@ function buildReport() {
     injectIds: d.injectIds,
     ...(d.inReplyTo ? { inReplyTo: d.inReplyTo } : {}),
     ...(d.summary.trim() ? { summary: d.summary.trim() } : {}),
-    recipients: { ...(d.allTeams ? { teams: 'all' } : teams.length ? { teams } : {}), ...(users.length ? { users } : {}) },
+    recipients: {
+      ...(d.allTeams ? { teams: 'all' } : teams.length ? { teams } : {}),
+      ...(users.length ? { users } : {}),
+    },
     ...(d.class && d.type ? { classification: { class: d.class, type: d.type } } : {}),
     ...(d.determination ? { determination: d.determination } : {}),
     ...(d.severity ? { severity: d.severity } : {}),
@@ -705,7 +875,11 @@ function showErrors(message, problems, sent) {
   const items = problems.map((p) => {
     const control = controlFor(p.path, sent);
     control?.setAttribute('aria-invalid', 'true');
-    return h('li', {}, control ? h('button', { type: 'button', class: 'link', onclick: () => control.focus() }, p.message) : p.message);
+    return h(
+      'li',
+      {},
+      control ? h('button', { type: 'button', class: 'link', onclick: () => control.focus() }, p.message) : p.message,
+    );
   });
   clear(box, h('strong', {}, message), items.length ? h('ul', {}, items) : '');
   box.hidden = false;
@@ -719,8 +893,10 @@ form.addEventListener('submit', async (e) => {
   const local = [];
   if (!body.title) local.push({ path: '/title', message: 'Give the report a title.' });
   if (!body.tlp) local.push({ path: '/tlp', message: 'Choose a TLP label.' });
-  if (body.tlp === 'TLP:RED' && !body.recipients.users?.length) local.push({ path: '/recipients/users', message: 'TLP:RED reports must name the people they are for.' });
-  if (el('r-class').value && !el('r-type').value) local.push({ path: '/classification/type', message: 'Choose the RSIT type, or clear the class.' });
+  if (body.tlp === 'TLP:RED' && !body.recipients.users?.length)
+    local.push({ path: '/recipients/users', message: 'TLP:RED reports must name the people they are for.' });
+  if (el('r-class').value && !el('r-type').value)
+    local.push({ path: '/classification/type', message: 'Choose the RSIT type, or clear the class.' });
   if (local.length) return showErrors('The report is not complete yet:', local, sent);
   const button = el('r-submit');
   button.disabled = true;
@@ -735,7 +911,12 @@ form.addEventListener('submit', async (e) => {
   } catch (err) {
     saveDraftNow();
     if (err instanceof ApiError && err.details.length) showErrors(err.message, err.details, sent);
-    else showErrors(err instanceof ApiError && err.status === 0 ? `${err.message}. Your draft is kept.` : errorText(err), [], sent);
+    else
+      showErrors(
+        err instanceof ApiError && err.status === 0 ? `${err.message}. Your draft is kept.` : errorText(err),
+        [],
+        sent,
+      );
   } finally {
     button.disabled = !(state.status === 'running' || state.status === 'paused');
   }
@@ -755,7 +936,12 @@ function reportView(r) {
   const mine = r.authorUserId === me.id;
   const section = (title, content) => (content ? h('div', {}, h('h4', {}, title), content) : '');
   const recipients =
-    r.recipients?.teams === 'all' ? 'all teams' : [...(r.recipients?.teams ?? []), ...(r.recipients?.users?.length ? [`${r.recipients.users.length} named people`] : [])].join(', ') || 'drill control only';
+    r.recipients?.teams === 'all'
+      ? 'all teams'
+      : [
+          ...(r.recipients?.teams ?? []),
+          ...(r.recipients?.users?.length ? [`${r.recipients.users.length} named people`] : []),
+        ].join(', ') || 'drill control only';
   return h(
     'div',
     { class: `report${mine ? ' mine' : ''}`, dataset: { report: r.id } },
@@ -765,7 +951,11 @@ function reportView(r) {
       h('span', { class: 'badge' }, kindLabel(r.kind)),
       tlpBadge(r.tlp),
       h('span', { class: 'title' }, r.title),
-      h('span', { class: 'muted' }, `${r.teamCode ?? 'Drill control'}${mine ? ' (you)' : ''} · ${formatScenario(r.submittedScenarioMs)} · ${formatWall(r.submittedAt)}`),
+      h(
+        'span',
+        { class: 'muted' },
+        `${r.teamCode ?? 'Drill control'}${mine ? ' (you)' : ''} · ${formatScenario(r.submittedScenarioMs)} · ${formatWall(r.submittedAt)}`,
+      ),
     ),
     h(
       'p',
@@ -787,17 +977,101 @@ function reportView(r) {
         ? h(
             'table',
             { class: 'data' },
-            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'Value'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Detection'))),
-            h('tbody', {}, r.iocs.map((i) => h('tr', {}, h('td', {}, i.type), h('td', { class: 'mono' }, defangFor(i.type, i.value)), h('td', {}, i.role ?? ''), h('td', {}, i.toIds ? 'yes' : 'no')))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'col' }, 'Type'),
+                h('th', { scope: 'col' }, 'Value'),
+                h('th', { scope: 'col' }, 'Role'),
+                h('th', { scope: 'col' }, 'Detection'),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              r.iocs.map((i) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, i.type),
+                  h('td', { class: 'mono' }, defangFor(i.type, i.value)),
+                  h('td', {}, i.role ?? ''),
+                  h('td', {}, i.toIds ? 'yes' : 'no'),
+                ),
+              ),
+            ),
           )
         : '',
     ),
-    section('Affected assets', r.affectedAssets?.length ? h('ul', {}, r.affectedAssets.map((a) => h('li', {}, `${a.kind}: ${a.identifier}${a.sector ? ` (${a.sector})` : ''}${a.country ? ` — ${a.country}` : ''}`))) : ''),
-    section('Actions taken', r.actions?.length ? h('ul', {}, r.actions.map((a) => h('li', {}, a.code ? h('code', {}, a.code) : '', a.code ? ' ' : '', a.text))) : ''),
-    section('Timeline', r.timeline?.length ? h('ul', {}, r.timeline.map((t) => h('li', {}, h('span', { class: 'mono' }, t.at), ' — ', t.event))) : ''),
-    section('Recommendations', r.recommendations?.length ? h('ul', {}, r.recommendations.map((x) => h('li', {}, x))) : ''),
-    section('Requests for assistance', r.assistanceRequests?.length ? h('ul', {}, r.assistanceRequests.map((x) => h('li', {}, x))) : ''),
-    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'small', onclick: () => replyTo(r.id) }, 'Reply', h('span', { class: 'visually-hidden' }, ` to ${r.title}`))),
+    section(
+      'Affected assets',
+      r.affectedAssets?.length
+        ? h(
+            'ul',
+            {},
+            r.affectedAssets.map((a) =>
+              h(
+                'li',
+                {},
+                `${a.kind}: ${a.identifier}${a.sector ? ` (${a.sector})` : ''}${a.country ? ` — ${a.country}` : ''}`,
+              ),
+            ),
+          )
+        : '',
+    ),
+    section(
+      'Actions taken',
+      r.actions?.length
+        ? h(
+            'ul',
+            {},
+            r.actions.map((a) => h('li', {}, a.code ? h('code', {}, a.code) : '', a.code ? ' ' : '', a.text)),
+          )
+        : '',
+    ),
+    section(
+      'Timeline',
+      r.timeline?.length
+        ? h(
+            'ul',
+            {},
+            r.timeline.map((t) => h('li', {}, h('span', { class: 'mono' }, t.at), ' — ', t.event)),
+          )
+        : '',
+    ),
+    section(
+      'Recommendations',
+      r.recommendations?.length
+        ? h(
+            'ul',
+            {},
+            r.recommendations.map((x) => h('li', {}, x)),
+          )
+        : '',
+    ),
+    section(
+      'Requests for assistance',
+      r.assistanceRequests?.length
+        ? h(
+            'ul',
+            {},
+            r.assistanceRequests.map((x) => h('li', {}, x)),
+          )
+        : '',
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        { type: 'button', class: 'small', onclick: () => replyTo(r.id) },
+        'Reply',
+        h('span', { class: 'visually-hidden' }, ` to ${r.title}`),
+      ),
+    ),
   );
 }
 
@@ -831,7 +1105,17 @@ function renderThreads() {
             { class: 'thread', 'aria-label': `Thread: ${t.root.title}` },
             reportView(t.root),
             t.replies.length
-              ? h('div', { class: 'replies', role: 'list', 'aria-label': `${t.replies.length} repl${t.replies.length === 1 ? 'y' : 'ies'}` }, t.replies.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt)).map((r) => h('div', { role: 'listitem' }, reportView(r))))
+              ? h(
+                  'div',
+                  {
+                    class: 'replies',
+                    role: 'list',
+                    'aria-label': `${t.replies.length} repl${t.replies.length === 1 ? 'y' : 'ies'}`,
+                  },
+                  t.replies
+                    .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt))
+                    .map((r) => h('div', { role: 'listitem' }, reportView(r))),
+                )
               : '',
           ),
         ),
@@ -843,7 +1127,10 @@ function renderThreads() {
 try {
   state.exercise = await api(`/api/exercises/${exerciseId}`);
 } catch (e) {
-  clear(document.getElementById('main'), h('div', { class: 'error-box', role: 'alert' }, `This exercise cannot be opened: ${errorText(e)}`));
+  clear(
+    document.getElementById('main'),
+    h('div', { class: 'error-box', role: 'alert' }, `This exercise cannot be opened: ${errorText(e)}`),
+  );
   throw e;
 }
 setupHeader(me, { exerciseName: state.exercise.name });
@@ -854,14 +1141,19 @@ applyState(state.exercise.clock);
 
 const saved = JSON.parse(localStorage.getItem(draftKey) ?? 'null');
 applyDraft(saved ?? {});
-if (saved && !isBlank(saved)) el('draft-state').textContent = `Draft restored (last saved ${formatWall(saved.savedAt)}).`;
+if (saved && !isBlank(saved))
+  el('draft-state').textContent = `Draft restored (last saved ${formatWall(saved.savedAt)}).`;
 
-const [released, reports] = await Promise.all([api(`/api/exercises/${exerciseId}/injects`).catch(() => []), api(`/api/exercises/${exerciseId}/ism/reports`).catch(() => [])]);
+const [released, reports] = await Promise.all([
+  api(`/api/exercises/${exerciseId}/injects`).catch(() => []),
+  api(`/api/exercises/${exerciseId}/ism/reports`).catch(() => []),
+]);
 for (const p of released) state.injects.set(p.injectId, p);
 // Replay from the first inject no browser has confirmed, so that its receipt gets recorded too.
 const ordered = [...released].sort((a, b) => a.seq - b.seq);
 const firstUndelivered = ordered.findIndex((p) => !p.deliveredAt);
-state.seenSeq = firstUndelivered < 0 ? (ordered.at(-1)?.seq ?? 0) : firstUndelivered === 0 ? 0 : ordered[firstUndelivered - 1].seq;
+state.seenSeq =
+  firstUndelivered < 0 ? (ordered.at(-1)?.seq ?? 0) : firstUndelivered === 0 ? 0 : ordered[firstUndelivered - 1].seq;
 for (const r of reports) state.reports.set(r.id, r);
 renderInjectList();
 renderThreads();
@@ -884,7 +1176,8 @@ state.socket = await connectLive(exerciseId, {
     },
     'exercise.state': (s) => applyState(s),
     'ism.report': (r) => {
-      if (addReport(r) && r.authorUserId !== me.id) announce(`New shared report from ${r.teamCode ?? 'drill control'}: ${r.title}`);
+      if (addReport(r) && r.authorUserId !== me.id)
+        announce(`New shared report from ${r.teamCode ?? 'drill control'}: ${r.title}`);
     },
   },
 });

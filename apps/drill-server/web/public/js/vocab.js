@@ -17,7 +17,8 @@ export const TLP = [
   {
     label: 'TLP:AMBER',
     short: 'AMBER',
-    meaning: 'Only the recipient teams you name, your own team and drill control; they may share it inside their organisation on a need-to-know basis.',
+    meaning:
+      'Only the recipient teams you name, your own team and drill control; they may share it inside their organisation on a need-to-know basis.',
   },
   {
     label: 'TLP:AMBER+STRICT',
@@ -37,11 +38,28 @@ export const RSIT = {
   'malicious-code': ['infected-system', 'c2-server', 'malware-distribution', 'malware-configuration'],
   'information-gathering': ['scanner', 'sniffing', 'social-engineering'],
   'intrusion-attempts': ['ids-alert', 'brute-force', 'exploit'],
-  intrusions: ['privileged-account-compromise', 'unprivileged-account-compromise', 'application-compromise', 'system-compromise', 'burglary'],
+  intrusions: [
+    'privileged-account-compromise',
+    'unprivileged-account-compromise',
+    'application-compromise',
+    'system-compromise',
+    'burglary',
+  ],
   availability: ['dos', 'ddos', 'misconfiguration', 'sabotage', 'outage'],
-  'information-content-security': ['unauthorised-information-access', 'unauthorised-information-modification', 'data-loss', 'data-leak'],
+  'information-content-security': [
+    'unauthorised-information-access',
+    'unauthorised-information-modification',
+    'data-loss',
+    'data-leak',
+  ],
   fraud: ['unauthorised-use-of-resources', 'copyright', 'masquerade', 'phishing'],
-  vulnerable: ['weak-crypto', 'ddos-amplifier', 'potentially-unwanted-accessible', 'information-disclosure', 'vulnerable-system'],
+  vulnerable: [
+    'weak-crypto',
+    'ddos-amplifier',
+    'potentially-unwanted-accessible',
+    'information-disclosure',
+    'vulnerable-system',
+  ],
   other: ['other', 'undetermined'],
   test: ['test'],
 };
@@ -52,7 +70,11 @@ export const REPORT_KINDS = [
   { value: 'notification', label: 'Notification', hint: 'incident notification with what is known' },
   { value: 'update', label: 'Update', hint: 'new findings on an earlier report' },
   { value: 'final', label: 'Final report', hint: 'closes the incident' },
-  { value: 'request-for-assistance', label: 'Request for assistance', hint: 'asks another team or drill control to act' },
+  {
+    value: 'request-for-assistance',
+    label: 'Request for assistance',
+    hint: 'asks another team or drill control to act',
+  },
   { value: 'advisory', label: 'Advisory', hint: 'guidance for other teams or constituents' },
 ];
 
