@@ -170,7 +170,7 @@ async function releaseErrors(
   });
   await rig.api.post(`/api/exercises/${ex.id}/start`);
   const deadline = Date.now() + LEAD_MS + span + 30_000;
-  let rows: { status: string; dueAt: string | null; releasedAt: string | null }[] = [];
+  let rows: { status: string; dueAt: string | null; releasedAt: string | null }[];
   await sleep(LEAD_MS + span);
   for (;;) {
     const tl = await rig.api.get<{

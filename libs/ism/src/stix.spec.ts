@@ -2,13 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import type { IsmReport, ReportIoc } from './model.js';
-import {
-  buildStixBundle,
-  INCIDENT_CORE_EXTENSION_ID,
-  TLP_EXTENSION_ID,
-  type StixBundle,
-  type StixObject,
-} from './stix.js';
+import { buildStixBundle, INCIDENT_CORE_EXTENSION_ID, TLP_EXTENSION_ID, type StixBundle } from './stix.js';
 import {
   BASE,
   bundleValidator,

@@ -1,18 +1,7 @@
 import { TLP_LABELS } from '@drill/contracts';
 import { COMPONENT_KEYS, type ComponentKey, type Rating } from '@drill/scoring';
 import { renderCharts, type ChartId } from './charts.js';
-import {
-  DASH,
-  escapeHtml as esc,
-  miniMarkdown,
-  minutes,
-  percent,
-  ratio,
-  scenarioTime,
-  score,
-  utc,
-  utcDate,
-} from './format.js';
+import { DASH, escapeHtml as esc, miniMarkdown, minutes, percent, ratio, scenarioTime, score, utc } from './format.js';
 import type { Aar, AarNote, InjectAnalysis, ObjectiveAnalysis, Stats, TeamScorecard } from './model.js';
 import { AAR_STYLES } from './styles.js';
 

@@ -16,6 +16,9 @@ import type { Normalise } from './semantic.js';
 // defaults are implicit, targets may be the string "all", TLP:WHITE is accepted, triggers are keyed by kind,
 // IOC values are as written. These two functions convert between them.
 
+// The authored document has passed the JSON Schema before it reaches these functions; its shape lives in the schema,
+// not in a TypeScript type, so fields are read loosely here and typed on the way out.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 /** Defaults, as documented in the schema. */

@@ -42,7 +42,7 @@ export class DrillApi {
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`${method} ${new URL(path, this.baseUrl).href}: ${cause ?? (e as Error).message}`);
+      throw new Error(`${method} ${new URL(path, this.baseUrl).href}: ${cause ?? (e as Error).message}`, { cause: e });
     }
   }
 

@@ -98,7 +98,7 @@ export function scenarioClock(min: number): string {
  * form would not normalise back to it, so a bot never sends something the server reads differently.
  */
 export function defang(type: IocType, value: string): string {
-  let d = value;
+  let d: string;
   const family = iocFamily(type);
   if (type === 'url') {
     d = value.replace(/^http/i, 'hxxp').replace(/^(hxxps?:\/\/[^/:?#]*)\.([^./:?#]+)/i, '$1[.]$2');

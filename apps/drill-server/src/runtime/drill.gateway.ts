@@ -75,7 +75,7 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
     try {
       await this.exercises.forViewer(exerciseId, principal);
     } catch (e) {
-      throw new Error(`forbidden: ${(e as Error).message}`);
+      throw new Error(`forbidden: ${(e as Error).message}`, { cause: e });
     }
     socket.data = { principal, exerciseId, sentSeq: (lastSeq as number | undefined) ?? 0 };
   }

@@ -11,7 +11,6 @@ import { ExercisesController } from './exercises.controller.js';
 import { ExercisesService } from './exercises.service.js';
 import { LiveChannel } from './live-channel.js';
 import { PresenceController } from './presence.controller.js';
-import { ReportLookup } from './report-lookup.js';
 import { ScenarioCache } from './scenario-cache.js';
 import { InjectScheduler, InProcessScheduler } from './scheduler.js';
 

@@ -120,7 +120,7 @@ export class ScenariosService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.loadSampleScenarios || (await this.versions.count()) > 0) return;
     const dir = join(repoRoot(), 'scenarios');
-    let files: string[] = [];
+    let files: string[];
     try {
       files = readdirSync(dir)
         .filter((f) => /\.ya?ml$/.test(f))

@@ -33,7 +33,7 @@ async function showExercises(me) {
   setupHeader(me);
   document.getElementById('role-help').textContent = ROLE_HELP[me.role] ?? '';
   const list = document.getElementById('exercise-list');
-  let exercises = [];
+  let exercises;
   try {
     exercises = await api('/api/exercises');
   } catch (e) {
