@@ -1,27 +1,14 @@
 // Jest runs our ES modules natively (`node --experimental-vm-modules`, see package.json) and compiles TypeScript
-// with SWC: Nest's dependency injection needs legacy decorators with emitted metadata, which SWC keeps and the
-// TypeScript-stripping loaders drop. Two projects: `unit` (specs beside the code, in parallel workers) and `e2e`
-// (servers, Redis, PostgreSQL, Chromium; one file at a time, see test/support/serial-runner.mjs).
-
-/** @type {[string, Record<string, unknown>]} */
-const swc = [
-  '@swc/jest',
-  {
-    sourceMaps: 'inline',
-    module: { type: 'es6' },
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-      target: 'es2022',
-    },
-  },
-];
+// with SWC (scripts/swc-options.mjs): Nest's dependency injection needs legacy decorators with emitted metadata,
+// which SWC keeps and the TypeScript-stripping loaders drop. Two projects: `unit` (specs beside the code, in
+// parallel workers) and `e2e` (servers, Redis, PostgreSQL, Chromium; one file at a time, see
+// test/support/serial-runner.mjs).
+import { SWC_OPTIONS } from './scripts/swc-options.mjs';
 
 const common = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': ['@swc/jest', SWC_OPTIONS] },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
   // `@drill/<lib>` is the library's index; a relative `./x.js` of our sources is `./x.ts` until it is built.
   moduleNameMapper: {

@@ -1,10 +1,11 @@
 // Node module hooks that run the TypeScript sources directly: `.js` relative imports resolve to the `.ts` file
-// beside them, `@drill/<lib>` to libs/<lib>/src/index.ts, and SWC compiles each file with the same settings the
-// Jest config uses (legacy decorators with metadata, which Nest's dependency injection needs). Registered by
-// ts-register.mjs; used to start real server processes (cluster tests, benchmarks, cluster:local) without a build.
+// beside them, `@drill/<lib>` to libs/<lib>/src/index.ts, and SWC compiles each file with the options Jest uses
+// too (swc-options.mjs). Registered by ts-register.mjs; used to start real server processes (cluster tests,
+// benchmarks, cluster:local) without a build.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { transformSync } from '@swc/core';
+import { SWC_OPTIONS } from './swc-options.mjs';
 
 const root = new URL('../', import.meta.url);
 
@@ -25,16 +26,6 @@ export async function resolve(specifier, context, next) {
 export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const filename = fileURLToPath(url);
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    sourceMaps: 'inline',
-    module: { type: 'es6' },
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-      target: 'es2022',
-    },
-  });
+  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...SWC_OPTIONS, filename });
   return { format: 'module', source: code, shortCircuit: true };
 }

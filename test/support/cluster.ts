@@ -113,7 +113,7 @@ export interface ReplicaOptions {
 
 /**
  * Starts `drill-server` as a child process and resolves once GET /health answers 200. By default it runs the
- * TypeScript sources through scripts/ts-register.mjs (SWC, the same settings as the Jest transform), so a test never runs
+ * TypeScript sources through scripts/ts-register.mjs (SWC, the options Jest uses too), so a test never runs
  * a stale or missing build.
  */
 export async function startReplica(name: string, o: ReplicaOptions): Promise<Replica> {

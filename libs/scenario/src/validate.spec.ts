@@ -6,6 +6,7 @@ import {
   SCENARIO_SCHEMA,
   SCENARIO_SCHEMA_PATH,
   scenarioToYaml,
+  syntheticScenarioYaml,
   validateScenarioObject,
   validateScenarioText,
 } from './index.js';
@@ -620,47 +621,9 @@ describe('validateScenarioText — behaviour', () => {
     ]);
   });
 
-  // Speed is measured by test/bench/scenario-validation.bench.ts; here only the results are checked.
+  // Speed is measured by `npm run bench -- validation` on the same text; here only the results are checked.
   it('validates a 500-inject scenario, and locates 500 problems in it', () => {
-    const lines = [
-      ...HEAD.slice(0, 2),
-      'plannedDuration: "+10:00"',
-      'phases:',
-      '  - {id: P1, title: One}',
-      'objectives:',
-      '  - id: OBJ-1',
-      '    capability: Operational Coordination',
-      `    injects: [${Array.from({ length: 500 }, (_, i) => `I-${i}`).join(', ')}]`,
-      'injects:',
-    ];
-    for (let i = 0; i < 500; i++) {
-      const offset = `+${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
-      lines.push(
-        `  - id: I-${i}`,
-        `    offset: "${offset}"`,
-        '    phase: P1',
-        `    title: Inject ${i}`,
-        '    body: |',
-        `      Something happened at host-${i}.example.`,
-        '    targets: {teams: [SG, MY], tags: [tier1]}',
-        '    severity: high',
-        '    tlp: TLP:AMBER',
-        '    responseRequired: true',
-        '    targetMinutes: 30',
-        '    deadlineMinutes: 60',
-        '    answerKey:',
-        '      iocs:',
-        `        - {type: ip-dst, value: "198.51.100[.]${i % 250}", weight: 2, critical: true}`,
-        `        - {type: domain, value: "c2-${i}[.]example"}`,
-        `        - {type: sha256, value: ${String(i).padStart(64, 'a')}}`,
-        '      decoys: [{type: domain, value: update.example}]',
-        '      classification: {class: malicious-code, type: infected-system}',
-        '      actions: [{code: BLOCK, keywords: [block]}]',
-        '      recipients: [MY]',
-      );
-      if (i > 0 && i % 5 === 0) lines.push('    trigger:', `      after: {inject: I-${i - 1}, delayMinutes: 1}`);
-    }
-    const text = yaml(...lines);
+    const text = syntheticScenarioYaml(500);
     validateScenarioText(text, 'yaml'); // warm-up: module-level compilation is not what is measured
 
     // Other jobs share this machine, so wall time says as much about them as about this code: the bound is on
