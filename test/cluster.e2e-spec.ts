@@ -12,8 +12,8 @@ import {
   type Replica,
   type ScratchDatabase,
 } from './support/cluster.js';
-import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
-import { act, createExercise, fixture, saveScenario, timeline } from './support/drill.js';
+import { DrillClient, waitUntil } from './support/drill-client.js';
+import { act, createExercise, fixture, saveScenario, scenarioMs, settled, timeline } from './support/drill.js';
 import { requireService } from './support/services.js';
 
 const redisUp = await requireService('Redis', 6379);
@@ -167,7 +167,7 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     for (const code of CODES)
       await on[code]!.waitFor(() => on[code]!.injects.length >= EXPECTED[code]!.length, 20_000, `${code} injects`);
     await sg2.waitFor(() => sg2.injects.length >= EXPECTED.SG!.length, 5000, 'second SG analyst');
-    await sleep(500); // nothing more may arrive
+    await settled(B, ex.id); // every delivery released and received: nothing more can arrive
     for (const code of CODES) {
       expectAs(
         on[code]!.injects.map((i) => i.injectId),
@@ -225,7 +225,16 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
       expect([...fromB.body.alreadyReleased].sort()).toEqual([...fromA.body.released].sort());
     }
     for (const c of [sg, bn]) await c.waitFor(() => c.injects.length >= injects.length, 5000, 'raced releases');
-    await sleep(300);
+    // Every raced delivery of SG and BN received (its receipt recorded): a duplicate push would have come before it.
+    await waitUntil(
+      async () =>
+        (await timeline(A, ex.id)).filter(
+          (e) => e.kind === 'delivery' && ['SG', 'BN'].includes(e.teamCode) && e.status === 'released' && e.deliveredAt,
+        ).length ===
+        2 * injects.length,
+      5000,
+      'receipts of the raced releases',
+    );
     for (const c of [sg, bn]) {
       expect(c.injects.map((i) => i.seq)).toEqual([1, 2, 3, 4, 5]);
       expect(c.injects.map((i) => i.injectId).sort()).toEqual(injects);
@@ -272,14 +281,22 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     expect(reply.error).toBeUndefined();
     const pushedTo = (v: Viewer) =>
       new Set(clients[v].events.filter((e) => e.event === 'ism.report').map((e) => (e.data as { id: string }).id));
+    // A last CLEAR report from the author on A, which every viewer may see: pushes reach each socket in the order
+    // they were posted, so once every viewer has it, anything it should not see would already have arrived.
+    const barrier = await A.http()
+      .post(`/api/exercises/${ex.id}/ism/reports`)
+      .set(bearer(viewers.author.token))
+      .send({ kind: 'notification', title: 'Barrier', tlp: 'TLP:CLEAR' });
+    expect(barrier.status).toBe(201);
     await waitUntil(
-      () => pushedTo('evaluator').size === LABELS.length + 1 && pushedTo('author').size === LABELS.length + 1,
+      () => (Object.keys(viewers) as Viewer[]).every((v) => pushedTo(v).has(barrier.body.id)),
       5000,
-      'pushes',
+      'the barrier report on every console',
     );
-    await sleep(300); // anything not allowed would have arrived by now
+    await waitUntil(() => pushedTo('author').has(reply.id!), 5000, 'the reply');
     for (const v of Object.keys(viewers) as Viewer[]) {
       const expected = new Set(LABELS.filter((tlp) => MATRIX[tlp][v]).map((tlp) => posted[tlp]));
+      expected.add(barrier.body.id);
       if (v === 'author' || v === 'teammate' || v === 'recipient' || v === 'evaluator') expected.add(reply.id!);
       expectAs([...pushedTo(v)].sort(), `${v}: pushed`).toEqual([...expected].sort());
       // What B serves from PostgreSQL agrees with what was pushed.
@@ -305,7 +322,8 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     };
     await act(A, ex.id, 'start'); // A ran the first release pass and queued the first wake-ups
     await before.SG!.waitFor(() => before.SG!.injects.length >= 3, 10_000, 'C-01, C-02, C-04 (1.5 s)');
-    await sleep(150); // between releases: C-05 is due at 2.0 s
+    // Kill A between releases: C-05 is due at 2.0 s (T+00:04 at ×120).
+    await waitUntil(async () => (await scenarioMs(A, ex.id)) >= 198_000, 5000, 'T+00:03:18');
     await a!.kill();
     await waitUntil(() => !before.SG!.socket.connected && !before.MY!.socket.connected, 5000, 'A’s sockets to drop');
     // C-05, C-06 and C-07 fall due while SG and MY have no connection; B (or A's wake-up, taken over once its lock
@@ -330,7 +348,7 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     // A wake-up the killed replica was running is taken over once its lock expires (~15 s at worst).
     for (const code of CODES)
       await waitUntil(() => all(code).length >= EXPECTED[code]!.length, 30_000, `${code}: all injects`);
-    await sleep(500);
+    await settled(B, ex.id);
     for (const code of CODES) {
       expectAs(
         all(code).map((i) => i.injectId),
@@ -344,6 +362,6 @@ const MATRIX: Record<(typeof LABELS)[number], Record<Viewer, boolean>> = {
     expect(after.SG!.injects.length).toBeGreaterThan(0); // what SG missed came from B's replay
     await expectReleasedOnce(B, ex.id, DELIVERIES);
     const health = await B.http().get('/health');
-    expect(health.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+    expect(health.body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up', releases: 'up' } });
   }, 90_000);
 });

@@ -24,7 +24,7 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
   it('answers /health with the database up, without a token', async () => {
     const r = await s.http().get('/health');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'ok', checks: { database: 'up' } });
+    expect(r.body).toEqual({ status: 'ok', checks: { database: 'up', releases: 'up' } });
   });
 
   it('serves Prometheus metrics and the OpenAPI document', async () => {

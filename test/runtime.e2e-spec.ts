@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
-import { act, createExercise, fixture, saveScenario, timeline } from './support/drill.js';
+import { act, createExercise, fixture, saveScenario, scenarioMs, settled, timeline } from './support/drill.js';
 import { REDIS_URL, requireService } from './support/services.js';
 
 const redisUp = await requireService('Redis', 6379);
@@ -80,7 +80,7 @@ for (const mode of modes) {
       for (const [code, client] of Object.entries(c)) {
         await client.waitFor(() => client.injects.length >= EXPECTED[code]!.length, 10_000, `${code} injects`);
       }
-      await sleep(300); // nothing more may arrive
+      await settled(server, ex.id); // every delivery released and received: nothing more can arrive
       for (const [code, client] of Object.entries(c)) {
         expect(client.injects.map((i) => i.injectId)).toEqual(EXPECTED[code]);
         expect(client.injects.map((i) => i.seq)).toEqual(EXPECTED[code]!.map((_, n) => n + 1));
@@ -128,10 +128,11 @@ for (const mode of modes) {
       const started = await act(server, ex.id, 'start');
       const startedAt = Date.parse(started.startedAt);
       await sg.waitFor(() => sg.injects.length === 1, 5000, 'I-01');
-      await sleep(600 - (Date.now() - startedAt)); // pause at ~0.6 s, before I-02 is due
+      await waitUntil(async () => (await scenarioMs(server, ex.id)) >= 72_000, 5000, 'T+00:01:12'); // 0.6 s at ×120
       const paused = await act(server, ex.id, 'pause');
       const frozen = paused.clock.scenarioMs;
-      await sleep(1000);
+      expect(frozen).toBeLessThan(120_000); // before I-02 is due
+      await sleep(1000); // the pause itself: one second of wall time during which the clock must stand still
       const still = await server.http().get(`/api/exercises/${ex.id}`).set(bearer(users.SG!.token));
       expect(still.body.status).toBe('paused');
       expect(still.body.clock.scenarioMs).toBe(frozen); // scenario time stood still
@@ -179,7 +180,7 @@ for (const mode of modes) {
         [3, 'I-04'],
       ]);
       await back.waitFor(() => back.injects.length === 3, 5000, 'I-05 live'); // I-05 at 8 s arrives live
-      await sleep(200);
+      await settled(server, ex.id);
       expect(back.injects.map((i) => [i.seq, i.injectId])).toEqual([
         [2, 'I-03'],
         [3, 'I-04'],
@@ -224,7 +225,7 @@ for (const mode of modes) {
         const all = () => [...before[code]!.injects, ...after[code]!.injects];
         await after[code]!.waitFor(() => all().length >= EXPECTED[code]!.length, 15_000, `${code} after restart`);
       }
-      await sleep(500);
+      await settled(again, ex.id, { receipts: false }); // I-02's receipt may have been cut off by the stop
       for (const code of Object.keys(teams)) {
         const all = [...before[code]!.injects, ...after[code]!.injects];
         expect(all.map((i) => i.injectId)).toEqual(EXPECTED[code]);
@@ -469,7 +470,7 @@ describe('exercise runtime: conditional injects', () => {
       expect(report.status).toBe(201);
       await sg.waitFor(() => sg.injects.length === 3, 5000, 'SG follow-ups');
       await my.waitFor(() => my.injects.length === 3, 8000, 'MY follow-ups'); // C-03 at C-01 + 3 min = 4 s
-      await sleep(500);
+      await settled(server, ex.id);
       expect(sg.injects.map((i) => [i.seq, i.injectId])).toEqual([
         [1, 'C-01'],
         [2, 'C-04'],

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { serializeSqlite } from './sqlite-queue.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -42,6 +43,13 @@ const MIGRATION_LOCK_KEY = 7_341_220_260_001;
  * while the others wait, then find nothing left to do.
  */
 export async function openDataSource(options: DataSourceOptions): Promise<DataSource> {
+  if (options.type === 'better-sqlite3') {
+    // One SQLite connection serves every flow: without the queue, a query from one flow would run inside (and be
+    // rolled back with) another flow's open transaction. See sqlite-queue.ts.
+    const ds = await new DataSource(options).initialize();
+    serializeSqlite(ds);
+    return ds;
+  }
   if (options.type !== 'postgres' || !options.migrationsRun) return new DataSource(options).initialize();
   const ds = await new DataSource({ ...options, migrationsRun: false }).initialize();
   const lock = ds.createQueryRunner();

@@ -5,3 +5,4 @@
 export * from './columns.js';
 export * from './data-source.js';
 export * from './entities/index.js';
+export * from './sqlite-queue.js';

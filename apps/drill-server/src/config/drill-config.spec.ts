@@ -13,6 +13,24 @@ describe('parseDrillConfig', () => {
       adminToken: undefined,
       bodyLimitBytes: 2 * 1024 * 1024,
       loadSampleScenarios: true,
+      resyncIntervalMs: 2000,
+      sweepIntervalMs: 3000,
+      testKillAfterRelease: undefined, // the fault-injection hook is off
+    });
+  });
+
+  it('reads the resync and sweep intervals and the test kill hook', () => {
+    const c = parseDrillConfig({
+      DRILL_RESYNC_INTERVAL_MS: '500',
+      DRILL_SWEEP_INTERVAL_MS: ' 60000 ',
+      DRILL_TEST_KILL_AFTER_RELEASE: 'I-02',
+    });
+    expect(c.resyncIntervalMs).toBe(500);
+    expect(c.sweepIntervalMs).toBe(60_000);
+    expect(c.testKillAfterRelease).toBe('I-02');
+    expect(parseDrillConfig({ DRILL_RESYNC_INTERVAL_MS: '100', DRILL_TEST_KILL_AFTER_RELEASE: '  ' })).toMatchObject({
+      resyncIntervalMs: 100,
+      testKillAfterRelease: undefined,
     });
   });
 
@@ -42,6 +60,13 @@ describe('parseDrillConfig', () => {
     [{ DRILL_ADMIN_TOKEN: 'short' }, /^DRILL_ADMIN_TOKEN: /],
     [{ BODY_LIMIT: 'huge' }, /^BODY_LIMIT: /],
     [{ LOAD_SAMPLE_SCENARIOS: 'maybe' }, /^LOAD_SAMPLE_SCENARIOS: /],
+    [{ DRILL_RESYNC_INTERVAL_MS: '99' }, /^DRILL_RESYNC_INTERVAL_MS: /],
+    [{ DRILL_RESYNC_INTERVAL_MS: '60001' }, /^DRILL_RESYNC_INTERVAL_MS: /],
+    [{ DRILL_RESYNC_INTERVAL_MS: '1.5' }, /^DRILL_RESYNC_INTERVAL_MS: /],
+    [{ DRILL_RESYNC_INTERVAL_MS: '2s' }, /^DRILL_RESYNC_INTERVAL_MS: /],
+    [{ DRILL_SWEEP_INTERVAL_MS: '0' }, /^DRILL_SWEEP_INTERVAL_MS: /],
+    [{ DRILL_SWEEP_INTERVAL_MS: '-3000' }, /^DRILL_SWEEP_INTERVAL_MS: /],
+    [{ DRILL_TEST_KILL_AFTER_RELEASE: 'I 02' }, /^DRILL_TEST_KILL_AFTER_RELEASE: /],
   ])('refuses %o with one line naming the setting', (env, pattern) => {
     let err: unknown;
     try {

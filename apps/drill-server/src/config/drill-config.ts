@@ -18,6 +18,12 @@ export interface DrillConfig {
   adminToken?: string;
   bodyLimitBytes: number;
   loadSampleScenarios: boolean;
+  /** How often each replica re-reads its team sockets' sequence numbers and sends what a lost announcement left out. */
+  resyncIntervalMs: number;
+  /** How often any replica looks for running exercises with overdue unreleased injects or a missing wake-up. */
+  sweepIntervalMs: number;
+  /** Test hook only: SIGKILL the process right after the release of this inject id commits, before announcing it. */
+  testKillAfterRelease?: string;
 }
 
 export class ConfigError extends Error {}
@@ -44,6 +50,25 @@ export const SETTINGS = {
   },
   BODY_LIMIT: { default: '2mb', help: 'largest request body accepted, e.g. `512kb`, `2mb`' },
   LOAD_SAMPLE_SCENARIOS: { default: 'true', help: 'load the sample drills in scenarios/ into an empty database' },
+  DRILL_RESYNC_INTERVAL_MS: {
+    default: '2000',
+    help:
+      'period (100-60000 ms) of each replica’s check of its team sockets against the database: an inject whose ' +
+      'announcement was lost (releasing replica died after commit, Redis message dropped) reaches a connected team ' +
+      'within it plus one query and a catch-up read',
+  },
+  DRILL_SWEEP_INTERVAL_MS: {
+    default: '3000',
+    help:
+      'period (100-60000 ms) at which any replica looks for running exercises with overdue unreleased injects or a ' +
+      'missing wake-up, and heals them',
+  },
+  DRILL_TEST_KILL_AFTER_RELEASE: {
+    default: '',
+    help:
+      'test hook for fault-injection tests: SIGKILL this process right after the release of this inject id commits, ' +
+      'before it is announced; never set in production',
+  },
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -51,6 +76,15 @@ type Env = Record<string, string | undefined>;
 function setting(env: Env, name: keyof typeof SETTINGS): string {
   const v = env[name];
   return v === undefined || v.trim() === '' ? SETTINGS[name].default : v.trim();
+}
+
+/** A whole number of milliseconds within [min, max], or a ConfigError naming the setting. */
+function parseInterval(env: Env, name: keyof typeof SETTINGS, min = 100, max = 60_000): number {
+  const raw = setting(env, name);
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw new ConfigError(`${name}: "${raw}" must be a whole number of milliseconds from ${min} to ${max}`);
+  return n;
 }
 
 function parseSize(raw: string): number | undefined {
@@ -112,6 +146,13 @@ export function parseDrillConfig(env: Env): DrillConfig {
   if (!['true', 'false', '1', '0'].includes(samples))
     throw new ConfigError(`LOAD_SAMPLE_SCENARIOS: "${samples}" must be true or false`);
 
+  const resyncIntervalMs = parseInterval(env, 'DRILL_RESYNC_INTERVAL_MS');
+  const sweepIntervalMs = parseInterval(env, 'DRILL_SWEEP_INTERVAL_MS');
+
+  const testKillAfterRelease = setting(env, 'DRILL_TEST_KILL_AFTER_RELEASE') || undefined;
+  if (testKillAfterRelease && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(testKillAfterRelease))
+    throw new ConfigError(`DRILL_TEST_KILL_AFTER_RELEASE: "${testKillAfterRelease}" is not an inject id`);
+
   return {
     port,
     database: parseDatabase(setting(env, 'DATABASE_URL')),
@@ -121,5 +162,8 @@ export function parseDrillConfig(env: Env): DrillConfig {
     adminToken,
     bodyLimitBytes,
     loadSampleScenarios: samples === 'true' || samples === '1',
+    resyncIntervalMs,
+    sweepIntervalMs,
+    testKillAfterRelease,
   };
 }

@@ -10,7 +10,13 @@ import { Public } from '../auth/decorators.js';
 export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
 export interface HealthProbe {
   name: string;
+  /** Throws, with what is wrong, when down. */
   check(): Promise<void>;
+  /**
+   * false: a finding about the drills, not about this replica (a stalled exercise): reported, and the status says
+   * `degraded`, but the replica stays ready (200) so a load balancer keeps routing to it.
+   */
+  readiness?: boolean;
 }
 
 @Injectable()
@@ -27,6 +33,17 @@ export class MetricsService {
     help: 'HTTP request duration',
     labelNames: ['method', 'route'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly releaseFailures = new Counter({
+    name: 'drill_release_failures_total',
+    help: 'release passes that failed (database or Redis unreachable) and were retried',
+    registers: [this.registry],
+  });
+  readonly sweepHeals = new Counter({
+    name: 'drill_sweep_heals_total',
+    help: 'exercises the periodic sweep found with an overdue release or start, and released or started',
     registers: [this.registry],
   });
 
@@ -58,9 +75,14 @@ export class HealthController {
     };
     await run('database', () => this.db.query('SELECT 1'));
     for (const p of this.probes ?? []) await run(p.name, () => p.check());
-    const ok = Object.values(checks).every((v) => v === 'up');
+    const critical = new Set([
+      'database',
+      ...(this.probes ?? []).filter((p) => p.readiness !== false).map((p) => p.name),
+    ]);
+    const ok = Object.entries(checks).every(([name, v]) => v === 'up' || !critical.has(name));
     if (!ok) res.status(503);
-    return { status: ok ? 'ok' : 'unavailable', checks };
+    const clean = Object.values(checks).every((v) => v === 'up');
+    return { status: !ok ? 'unavailable' : clean ? 'ok' : 'degraded', checks };
   }
 
   @Get('metrics')

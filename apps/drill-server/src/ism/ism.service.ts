@@ -201,7 +201,7 @@ export class IsmService {
     }
     if (problems.length || !tlp) throw new ValidationFailed('the report cannot be accepted as written', problems);
 
-    const now = Date.now();
+    const now = this.runtime.now(); // the drill's clock: a report and a deadline are compared on one clock
     const report: IsmReport = {
       id: randomUUID(),
       exerciseId,
@@ -267,7 +267,8 @@ export class IsmService {
     });
     const view = this.view(row, teams.idToCode);
     this.live.announceReport(exerciseId, report, teams.ids, view);
-    if (p.teamId) await this.runtime.onReport(exerciseId, p.teamId, injectIds, report.classification);
+    if (p.teamId)
+      await this.runtime.onReport(exerciseId, p.teamId, injectIds, report.classification, row.submittedScenarioMs);
     for (const l of this.listeners) await l(exerciseId, report);
     return view;
   }

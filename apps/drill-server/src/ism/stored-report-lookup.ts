@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { LessThanOrEqual, type EntityManager, type Repository } from 'typeorm';
 import { IsmReportEntity } from '@drill/persistence';
 import { ReportLookup } from '../runtime/report-lookup.js';
 
@@ -11,8 +11,17 @@ export class StoredReportLookup extends ReportLookup {
     super();
   }
 
-  async hasReport(exerciseId: string, teamId: string, injectId: string): Promise<boolean> {
-    const rows = await this.reports.find({ where: { exerciseId, teamId }, select: { kind: true, injectIds: true } });
+  async hasReport(
+    exerciseId: string,
+    teamId: string,
+    injectId: string,
+    byScenarioMs: number,
+    m?: EntityManager,
+  ): Promise<boolean> {
+    const rows = await (m ? m.getRepository(IsmReportEntity) : this.reports).find({
+      where: { exerciseId, teamId, submittedScenarioMs: LessThanOrEqual(byScenarioMs) },
+      select: { kind: true, injectIds: true },
+    });
     return rows.some((r) => r.kind !== 'acknowledgement' && r.injectIds.includes(injectId));
   }
 }

@@ -46,14 +46,24 @@ export class BullmqScheduler extends InjectScheduler {
     await this.queue.add(
       'wake',
       { exerciseId, epoch, at },
-      { jobId, delay, removeOnComplete: 1000, removeOnFail: 1000, attempts: 3 },
+      // A failing wake-up is retried with backoff (1 s, 2 s, 4 s, …); past that, the sweep heals the exercise.
+      {
+        jobId,
+        delay,
+        removeOnComplete: 1000,
+        removeOnFail: 1000,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+      },
     );
   }
 
-  async cancel(exerciseId: string): Promise<void> {
+  async cancel(exerciseId: string, beforeEpoch: number): Promise<void> {
     const delayed = await this.queue.getDelayed();
     await Promise.all(
-      delayed.filter((j) => j.data.exerciseId === exerciseId).map((j) => j.remove().catch(() => undefined)),
+      delayed
+        .filter((j) => j.data.exerciseId === exerciseId && j.data.epoch < beforeEpoch)
+        .map((j) => j.remove().catch(() => undefined)),
     );
   }
 

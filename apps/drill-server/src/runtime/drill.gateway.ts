@@ -1,4 +1,5 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   type OnGatewayConnection,
   type OnGatewayInit,
@@ -8,9 +9,13 @@ import {
   MessageBody,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import { In, type DataSource } from 'typeorm';
 import { isControl, type Principal } from '@drill/auth';
 import { canSeeReport, type IsmReport } from '@drill/ism';
+import { ExerciseTeamEntity } from '@drill/persistence';
 import { AuthService } from '../auth/auth.service.js';
+import { DRILL_CONFIG } from '../config/config.module.js';
+import type { DrillConfig } from '../config/drill-config.js';
 import { ExerciseRuntime, statePayload } from './exercise-runtime.js';
 import { ExercisesService } from './exercises.service.js';
 import { controlRoom, exerciseRoom, LiveChannel, scoresRoom, teamRoom, type InjectPayload } from './live-channel.js';
@@ -29,19 +34,24 @@ type DrillSocket = Socket<any, any, any, SocketData>;
 const ACK_TIMEOUT_MS = 30_000;
 
 @WebSocketGateway({ namespace: '/drill', cors: { origin: true } })
-export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
+export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly log = new Logger('gateway');
   private ns!: Namespace;
   /** Per-socket queue: replay and live pushes to one socket never interleave. */
   private readonly perSocket = new KeyedMutex();
   /** Deliveries whose receipt this process has already recorded (bounded: cleared when large). */
   private readonly receipted = new Set<string>();
+  private resyncTimer?: NodeJS.Timeout;
+  /** The resync pass under way, if any: passes never overlap, and shutdown waits for it. */
+  private resyncing?: Promise<void>;
 
   constructor(
     private readonly auth: AuthService,
     private readonly exercises: ExercisesService,
     private readonly runtime: ExerciseRuntime,
     private readonly live: LiveChannel,
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(DRILL_CONFIG) private readonly config: DrillConfig,
   ) {}
 
   afterInit(ns: Namespace): void {
@@ -56,6 +66,15 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
         (e: unknown) => next(new Error(e instanceof Error ? e.message : String(e))),
       );
     });
+    clearInterval(this.resyncTimer);
+    this.resyncTimer = setInterval(() => this.resyncPass(), this.config.resyncIntervalMs);
+    this.resyncTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
+    await this.resyncing; // before the database closes under it
   }
 
   /** Handshake `auth: {token, exerciseId, lastSeq?}`; a refusal reaches the client as connect_error. */
@@ -77,7 +96,21 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
     } catch (e) {
       throw new Error(`forbidden: ${(e as Error).message}`, { cause: e });
     }
-    socket.data = { principal, exerciseId, sentSeq: (lastSeq as number | undefined) ?? 0 };
+    socket.data = { principal, exerciseId, sentSeq: await this.clampSeq(exerciseId, principal, lastSeq as number) };
+  }
+
+  /**
+   * `send` drops every delivery at or below `sentSeq`, so a claim beyond the team's last sequence number (a console
+   * restored from an earlier drill, a database restored from backup) would silently drop every push up to it. The
+   * team's `lastSeq` is read after the claim arrives and before the socket joins its team room: whatever is released
+   * in between comes with the catch-up of `handleConnection`.
+   */
+  private async clampSeq(exerciseId: string, principal: Principal, claimed: number | undefined): Promise<number> {
+    if (!claimed || !principal.teamId || isControl(principal.role)) return claimed ?? 0;
+    const team = await this.ds
+      .getRepository(ExerciseTeamEntity)
+      .findOne({ select: { lastSeq: true }, where: { exerciseId, teamId: principal.teamId } });
+    return Math.min(claimed, team?.lastSeq ?? 0);
   }
 
   async handleConnection(socket: DrillSocket): Promise<void> {
@@ -88,15 +121,68 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection {
     if (principal.role === 'controller' || principal.role === 'evaluator') await socket.join(scoresRoom(exerciseId));
     else await socket.join(teamRoom(exerciseId, principal.teamId!));
     const ex = await this.runtime.load(exerciseId);
-    socket.emit('exercise.state', statePayload(ex));
+    socket.emit('exercise.state', statePayload(ex, this.runtime.now()));
     if (principal.teamId && !isControl(principal.role)) await this.perSocket.run(socket.id, () => this.catchUp(socket));
   }
 
-  /** Sends, in seq order, every delivery of the socket's team after what it has (reconnect replay). */
-  private async catchUp(socket: DrillSocket): Promise<void> {
+  /**
+   * Sends, in seq order, every delivery of the socket's team after what it has (reconnect replay). `missed`, when
+   * given, was read for the team from a seq at or below this socket's: `send` skips what the socket already has.
+   */
+  private async catchUp(socket: DrillSocket, missed?: InjectPayload[]): Promise<void> {
     const { exerciseId, principal } = socket.data;
-    const missed = await this.exercises.releasedTo(exerciseId, principal.teamId!, socket.data.sentSeq);
+    missed ??= await this.exercises.releasedTo(exerciseId, principal.teamId!, socket.data.sentSeq);
     for (const p of missed) this.send(socket, p);
+  }
+
+  private resyncPass(): void {
+    if (this.resyncing) return; // a pass slower than the interval is not overlapped by the next
+    this.resyncing = this.resync()
+      .catch((e: unknown) => this.log.error(e as Error))
+      .finally(() => (this.resyncing = undefined));
+  }
+
+  /**
+   * Why: the live path is at most once. The releasing replica announces a delivery only after its commit, and the
+   * announcement reaches other replicas as a Redis pub/sub message; if that replica dies between commit and
+   * announcement, or the message is lost, a team socket on another replica gets seq N only when a later seq opens
+   * the gap (`deliverLocally`) or on reconnect, and never when N was the team's last inject. The database is the
+   * truth: every `resyncIntervalMs` (DRILL_RESYNC_INTERVAL_MS) this replica reads, in one query, the `lastSeq` of the
+   * exercises its team sockets follow, and sends each socket that is behind its team what it missed, through the
+   * same per-socket queue as live pushes and with one catch-up read per team that is behind. So a committed delivery
+   * reaches every connected socket of its team within one interval plus that query and the catch-up read (longer
+   * only if a pass outlasts the interval: passes never overlap). Cost: nothing while this replica has no team
+   * socket; otherwise one primary-key query per interval, and catch-up reads only for teams actually behind.
+   */
+  private async resync(): Promise<void> {
+    const sockets: DrillSocket[] = [];
+    for (const s of this.ns?.sockets.values() ?? []) {
+      const socket = s as DrillSocket;
+      const p = socket.data?.principal;
+      if (p?.teamId && !isControl(p.role)) sockets.push(socket);
+    }
+    if (!sockets.length) return;
+    const exerciseIds = [...new Set(sockets.map((s) => s.data.exerciseId))];
+    const rows = await this.ds.getRepository(ExerciseTeamEntity).find({
+      select: { exerciseId: true, teamId: true, lastSeq: true },
+      where: { exerciseId: In(exerciseIds) },
+    });
+    const lastSeq = new Map(rows.map((r) => [`${r.exerciseId}/${r.teamId}`, r.lastSeq]));
+    const behind = new Map<string, DrillSocket[]>();
+    for (const socket of sockets) {
+      const key = `${socket.data.exerciseId}/${socket.data.principal.teamId}`;
+      if (socket.data.sentSeq >= (lastSeq.get(key) ?? 0)) continue;
+      const team = behind.get(key);
+      if (team) team.push(socket);
+      else behind.set(key, [socket]);
+    }
+    const passes = [...behind.values()].map(async (team) => {
+      const { exerciseId, principal } = team[0]!.data;
+      const from = team.reduce((min, s) => Math.min(min, s.data.sentSeq), Infinity);
+      const missed = await this.exercises.releasedTo(exerciseId, principal.teamId!, from);
+      await Promise.all(team.map((socket) => this.perSocket.run(socket.id, () => this.catchUp(socket, missed))));
+    });
+    for (const r of await Promise.allSettled(passes)) if (r.status === 'rejected') this.log.error(r.reason as Error);
   }
 
   private send(socket: DrillSocket, payload: InjectPayload): void {

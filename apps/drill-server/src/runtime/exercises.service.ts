@@ -109,7 +109,7 @@ export class ExercisesService {
       scenarioVersion: ex.scenarioVersion,
       status: ex.status,
       speed: ex.speed,
-      clock: statePayload(ex),
+      clock: statePayload(ex, this.runtime.now()),
       scheduledStartAt: iso(ex.scheduledStartAt),
       startedAt: iso(ex.startedAt),
       endedAt: iso(ex.endedAt),
@@ -154,7 +154,7 @@ export class ExercisesService {
       scenarioVersion: ex.scenarioVersion,
       status: ex.status,
       speed: ex.speed,
-      clock: statePayload(ex),
+      clock: statePayload(ex, this.runtime.now()),
     }));
   }
 
@@ -245,6 +245,6 @@ export class ExercisesService {
     ];
     // Pending deliveries have no time yet; they go last.
     entries.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff'));
-    return { exerciseId, status: ex.status, clock: statePayload(ex), entries };
+    return { exerciseId, status: ex.status, clock: statePayload(ex, this.runtime.now()), entries };
   }
 }

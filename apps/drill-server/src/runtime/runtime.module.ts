@@ -28,6 +28,21 @@ export function redisConnection(url: string) {
   };
 }
 
+/** /health names every exercise whose release or start is overdue beyond what the sweep heals. */
+function stallProbe(runtime: ExerciseRuntime): HealthProbe {
+  return {
+    name: 'releases',
+    readiness: false,
+    check: async () => {
+      const stalled = (await runtime.overdue()).filter((o) => o.overdueMs > runtime.stallAfterMs);
+      if (stalled.length)
+        throw new Error(
+          `stalled: ${stalled.map((o) => `exercise ${o.exerciseId} ${o.status === 'scheduled' ? 'start' : 'release'} ${Math.round(o.overdueMs / 1000)} s overdue`).join('; ')}`,
+        );
+    },
+  };
+}
+
 /** The exercise runtime with the scheduler the mode calls for: in-process timers, or BullMQ on Redis. */
 @Module({})
 export class RuntimeModule {
@@ -58,13 +73,20 @@ export class RuntimeModule {
               // /health reports the replica unready while it cannot reach Redis (no wake-ups, no fan-out).
               {
                 provide: HEALTH_PROBES,
-                inject: [BullmqScheduler],
-                useFactory: (s: BullmqScheduler): HealthProbe[] => [{ name: 'redis', check: () => s.ping() }],
+                inject: [BullmqScheduler, ExerciseRuntime],
+                useFactory: (s: BullmqScheduler, r: ExerciseRuntime): HealthProbe[] => [
+                  { name: 'redis', check: () => s.ping() },
+                  stallProbe(r),
+                ],
               },
             ]
           : [
               { provide: InjectScheduler, useClass: InProcessScheduler },
-              { provide: HEALTH_PROBES, useValue: [] },
+              {
+                provide: HEALTH_PROBES,
+                inject: [ExerciseRuntime],
+                useFactory: (r: ExerciseRuntime) => [stallProbe(r)],
+              },
             ]),
         reportLookup,
         ScenarioCache,

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 
 /** Called when an exercise wants attention: release what is due, start a scheduled exercise. */
 export type WakeHandler = (exerciseId: string, epoch: number) => Promise<void>;
@@ -12,8 +12,12 @@ export abstract class InjectScheduler {
   abstract readonly kind: 'in-process' | 'bullmq';
   abstract setHandler(handler: WakeHandler): void;
   abstract wakeAt(exerciseId: string, epoch: number, atWallMs: number): Promise<void>;
-  /** Drops pending wake-ups of an exercise (paused, completed); a stale one still arriving is ignored anyway. */
-  abstract cancel(exerciseId: string): Promise<void>;
+  /**
+   * Drops pending wake-ups of an exercise planned in epochs before `beforeEpoch` (paused, retimed, completed). Never
+   * newer ones: a resume on another replica may already have planned its wake-up. A stale wake-up that still
+   * arrives is ignored anyway; this only saves the work.
+   */
+  abstract cancel(exerciseId: string, beforeEpoch: number): Promise<void>;
 }
 
 // setTimeout overflows past 2^31-1 ms (~24.8 days); a far wake-up is re-armed when this one fires.
@@ -22,6 +26,7 @@ const MAX_TIMER_MS = 2_147_000_000;
 @Injectable()
 export class InProcessScheduler extends InjectScheduler implements OnModuleDestroy {
   readonly kind = 'in-process' as const;
+  private readonly log = new Logger('scheduler');
   private handler: WakeHandler = async () => {};
   private readonly timers = new Map<string, Map<string, NodeJS.Timeout>>();
 
@@ -41,19 +46,23 @@ export class InProcessScheduler extends InjectScheduler implements OnModuleDestr
         void this.wakeAt(exerciseId, epoch, atWallMs);
         return;
       }
-      this.handler(exerciseId, epoch).catch(() => {
-        /* the engine logs its own failures; the next wake-up retries */
-      });
+      // The engine retries its own failures; one that still escapes is logged, and the sweep heals the exercise.
+      this.handler(exerciseId, epoch).catch((e: unknown) => this.log.error(e as Error));
     }, delay);
     forExercise.set(key, timer);
   }
 
-  async cancel(exerciseId: string): Promise<void> {
-    for (const t of this.timers.get(exerciseId)?.values() ?? []) clearTimeout(t);
-    this.timers.delete(exerciseId);
+  async cancel(exerciseId: string, beforeEpoch: number): Promise<void> {
+    const forExercise = this.timers.get(exerciseId);
+    for (const [key, t] of forExercise ?? []) {
+      if (Number(key.split(':')[0]) >= beforeEpoch) continue;
+      clearTimeout(t);
+      forExercise!.delete(key);
+    }
+    if (forExercise?.size === 0) this.timers.delete(exerciseId);
   }
 
   onModuleDestroy(): void {
-    for (const id of [...this.timers.keys()]) void this.cancel(id);
+    for (const id of [...this.timers.keys()]) void this.cancel(id, Infinity);
   }
 }

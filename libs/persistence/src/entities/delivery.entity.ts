@@ -34,6 +34,13 @@ export class DeliveryEntity {
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })
   dueScenarioMs!: number | null;
 
+  /**
+   * A conditional inject: when its condition was met for this team (after: watched release + delay; ifNoReport:
+   * the watched inject's deadline; ifReportMatches: the matching report). Due = max(earliest offset, this).
+   */
+  @Column({ type: 'bigint', nullable: true, transformer: epochMs })
+  conditionScenarioMs!: number | null;
+
   /** The wall instant the release was planned for, fixed at release time (for lag and lateness). */
   @Column({ type: 'bigint', nullable: true, transformer: epochMs })
   dueAt!: number | null;

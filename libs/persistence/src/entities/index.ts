@@ -3,6 +3,7 @@ import { AuditEventEntity } from './audit-event.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
 import { ExerciseTeamEntity } from './exercise-team.entity.js';
 import { ExerciseEntity } from './exercise.entity.js';
+import { InjectEditEntity } from './inject-edit.entity.js';
 import { IsmReportEntity } from './ism-report.entity.js';
 import { ScenarioVersionEntity } from './scenario-version.entity.js';
 import { RatingOverrideEntity, ScoreOverrideEntity } from './score-override.entity.js';
@@ -17,6 +18,7 @@ export {
   DeliveryEntity,
   ExerciseEntity,
   ExerciseTeamEntity,
+  InjectEditEntity,
   IsmReportEntity,
   RatingOverrideEntity,
   ScenarioVersionEntity,
@@ -33,6 +35,7 @@ export const ENTITIES = [
   ExerciseEntity,
   ExerciseTeamEntity,
   DeliveryEntity,
+  InjectEditEntity,
   IsmReportEntity,
   ScoreOverrideEntity,
   RatingOverrideEntity,

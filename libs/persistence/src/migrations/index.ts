@@ -4,6 +4,7 @@ import { Exercises1764115200003 } from './0003-exercises.js';
 import { IsmReports1764115200004 } from './0004-ism.js';
 import { Scoring1764115200005 } from './0005-scoring.js';
 import { Aar1764115200006 } from './0006-aar.js';
+import { RuntimeEdits1764115200007 } from './0007-runtime-edits.js';
 
 // In order; a migration once released is never edited, only followed by a new one.
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   IsmReports1764115200004,
   Scoring1764115200005,
   Aar1764115200006,
+  RuntimeEdits1764115200007,
 ];
