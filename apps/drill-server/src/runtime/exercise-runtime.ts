@@ -155,6 +155,10 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
           .catch((e: unknown) => this.failed(ex.id, e as Error));
     }
     if (live.length) this.log.log(`resumed ${live.length} exercise(s) after start-up`);
+    if (this.config.testKillAfterRelease)
+      this.log.warn(
+        `DRILL_TEST_KILL_AFTER_RELEASE is set: this process kills itself after releasing ${this.config.testKillAfterRelease}`,
+      );
     this.sweepTimer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
     this.sweepTimer.unref();
   }
