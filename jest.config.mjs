@@ -17,20 +17,21 @@ const common = {
   },
 };
 
-// Thresholds sit at the figures measured when they were set (2026-12-01, `CI=true npm run test:cov`), less half a
+// Thresholds sit at the figures measured when they were set (2026-12-01, `CI=true npm run test:cov`; exercise,
+// persistence and drill-server raised 2026-12-02), less half a
 // point for the paths whose coverage varies with timing (retries, reconnects), rounded down; 100 stays 100. Raise
 // them when coverage rises; never lower them.
 const coverageThreshold = {
   './libs/auth/src/': { statements: 100, branches: 100 },
   './libs/contracts/src/': { statements: 100, branches: 100 },
-  './libs/exercise/src/': { statements: 97, branches: 89 },
+  './libs/exercise/src/': { statements: 98, branches: 93 },
   './libs/ioc/src/': { statements: 98, branches: 90 },
   './libs/ism/src/': { statements: 99, branches: 93 },
-  './libs/persistence/src/': { statements: 95, branches: 92 },
+  './libs/persistence/src/': { statements: 97, branches: 97 },
   './libs/reporting/src/': { statements: 99, branches: 91 },
   './libs/scenario/src/': { statements: 96, branches: 84 },
   './libs/scoring/src/': { statements: 98, branches: 95 },
-  './apps/drill-server/src/': { statements: 96, branches: 84 },
+  './apps/drill-server/src/': { statements: 97, branches: 86 },
   './apps/drill-cli/src/': { statements: 88, branches: 81 },
 };
 

@@ -1,3 +1,4 @@
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Queue } from 'bullmq';
 import { REDIS_URL, requireService } from '../../../../test/support/services.js';
@@ -35,6 +36,7 @@ describe('InProcessScheduler', () => {
   });
 
   it('survives a handler that throws (the engine heals; the scheduler must not die with it)', async () => {
+    Logger.overrideLogger(false); // the error it logs is expected here
     s = new InProcessScheduler();
     let calls = 0;
     s.setHandler(async () => {
@@ -44,6 +46,7 @@ describe('InProcessScheduler', () => {
     await s.wakeAt('ex-1', 0, Date.now());
     await s.wakeAt('ex-1', 0, Date.now() + 20);
     await until(() => calls === 2);
+    Logger.overrideLogger(new ConsoleLogger());
   });
 });
 
