@@ -209,10 +209,23 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     lock: 'share' | 'update',
   ): Promise<{ ex: ExerciseEntity; now: number }> {
     const qb = m.getRepository(ExerciseEntity).createQueryBuilder('e').where('e.id = :id', { id: exerciseId });
-    if (this.postgres) qb.setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
-    const ex = await qb.getOne();
+    if (!this.postgres) {
+      const ex = await qb.getOne();
+      if (!ex) throw new NotFound(`no exercise ${exerciseId}`);
+      return { ex, now: Date.now() };
+    }
+    // One round trip for the row, its lock and the database's clock (read after the lock is granted).
+    qb.setLock(lock === 'share' ? 'pessimistic_read' : 'pessimistic_write').addSelect(
+      '(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8',
+      'db_now',
+    );
+    const sent = Date.now();
+    const { entities, raw } = await qb.getRawAndEntities<{ db_now: number | string }>();
+    const ex = entities[0];
     if (!ex) throw new NotFound(`no exercise ${exerciseId}`);
-    return { ex, now: await this.clockNow(m) };
+    const now = Math.round(Number(raw[0]!.db_now));
+    this.skewMs = now - Math.round((sent + Date.now()) / 2);
+    return { ex, now };
   }
 
   async load(exerciseId: string): Promise<ExerciseEntity> {
@@ -612,7 +625,9 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
   ): Promise<InjectPayload | undefined | typeof STOPPED> {
     const inject = pinned.injects.get(row.injectId)!;
     const done = await this.tx(async (m) => {
-      const { ex: current, now } = await this.readLocked(m, ex.id, 'share');
+      // SQLite: one process, and every transition takes this exercise's lock before the pass does, so the pass's own
+      // reading is current. PostgreSQL: another replica may have paused it since; re-read under a shared row lock.
+      const { ex: current, now } = this.postgres ? await this.readLocked(m, ex.id, 'share') : { ex, now: Date.now() };
       if (current.status !== 'running') return STOPPED;
       const clock = clockOf(current);
       const releasedScenarioMs = Math.floor(scenarioMsAt(clock, now));
@@ -634,16 +649,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
         .where('id = :id AND status IN (:...from)', { id: row.id, from })
         .execute();
       if (!claimed.affected) return undefined;
-      // The row lock taken by this update serialises sequence numbers per team until commit.
-      await m
-        .createQueryBuilder()
-        .update(ExerciseTeamEntity)
-        .set({ lastSeq: () => '"lastSeq" + 1' })
-        .where('exerciseId = :e AND teamId = :t', { e: ex.id, t: row.teamId })
-        .execute();
-      const { lastSeq: seq } = await m
-        .getRepository(ExerciseTeamEntity)
-        .findOneByOrFail({ exerciseId: ex.id, teamId: row.teamId });
+      const seq = await this.nextSeq(m, ex.id, row.teamId);
       await m.getRepository(DeliveryEntity).update({ id: row.id }, { seq });
       await this.armDependents(m, ex, pinned, row.injectId, row.teamId, releasedScenarioMs, teams);
       const payload = injectPayload(ex.id, inject, seq, now, releasedScenarioMs);
@@ -678,6 +684,21 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
       releasedBy: by,
     });
     return payload;
+  }
+
+  /** The team's next sequence number. The row lock taken by the update serialises them per team until commit. */
+  private async nextSeq(m: EntityManager, exerciseId: string, teamId: string): Promise<number> {
+    const bump = m
+      .createQueryBuilder()
+      .update(ExerciseTeamEntity)
+      .set({ lastSeq: () => '"lastSeq" + 1' })
+      .where('exerciseId = :e AND teamId = :t', { e: exerciseId, t: teamId });
+    if (this.postgres) {
+      const r = await bump.returning('"lastSeq"').execute();
+      return Number((r.raw as { lastSeq: number }[])[0]!.lastSeq);
+    }
+    await bump.execute();
+    return (await m.getRepository(ExerciseTeamEntity).findOneByOrFail({ exerciseId, teamId })).lastSeq;
   }
 
   /** Conditional injects watching `injectId` get their row for this team, in the same transaction as its release. */
