@@ -245,12 +245,12 @@ describe('after-action report', () => {
     const json = await get('/report?format=json', 'evaluator').expect(200);
     publishedJson = json.body;
     expect(publishedJson.state).toMatchObject({ status: 'published', publishedBy: 'Eva <Luator>' });
-    // A score changed after publication does not alter the published report.
+    // Publication freezes scores (issue 14): a score change is refused and the published report stays as it is.
     await http()
       .put(`/api/exercises/${exerciseId}/scores/${team.SG}/I-02`)
       .set(bearer(tok.evaluator!))
       .send({ timeliness: 0, justification: 'late re-review' })
-      .expect(200);
+      .expect(409);
     expect((await get('/report?format=json', 'evaluator')).body.scorecards).toEqual(publishedJson.scorecards);
 
     const html = await get('/report?format=html', 'evaluator').expect(200);

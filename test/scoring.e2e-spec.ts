@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { HANDLING_COSTS } from '../libs/scoring/src/index.js';
 import { expectAs } from './support/expect.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
@@ -128,7 +129,12 @@ describe('scoring a drill end to end', () => {
     close(sg.completeness.components.iocs.score, sgF2);
     close(sg.completeness.value, sgC);
     close(sg.timeliness.value, sgT);
-    close(sg.final.score, 0.3 * sgT + 0.7 * sgC);
+    // Handling: the AMBER report also went to MY, whom the key does not name, and carried the decoy as an indicator:
+    // the inject score is scaled by 1 − the two costs (never below 0).
+    const sgH = Math.max(0, 1 - HANDLING_COSTS.widenedAudience - HANDLING_COSTS.decoyShared);
+    expect(sg.handling.faults.map((f: { kind: string }) => f.kind)).toEqual(['widened-audience', 'decoy-shared']);
+    close(sg.final.score, (0.3 * sgT + 0.7 * sgC) * sgH);
+    expect(sg.explanation.handling).toMatch(/decoy shared/);
     expect(sg.explanation.components.iocs).toMatch(/decoy/i);
     expect(sg.completeness.components.iocs.decoysReported.map((d: { value: string }) => d.value)).toEqual([
       '198.51.100.1',
@@ -148,9 +154,12 @@ describe('scoring a drill end to end', () => {
     close(my.completeness.components.iocs.score, myF2);
     close(my.completeness.value, myC);
     close(my.timeliness.value, myT);
-    close(my.final.score, 0.3 * myT + 0.7 * myC);
+    // Handling: GREEN where AMBER is the most allowed breaks the sharing restriction.
+    const myH = Math.max(0, 1 - HANDLING_COSTS.looserTlp);
+    expect(my.handling.faults.map((f: { kind: string }) => f.kind)).toEqual(['looser-tlp']);
+    close(my.final.score, (0.3 * myT + 0.7 * myC) * myH);
     expect(my.explanation.components.iocs).toMatch(/critical/i);
-    close(body.teams.find((x: { code: string }) => x.code === 'MY').percent, 100 * (0.3 * myT + 0.7 * myC));
+    close(body.teams.find((x: { code: string }) => x.code === 'MY').percent, 100 * (0.3 * myT + 0.7 * myC) * myH);
 
     // BN — no report: T 0, C 0.
     const bn = injectOf(body, 'BN');
@@ -158,7 +167,7 @@ describe('scoring a drill end to end', () => {
     close(bn.final.score, 0);
 
     // Objective OBJ-1: mean of the three inject scores, rated against 0.85 / 0.65 / 0.40.
-    const mean = (0.3 * sgT + 0.7 * sgC + (0.3 * myT + 0.7 * myC) + 0) / 3;
+    const mean = ((0.3 * sgT + 0.7 * sgC) * sgH + (0.3 * myT + 0.7 * myC) * myH + 0) / 3;
     const obj = body.objectives.find((o: { objectiveId: string }) => o.objectiveId === 'OBJ-1');
     close(obj.mean, mean);
     expect(obj.rating).toBe(mean >= 0.85 ? 'P' : mean >= 0.65 ? 'S' : mean >= 0.4 ? 'M' : 'U');

@@ -1,7 +1,7 @@
 // `npm run bench [-- name…]`: runs the benchmarks under test/bench one after another, each in a fresh process (so
 // memory and timer figures do not leak between them), prints their tables, and writes the whole report with the
 // machine, Node version and load to test/artifacts/bench-results.md (copied into the README by hand).
-// Names: adapter, fanout, scheduler, ingest, scoring, validation, memory. Needs Redis and PostgreSQL on 127.0.0.1 for the
+// Names: adapter, fanout, scheduler, ingest, scoring, scoring-validity, validation, memory. Needs Redis and PostgreSQL on 127.0.0.1 for the
 // cluster figures (without them those rows are left out). Not part of `npm test`.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ const ALL: Record<string, string> = {
   scheduler: 'test/bench/scheduler.ts',
   ingest: 'test/bench/ingest.ts',
   scoring: 'test/bench/scoring-aar.ts',
+  'scoring-validity': 'test/bench/scoring-validity.ts',
   validation: 'test/bench/validation.ts',
   memory: 'test/bench/memory.ts',
 };

@@ -1,11 +1,16 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from '@jest/globals';
-import { defangedTextToIocs, normaliseIoc } from '@drill/ioc';
+import { defangedTextToIocs, normaliseIoc, relatedKeys } from '@drill/ioc';
 import { IOC_TYPES } from '@drill/contracts';
+// @ts-expect-error -- a plain .mjs build script without declarations
+import { generateWebIoc, WEB_IOC_DIR } from '../../../scripts/web-ioc.mjs';
 
-// The console's copy of the IOC rules (public/js/ioc.js) must agree with the library the server uses.
+// The console's IOC rules (public/js/ioc.js) are @drill/ioc compiled by scripts/web-ioc.mjs: the compiled copy must
+// be current, and (with the browser's stand-in for node:url) must agree with the library the server uses.
 const web = (await import(new URL('./public/js/ioc.js', import.meta.url).href)) as {
-  defangedTextToIocs: (t: string) => { type: string; value: string; original: string }[];
+  defangedTextToIocs: (t: string) => { type: string; value: string; original: string; unsure?: string }[];
   normaliseIoc: (type: string, v: string) => { ok: boolean; value?: string; message?: string };
+  relatedKeys: typeof relatedKeys;
   defangFor: (type: string, v: string) => string;
 };
 
@@ -16,8 +21,21 @@ const PASTES = [
   'Proxy log: evil.example/gate.php?id=7 then 2001:DB8:0:0:0:0:0:1 and 10.1.2.3/24 (internal); see invoice.pdf',
   'Résumé bücher.example und xn--bcher-kva.example; not an IP 010.0.0.1, nor 1.2.3',
   'Defanged scheme h[tt]ps[://]mail{.}example[.]org/login and hxxps[:]//x(dot)example',
+  // I-01's EDR lines: system binaries left out, the LAN address and the header words unsure or dropped.
+  '2026-04-14T20:52:44Z,SPMH-FS02,high,Outbound,svcupd.exe,PSEXESVC.exe,,ff5ec44a4ba02ec91afdb8b51b8db28640bdfc0130162557bb16749bdeca409e,203.0.113[.]45:443',
+  'C:\\Windows\\system32\\svchost.exe -k netsvcs from 10.30.2.12 to 198.51.100[.]10:443; smtp.mailfrom=a.example; rc.conf',
   '',
 ];
+
+describe('the compiled copy (public/js/ioc/)', () => {
+  it('is what scripts/web-ioc.mjs makes of libs/ioc now (run `node scripts/web-ioc.mjs` after changing the library)', async () => {
+    const files = (await generateWebIoc()) as Map<string, string>;
+    for (const [path, content] of files) expect([path, readFileSync(path, 'utf8')]).toEqual([path, content]);
+    // Nothing left over from a library file since removed; node-url.js is the hand-written stand-in.
+    const names = new Set([...files.keys()].map((p) => p.slice(WEB_IOC_DIR.length + 1)));
+    expect(readdirSync(WEB_IOC_DIR).filter((f: string) => !names.has(f))).toEqual(['node-url.js']);
+  });
+});
 
 describe('web console IOC rules (public/js/ioc.js)', () => {
   it('extract the same indicators from pasted text as @drill/ioc', () => {
@@ -62,6 +80,35 @@ describe('web console IOC rules (public/js/ioc.js)', () => {
       if (lib.ok) expect(mine.value).toBe(lib.value);
       else expect(mine.message).toBe(lib.message);
     }
+  });
+
+  it('marks what the extractor is unsure of, as the library does', () => {
+    expect(web.defangedTextToIocs(PASTES.at(-2)!)).toEqual([
+      {
+        type: 'ip-dst',
+        value: '10.30.2.12',
+        original: '10.30.2.12',
+        unsure: "a private (RFC 1918) address: usually a host of the victim's network, not an indicator to share",
+      },
+      { type: 'ip-dst|port', value: '198.51.100.10|443', original: '198.51.100[.]10:443' },
+      { type: 'domain', value: 'a.example', original: 'a.example' },
+      {
+        type: 'domain',
+        value: 'rc.conf',
+        original: 'rc.conf',
+        unsure: '".conf" is not a common top-level domain and the name is not defanged: perhaps a word or a file name',
+      },
+    ]);
+  });
+
+  it('relates the forms of an indicator as the scorer does', () => {
+    expect(web.relatedKeys({ type: 'ip-dst|port', value: '203.0.113.45|443' })).toEqual(
+      relatedKeys({ type: 'ip-dst|port', value: '203.0.113.45|443' }),
+    );
+    expect(web.relatedKeys({ type: 'url', value: 'http://[2001:db8::1]:8443/x' })).toEqual([
+      { family: 'url', value: 'http://[2001:db8::1]:8443/x', relation: 'same' },
+      { family: 'ip', value: '2001:db8::1', relation: 'host-of-url' },
+    ]);
   });
 
   it('shows network indicators defanged and leaves hashes alone', () => {

@@ -1,4 +1,5 @@
 import type { IocType } from '@drill/contracts';
+import { isNoise, unsureReason } from './noise.js';
 import { normaliseIoc } from './normalise.js';
 import { refangMapped } from './refang.js';
 
@@ -6,6 +7,8 @@ export interface ExtractedIoc {
   type: IocType;
   value: string; // normalised
   original: string; // the span as it appears in the pasted text (still defanged)
+  /** Why the extractor is unsure this is an indicator (the console shows it unticked); absent when it is sure. */
+  unsure?: string;
 }
 
 // File extensions that look like TLDs in free text ("invoice.pdf", "payload.zip"): reported as file names, not
@@ -75,7 +78,8 @@ function trimTrailing(s: string): string {
 /**
  * Scans free text (a pasted e-mail, a log excerpt, a partner's advisory) for indicators of every type it can
  * recognise, refanging first. Returns valid indicators only, deduplicated by type and normalised value, in order of
- * first appearance.
+ * first appearance; leaves out what is never an indicator (system binaries, header keywords) and marks `unsure`
+ * what only the analyst can judge (see noise.ts).
  */
 export function defangedTextToIocs(text: string): ExtractedIoc[] {
   const { text: flat, map } = refangMapped(typeof text === 'string' ? text : '');
@@ -94,11 +98,16 @@ export function defangedTextToIocs(text: string): ExtractedIoc[] {
       if (!type) continue;
       const n = normaliseIoc(type, raw);
       if (!n.ok) continue;
+      // Claimed even when left out, so `svchost.exe` is not picked up again as a domain.
       claimed.push([start, end]);
+      if (isNoise(type, n.value)) continue;
       const key = `${type}\u0000${n.value}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      found.push({ type, value: n.value, original: text.slice(map[start]!, map[end]!).trim(), at: start });
+      const original = text.slice(map[start]!, map[end]!).trim();
+      // Refanging changed the span: its author defanged it, i.e. already judged it an indicator.
+      const unsure = unsureReason(type, n.value, original.normalize('NFKC') !== raw);
+      found.push({ type, value: n.value, original, ...(unsure !== undefined && { unsure }), at: start });
     }
   }
   return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...ioc }) => ioc);

@@ -98,8 +98,13 @@ function toAnswerKey(k: Obj, normalise: Normalise): AnswerKey {
       ...normalised(normalise, x.type, x.value),
       weight: x.weight ?? 1,
       critical: x.critical ?? false,
+      ...(x.matchEmailDomain === true && { matchEmailDomain: true }),
     })),
-    decoys: (k.decoys ?? []).map((x: Obj) => ({ type: x.type, ...normalised(normalise, x.type, x.value) })),
+    decoys: (k.decoys ?? []).map((x: Obj) => ({
+      type: x.type,
+      ...normalised(normalise, x.type, x.value),
+      ...(x.matchEmailDomain === true && { matchEmailDomain: true }),
+    })),
     actions: (k.actions ?? []).map((a: Obj) => ({
       code: a.code,
       ...(a.description !== undefined && { description: a.description }),
@@ -188,9 +193,15 @@ function injectToAuthoring(i: Inject): Obj {
         value: x.original,
         ...(x.weight !== 1 && { weight: x.weight }),
         ...(x.critical && { critical: true }),
+        ...(x.matchEmailDomain && { matchEmailDomain: true }),
       }));
     }
-    if (k.decoys.length) key.decoys = k.decoys.map((x) => ({ type: x.type, value: x.original }));
+    if (k.decoys.length)
+      key.decoys = k.decoys.map((x) => ({
+        type: x.type,
+        value: x.original,
+        ...(x.matchEmailDomain && { matchEmailDomain: true }),
+      }));
     if (k.classification !== undefined)
       key.classification = { class: k.classification.class, type: k.classification.type };
     if (k.severity !== undefined) key.severity = k.severity;

@@ -69,12 +69,14 @@ export interface ExpectedIoc {
   original: string; // as authored
   weight: number; // default 1
   critical: boolean; // default false
+  matchEmailDomain?: boolean; // a domain also matched by any e-mail address at it; absent = false
 }
 
 export interface Decoy {
   type: IocType;
   value: string; // normalised
   original: string;
+  matchEmailDomain?: boolean; // as in ExpectedIoc
 }
 
 export interface ExpectedAction {

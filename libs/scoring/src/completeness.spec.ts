@@ -192,6 +192,109 @@ describe('IOC component', () => {
   });
 });
 
+describe('IOC component: forms related by @drill/ioc', () => {
+  // I-01 of the sample drill, normalised as the scenario loader stores it.
+  const key: ScoringAnswerKey = {
+    iocs: [
+      { type: 'ip-dst', value: '203.0.113.45', weight: 2, critical: true },
+      { type: 'url', value: 'https://kraitlock-support.example/c/SPMH-7f3a9c', weight: 1, critical: false },
+      { type: 'domain', value: 'krait-leaks.example', weight: 1, critical: false },
+      { type: 'domain', value: 'interbank-clearinq.example', weight: 1, critical: false, matchEmailDomain: true },
+    ],
+    decoys: [
+      { type: 'ip-dst', value: '198.51.100.10' },
+      { type: 'domain', value: 'andamanbank.example' },
+      { type: 'domain', value: 'decoy-mail.example', matchEmailDomain: true },
+    ],
+    actions: [],
+    recipients: [],
+  };
+  const score = (...iocs: NonNullable<ScoringReport['iocs']>) => scoreIocs(key, [rep({ iocs })], 0.5);
+  const at = (value: string) => ({ type: 'ip-dst|port' as const, value });
+
+  it.each([
+    ['ip-dst|port → its address', at('203.0.113.45|443'), 'ip-dst 203.0.113.45', 'ip-of-ip-port'],
+    ['URL → its domain host', { type: 'url' as const, value: 'http://krait-leaks.example/' }, 'domain krait-leaks.example', 'host-of-url'], // prettier-ignore
+    ['URL → its IP host', { type: 'url' as const, value: 'https://203.0.113.45/gate' }, 'ip-dst 203.0.113.45', 'host-of-url'], // prettier-ignore
+    ['e-mail → its domain, where the key opts in', { type: 'email-src' as const, value: 'notices@interbank-clearinq.example' }, 'domain interbank-clearinq.example', 'domain-of-email'], // prettier-ignore
+  ])('matches %s and says so', (_name, ioc, expected, relation) => {
+    const c = score(ioc);
+    expect(c.matched.map((m) => `${m.type} ${m.value}`)).toEqual([expected]);
+    expect(c.matched[0]!.via).toEqual({ relation, type: ioc.type, value: ioc.value });
+    expect(c.decoysReported).toEqual([]);
+  });
+
+  it.each([
+    ['an e-mail at a domain the key does not open to e-mail', { type: 'email-src' as const, value: 'it@andamanbank.example' }], // prettier-ignore
+    ['a URL that is not the expected one', { type: 'url' as const, value: 'https://kraitlock-support.example/c/' }],
+    ['a URL on a subdomain', { type: 'url' as const, value: 'https://cdn.krait-leaks.example/' }],
+  ])('does not match %s', (_name, ioc) => {
+    const c = score(ioc);
+    expect(c.matched).toEqual([]);
+    expect(c.decoysReported).toEqual([]);
+    expect(c.otherReported).toBe(1);
+  });
+
+  it.each([
+    ['as ip-dst|port', at('198.51.100.10|443'), 'ip-of-ip-port'],
+    ['as a URL on it', { type: 'url' as const, value: 'https://198.51.100.10/update' }, 'host-of-url'],
+    ['as an e-mail at a decoy open to e-mail', { type: 'email-src' as const, value: 'x@decoy-mail.example' }, 'domain-of-email'], // prettier-ignore
+  ])('recognises a decoy %s', (_name, ioc, relation) => {
+    const c = score(ioc);
+    expect(c.decoysReported).toEqual([
+      expect.objectContaining({ reportId: expect.any(String), via: { relation, type: ioc.type, value: ioc.value } }),
+    ]);
+    expect(c.precision).toBe(0);
+  });
+
+  it('recognises a decoy in its own form without `via`', () => {
+    expect(score({ type: 'ip-src', value: '198.51.100.10' }).decoysReported[0]!.via).toBeUndefined();
+  });
+
+  it('never counts as a decoy an IOC that also stands for an expected one', () => {
+    const k: ScoringAnswerKey = {
+      ...key,
+      iocs: [{ type: 'url', value: 'https://198.51.100.10/update', weight: 1, critical: false }],
+    };
+    const c = scoreIocs(k, [rep({ iocs: [{ type: 'url', value: 'https://198.51.100.10/update' }] })], 0.5);
+    expect(c.matched).toHaveLength(1);
+    expect(c.decoysReported).toEqual([]);
+    expect(c.precision).toBe(1);
+  });
+
+  it('prefers the key’s own form within the earliest report, and the earliest report over the form', () => {
+    const c = scoreIocs(
+      key,
+      [
+        rep({ iocs: [at('203.0.113.45|443'), { type: 'ip-dst', value: '203.0.113.45' }] }),
+        rep({ iocs: [{ type: 'url', value: 'http://krait-leaks.example/' }] }),
+        rep({ iocs: [{ type: 'domain', value: 'krait-leaks.example' }] }),
+      ],
+      0.5,
+    );
+    const byValue = Object.fromEntries(c.matched.map((m) => [m.value, m]));
+    expect(byValue['203.0.113.45']!.via).toBeUndefined();
+    expect(byValue['203.0.113.45']!.reportedType).toBe('ip-dst');
+    expect(byValue['krait-leaks.example']!.via?.relation).toBe('host-of-url');
+    expect(c.matched.every((m) => m.reportId !== undefined)).toBe(true);
+  });
+
+  it('scores the I-01 paste in full: critical address from ip|port, domain from the URL, decoy from ip|port', () => {
+    const c = score(
+      at('203.0.113.45|443'),
+      at('198.51.100.10|443'),
+      { type: 'url', value: 'https://kraitlock-support.example/c/SPMH-7f3a9c' },
+      { type: 'url', value: 'http://krait-leaks.example/' },
+      { type: 'email-src', value: 'notices@interbank-clearinq.example' },
+    );
+    expect(c.missed).toEqual([]);
+    expect(c.criticalMissed).toBe(false);
+    expect(c.recall).toBe(1);
+    expect(c.precision).toBe(4 / 5);
+    expect(c.decoysReported.map((d) => d.value)).toEqual(['198.51.100.10']);
+  });
+});
+
 describe('classification component', () => {
   const key: ScoringAnswerKey = {
     iocs: [],

@@ -1,5 +1,5 @@
 import { isLooserTlp, SEVERITIES, type IocType, type TlpLabel } from '@drill/contracts';
-import { iocFamily } from '@drill/ioc';
+import { iocFamily, OPT_IN_RELATIONS, relatedKeys } from '@drill/ioc';
 import {
   COMPONENT_KEYS,
   STRUCTURE_FIELDS,
@@ -34,7 +34,9 @@ export interface CompletenessInput {
 
 /**
  * What an answer key says about each (IOC family, value): which expected IOCs (by index) and which decoy it is.
- * Both sides arrive normalised by @drill/ioc, so equality of family and value is the whole match rule.
+ * Both sides arrive normalised by @drill/ioc; a reported IOC is looked up under each key `relatedKeys` gives it
+ * (its own, and e.g. the address of an ip-dst|port or the host of a URL), so the relations live in @drill/ioc and
+ * the key is indexed by the key's own values only.
  * Built once per answer key and memoised (answer keys belong to immutable scenario versions), so scoring a team
  * only walks its own reported IOCs: no per-team maps of the key, no concatenated lookup keys to hash.
  */
@@ -97,29 +99,56 @@ export function scoreIocs(
   const expected = key?.iocs ?? [];
   const pk = key === undefined ? undefined : prepare(key);
   // Earliest report that carried each expected IOC / decoy; the report id is what the evaluator checks against.
-  const expectedHit: ({ reportId: string; type: IocType } | undefined)[] = new Array(expected.length);
-  const decoyHit: (string | undefined)[] = new Array(pk?.decoys.length ?? 0);
+  type Hit = { reportId: string; type: IocType; via: MatchedIoc['via'] };
+  const expectedHit: (Hit | undefined)[] = new Array(expected.length);
+  const decoyHit: (Hit | undefined)[] = new Array(pk?.decoys.length ?? 0);
+  // The earliest report wins; within that report the team's IOC in the key's own form (no `via`) is preferred, so
+  // the explanation does not say "via ip-dst|port" when the same report also gave the bare address.
+  const better = (old: Hit | undefined, hit: Hit) =>
+    old === undefined || (old.reportId === hit.reportId && old.via !== undefined && hit.via === undefined);
   let others: Map<string, Set<string>> | undefined;
   let otherReported = 0;
   for (const r of reports) {
     const iocs = r.iocs;
     if (iocs === undefined) continue;
     for (const ioc of iocs) {
-      const family = iocFamily(ioc.type);
-      const e = pk?.byFamily.get(family)?.get(ioc.value);
-      if (e === undefined) {
-        // Distinct IOCs the key did not foresee, counted for the evaluator only.
-        others ??= new Map();
-        let set = others.get(family);
-        if (set === undefined) others.set(family, (set = new Set()));
-        if (!set.has(ioc.value)) {
-          set.add(ioc.value);
-          otherReported++;
+      let expectedFound = false;
+      let decoyFound: { index: number; hit: Hit } | undefined;
+      if (pk !== undefined) {
+        for (const k of relatedKeys(ioc)) {
+          const e = pk.byFamily.get(k.family)?.get(k.value);
+          if (e === undefined) continue;
+          const optIn = OPT_IN_RELATIONS.has(k.relation);
+          const hit: Hit = {
+            reportId: r.id,
+            type: ioc.type,
+            via: k.relation === 'same' ? undefined : { relation: k.relation, type: ioc.type, value: ioc.value },
+          };
+          for (const i of e.expected) {
+            if (optIn && expected[i]!.matchEmailDomain !== true) continue;
+            expectedFound = true;
+            if (better(expectedHit[i], hit)) expectedHit[i] = hit;
+          }
+          if (e.decoy >= 0 && decoyFound === undefined && (!optIn || pk.decoys[e.decoy]!.matchEmailDomain === true))
+            decoyFound = { index: e.decoy, hit };
         }
+      }
+      // An IOC that stands for an expected one is a right answer and never also counted as a decoy (a URL on a
+      // decoy address that the key expects as a URL, say).
+      if (expectedFound) continue;
+      if (decoyFound !== undefined) {
+        if (better(decoyHit[decoyFound.index], decoyFound.hit)) decoyHit[decoyFound.index] = decoyFound.hit;
         continue;
       }
-      for (const i of e.expected) expectedHit[i] ??= { reportId: r.id, type: ioc.type };
-      if (e.decoy >= 0) decoyHit[e.decoy] ??= r.id;
+      // Distinct IOCs the key did not foresee, counted for the evaluator only.
+      const family = iocFamily(ioc.type);
+      others ??= new Map();
+      let set = others.get(family);
+      if (set === undefined) others.set(family, (set = new Set()));
+      if (!set.has(ioc.value)) {
+        set.add(ioc.value);
+        otherReported++;
+      }
     }
   }
   const matched: MatchedIoc[] = [];
@@ -140,12 +169,16 @@ export function scoreIocs(
       critical: e.critical,
       reportId: hit.reportId,
       reportedType: hit.type,
+      ...(hit.via !== undefined && { via: hit.via }),
     });
   });
-  const decoysReported: (ScoringIoc & { reportId: string })[] = [];
+  const decoysReported: IocsComponent['decoysReported'] = [];
   pk?.decoys.forEach((d, i) => {
-    const reportId = decoyHit[i];
-    if (reportId !== undefined) decoysReported.push({ type: d.type, value: d.value, original: d.original, reportId });
+    const hit = decoyHit[i];
+    if (hit !== undefined) {
+      const { reportId, via } = hit;
+      decoysReported.push({ type: d.type, value: d.value, original: d.original, reportId, ...(via && { via }) });
+    }
   });
 
   if (expected.length === 0) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SCORING_CONFIG } from './config.js';
 import { explainInjectScore, explainRating, fmt } from './explain.js';
+import { HANDLING_COSTS } from './handling.js';
 import { scoreTeamInject } from './inject-score.js';
 import type { ScoringInject, ScoringReport } from './model.js';
 
@@ -54,6 +55,8 @@ describe('explainInjectScore', () => {
   // severity 1 − 1/3; actions .5; recipients 2/2 halved for GREEN = .5; structure 4/8.
   // C = .35·.5 + .15·.5 + .05·(2/3) + .2·.5 + .15·.5 + .1·.5 = 0.508333…; score = .3·.6 + .7·C = 0.535833…
   const C = 0.35 * 0.5 + 0.15 * 0.5 + 0.05 * (2 / 3) + 0.2 * 0.5 + 0.15 * 0.5 + 0.1 * 0.5;
+  // n1 is GREEN where AMBER is the most allowed, and carries the decoy: two handling faults scale the whole score.
+  const factor = 1 - HANDLING_COSTS.looserTlp - HANDLING_COSTS.decoyShared;
 
   it('renders every reason', () => {
     const s = scoreTeamInject({
@@ -63,7 +66,11 @@ describe('explainInjectScore', () => {
       reports,
       config: DEFAULT_SCORING_CONFIG,
     });
-    expect(s.final.score).toBeCloseTo(0.3 * 0.6 + 0.7 * C, 12);
+    expect(s.final.score).toBeCloseTo((0.3 * 0.6 + 0.7 * C) * factor, 12);
+    expect(s.handling.faults.map((f) => [f.kind, f.reportId])).toEqual([
+      ['looser-tlp', 'n1'],
+      ['decoy-shared', 'n1'],
+    ]);
     const e = explainInjectScore(s);
     expect(e.times).toBe('acknowledged after 2 min (report ack); first report n1 after 45 min');
     expect(e.timeliness).toBe(
@@ -86,7 +93,13 @@ describe('explainInjectScore', () => {
         'from 1 report (n1); after the deadline, not counted: late',
     );
     expect(e.override).toBeUndefined();
-    expect(e.final).toBe('score = 0.3·T + 0.7·C = 0.3·0.6 + 0.7·0.508 = 0.536');
+    expect(e.handling).toBe(
+      `handling faults: looser TLP (TLP:GREEN is looser than TLP:AMBER, in n1) −${fmt(HANDLING_COSTS.looserTlp)}, ` +
+        `decoy shared (decoy domain decoy.example shared as an indicator, in n1) −${fmt(HANDLING_COSTS.decoyShared)}; score × ${fmt(factor)}`,
+    );
+    expect(e.final).toBe(
+      `score = (0.3·T + 0.7·C)·${fmt(factor)} = (0.3·0.6 + 0.7·0.508)·${fmt(factor)} = ${fmt((0.3 * 0.6 + 0.7 * C) * factor)}`,
+    );
   });
 
   it('shows an override beside the automatic figure', () => {
@@ -99,8 +112,10 @@ describe('explainInjectScore', () => {
     });
     const e = explainInjectScore(s);
     expect(e.override).toBe('evaluator e1 at 2025-01-01T10:00:00Z: C 0.508 → 0.7 — shared the IP by phone');
-    // .3·.6 + .7·.7 = .67
-    expect(e.final).toBe('score = 0.3·T + 0.7·C = 0.3·0.6 + 0.7·0.7 = 0.67 (automatic 0.536)');
+    // (.3·.6 + .7·.7)·factor = .67·factor: the evaluator overrides C, not the handling faults.
+    expect(e.final).toBe(
+      `score = (0.3·T + 0.7·C)·${fmt(factor)} = (0.3·0.6 + 0.7·0.7)·${fmt(factor)} = ${fmt((0.3 * 0.6 + 0.7 * 0.7) * factor)} (automatic ${fmt((0.3 * 0.6 + 0.7 * C) * factor)})`,
+    );
   });
 
   it('explains an empty response and left-out components', () => {

@@ -68,13 +68,13 @@ function joinParts(parts: (string | false)[]): string {
 export function explainIocs(c: IocsComponent): string {
   const decoys =
     c.decoysReported.length > 0 &&
-    `decoys reported: ${list(c.decoysReported.map((d) => `${ioc(d)} in ${d.reportId}`))}`;
+    `decoys reported: ${list(c.decoysReported.map((d) => `${ioc(d)}${d.via ? ` via ${d.via.type} ${d.via.value}` : ''} in ${d.reportId}`))}`;
   if (!c.defined) return joinParts(['the answer key expects no IOCs: component left out', decoys]);
   const total = c.matched.length + c.missed.length;
   return joinParts([
     `matched ${c.matched.length}/${total} expected IOCs` +
       (c.matched.length > 0
-        ? ` (${list(c.matched.map((m) => `${ioc(m)}${m.reportedType !== m.type ? ` as ${m.reportedType}` : ''} from ${m.reportId}`))})`
+        ? ` (${list(c.matched.map((m) => `${ioc(m)}${m.via ? ` via ${m.via.type} ${m.via.value}` : m.reportedType !== m.type ? ` as ${m.reportedType}` : ''} from ${m.reportId}`))})`
         : ''),
     c.missed.length > 0 && `missed ${list(c.missed.map((m) => ioc(m) + (m.critical ? ' [critical]' : '')))}`,
     decoys,
@@ -159,8 +159,21 @@ export interface InjectExplanation {
   timeliness: string;
   components: Record<ComponentKey, string>;
   completeness: string;
+  /** Each information-handling fault and what it cost; absent when there was none. */
+  handling?: string;
   override?: string;
   final: string;
+}
+
+/** Names every handling fault with its report and cost, and the factor the score is multiplied by. */
+export function explainHandling(s: Pick<InjectScore, 'handling'>): string {
+  const h = s.handling;
+  if (h.faults.length === 0) return 'no information-handling fault';
+  const label = { 'looser-tlp': 'looser TLP', 'widened-audience': 'widened audience', 'decoy-shared': 'decoy shared' };
+  return (
+    `handling faults: ${list(h.faults.map((f) => `${label[f.kind]} (${f.detail}, in ${f.reportId}) −${fmt(f.cost)}`))}` +
+    `; score × ${fmt(h.factor)}`
+  );
 }
 
 /** The reasons behind one (team, inject) score, as sentences for scorecards and the AAR. */
@@ -184,9 +197,12 @@ export function explainInjectScore(s: InjectScore): InjectExplanation {
       structure: explainStructure(c.structure),
     },
     completeness: explainCompleteness(s.completeness),
+    ...(s.handling.faults.length > 0 && { handling: explainHandling(s) }),
     override: overridden && `evaluator ${o.by} at ${o.at}: ${joinParts(overridden)} — ${o.justification}`,
     final:
-      `score = ${fmt(tw)}·T + ${fmt(1 - tw)}·C = ${fmt(tw)}·${fmt(s.final.timeliness)} + ${fmt(1 - tw)}·${fmt(s.final.completeness)} = ${fmt(s.final.score)}` +
+      (s.handling.faults.length > 0
+        ? `score = (${fmt(tw)}·T + ${fmt(1 - tw)}·C)·${fmt(s.handling.factor)} = (${fmt(tw)}·${fmt(s.final.timeliness)} + ${fmt(1 - tw)}·${fmt(s.final.completeness)})·${fmt(s.handling.factor)} = ${fmt(s.final.score)}`
+        : `score = ${fmt(tw)}·T + ${fmt(1 - tw)}·C = ${fmt(tw)}·${fmt(s.final.timeliness)} + ${fmt(1 - tw)}·${fmt(s.final.completeness)} = ${fmt(s.final.score)}`) +
       (o ? ` (automatic ${fmt(s.auto.score)})` : ''),
   };
 }

@@ -24,6 +24,7 @@ export {
   scoreStructure,
   type CompletenessInput,
 } from './completeness.js';
+export { HANDLING_COSTS, scoreHandling } from './handling.js';
 export { isBareAcknowledgement, scoreTeamInject } from './inject-score.js';
 export { ratingFor, rateObjectives, scoreTeam } from './aggregate.js';
 export { scoreExercise } from './exercise.js';
@@ -31,6 +32,7 @@ export {
   explainActions,
   explainClassification,
   explainCompleteness,
+  explainHandling,
   explainInjectScore,
   explainIocs,
   explainRating,
@@ -42,3 +44,4 @@ export {
   fmt,
   type InjectExplanation,
 } from './explain.js';
+export * from './redact.js';

@@ -1,4 +1,5 @@
-import { completeness } from './completeness.js';
+import { completeness, scoreIocs } from './completeness.js';
+import { scoreHandling } from './handling.js';
 import { injectComponentWeights, validateScoreOverride } from './config.js';
 import type { InjectScore, ScoreFigures, ScoringReport, TeamInjectInput, Times } from './model.js';
 import { timeliness } from './timeliness.js';
@@ -33,8 +34,8 @@ function byTime(reports: readonly ScoringReport[]): readonly ScoringReport[] {
   return reports;
 }
 
-function figures(t: number, c: number, tw: number): ScoreFigures {
-  return { timeliness: t, completeness: c, score: tw * t + (1 - tw) * c };
+function figures(t: number, c: number, tw: number, handlingFactor: number): ScoreFigures {
+  return { timeliness: t, completeness: c, score: (tw * t + (1 - tw) * c) * handlingFactor };
 }
 
 /**
@@ -61,9 +62,11 @@ export function scoreTeamInject(input: TeamInjectInput): InjectScore {
 
   const counted: ScoringReport[] = [];
   const late: string[] = [];
+  const substantive: ScoringReport[] = [];
   const deadline = inject.deadlineMinutes;
   for (const r of reports) {
     if (isBareAcknowledgement(r)) continue;
+    substantive.push(r);
     if (times.toReport === undefined) {
       times.toReport = r.atScenarioMin - released;
       times.firstReportId = r.id;
@@ -82,13 +85,23 @@ export function scoreTeamInject(input: TeamInjectInput): InjectScore {
     criticalMissCap: config.criticalMissCap,
   });
 
+  // Handling looks at every substantive report, late ones too; decoys are found by the same IOC model as recall.
+  const handling = scoreHandling({
+    answerKey: inject.answerKey,
+    injectTlp: inject.tlp,
+    reports: substantive,
+    decoys:
+      late.length === 0
+        ? c.components.iocs.decoysReported
+        : scoreIocs(inject.answerKey, substantive, config.criticalMissCap).decoysReported,
+  });
   const tw = config.timelinessWeight;
-  const auto = figures(t.value, c.value, tw);
+  const auto = figures(t.value, c.value, tw, handling.factor);
   let final = auto;
   const override = input.override;
   if (override !== undefined) {
     validateScoreOverride(override);
-    final = figures(override.timeliness ?? t.value, override.completeness ?? c.value, tw);
+    final = figures(override.timeliness ?? t.value, override.completeness ?? c.value, tw, handling.factor);
   }
   return {
     teamId: input.teamId,
@@ -99,6 +112,7 @@ export function scoreTeamInject(input: TeamInjectInput): InjectScore {
     timeliness: t,
     completeness: c,
     timelinessWeight: tw,
+    handling,
     auto,
     override,
     final,

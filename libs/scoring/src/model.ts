@@ -1,4 +1,5 @@
 import type { Determination, IocType, ReportKind, RsitClassification, Severity, TlpLabel } from '@drill/contracts';
+import type { IocRelation } from '@drill/ioc';
 
 // The engine takes plain structural inputs rather than the scenario/ISM models themselves, so it stays a pure
 // function of data and cannot drift with persistence concerns. `Inject` from @drill/scenario and
@@ -49,6 +50,8 @@ export interface ScoringIoc {
   type: IocType;
   value: string;
   original?: string;
+  /** A domain the key says is also matched by any e-mail address at it (relation `domain-of-email`). */
+  matchEmailDomain?: boolean;
 }
 
 export interface ScoringExpectedIoc extends ScoringIoc {
@@ -190,12 +193,15 @@ export interface MatchedIoc {
   reportId: string;
   /** The type the team used (may differ within the family, e.g. ip-src for an expected ip-dst). */
   reportedType: IocType;
+  /** Set when the team's IOC stood for this one through a relation other than `same` (e.g. its ip-dst|port). */
+  via?: { relation: IocRelation; type: IocType; value: string };
 }
 
 export interface IocsComponent extends ComponentBase {
   matched: MatchedIoc[];
   missed: ScoringExpectedIoc[];
-  decoysReported: (ScoringIoc & { reportId: string })[];
+  /** `via` as in MatchedIoc: the decoy was reported in another form (its ip-dst|port, a URL on it). */
+  decoysReported: (ScoringIoc & { reportId: string; via?: MatchedIoc['via'] })[];
   /** Distinct reported IOCs that are neither expected nor decoys; they do not lower precision. */
   otherReported: number;
   recall: number | null;
@@ -287,6 +293,22 @@ export interface ScoreFigures {
   score: number;
 }
 
+/** An information-handling fault in a team's reports on an inject (see handling.ts for what each costs and why). */
+export interface HandlingFault {
+  kind: 'looser-tlp' | 'widened-audience' | 'decoy-shared';
+  reportId: string;
+  detail: string;
+  cost: number;
+}
+
+export interface HandlingResult {
+  faults: HandlingFault[];
+  /** Σ costs, at most 1. */
+  penalty: number;
+  /** 1 − penalty: the inject score is multiplied by it. */
+  factor: number;
+}
+
 export interface InjectScore {
   teamId?: string;
   injectId: string;
@@ -296,6 +318,8 @@ export interface InjectScore {
   timeliness: TimelinessResult;
   completeness: CompletenessResult;
   timelinessWeight: number;
+  /** Information-handling faults; they scale the score (auto and final) by `handling.factor`. */
+  handling: HandlingResult;
   auto: ScoreFigures;
   override?: ScoreOverride;
   final: ScoreFigures;

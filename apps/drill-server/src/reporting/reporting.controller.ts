@@ -5,13 +5,15 @@ import { ValidationFailed } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import type { AuditedRequest } from '../audit/audit.interceptor.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { AarNoteDto, PlanItemDto } from './reporting.dto.js';
+import { AarNoteDto, AarReopenDto, PlanItemDto } from './reporting.dto.js';
 import { REPORT_FORMATS, ReportingService, type ReportFormat } from './reporting.service.js';
 
 // The HTML report is served from the API's origin: forbid everything it does not need (it has no scripts and
 // loads nothing) so that a rendering slip can never run code in a reader's session.
 const HTML_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const requestIdOf = (req: AuditedRequest) => (req.id ? String(req.id) : undefined);
 
 const slug = (s: string) =>
   s
@@ -154,14 +156,21 @@ export class ReportingController {
   @HttpCode(200)
   @Roles('evaluator')
   async publish(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
-    const published = await this.reporting.publish(id, p);
-    req.audit = {
-      action: 'aar.publish',
-      targetType: 'aar',
-      targetId: id,
-      exerciseId: id,
-      after: { state: published.state, keyFigures: published.keyFigures },
-    };
-    return published;
+    req.audit = { action: '' }; // audited by the service, in the transaction that publishes
+    return this.reporting.publish(id, p, requestIdOf(req));
+  }
+
+  /** Returns a published AAR to draft so that scores can be corrected; the reason goes on record. */
+  @Post('aar/reopen')
+  @HttpCode(200)
+  @Roles('evaluator')
+  async reopen(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: AarReopenDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
+    req.audit = { action: '' }; // audited by the service, in the transaction that reopens
+    return this.reporting.reopen(id, dto.reason, p, requestIdOf(req));
   }
 }

@@ -74,3 +74,12 @@ export class PlanItemDto {
   @Matches(ISO_DATE, { message: 'dueDate must be a date YYYY-MM-DD' })
   dueDate!: string;
 }
+
+/** Why a published AAR is reopened; required (422 naming /reason when missing or blank). */
+export class AarReopenDto {
+  @ApiProperty({ example: 'BN reported by phone at T+00:40; its I-02 score needs correcting' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(5000)
+  reason?: string;
+}

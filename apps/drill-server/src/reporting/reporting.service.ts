@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Conflict, NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import { scenarioMsAt } from '@drill/exercise';
@@ -11,6 +11,9 @@ import {
   AarStateEntity,
   AuditEventEntity,
   DeliveryEntity,
+  IsmReportEntity,
+  RatingOverrideEntity,
+  ScoreOverrideEntity,
   TeamEntity,
   UserEntity,
 } from '@drill/persistence';
@@ -23,10 +26,12 @@ import {
   type AarState,
   type ImprovementItem,
 } from '@drill/reporting';
+import { AuditService } from '../audit/audit.service.js';
 import { IsmService } from '../ism/ism.service.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
 import { ExercisesService } from '../runtime/exercises.service.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
+import { holdDraftAar } from '../scoring/aar-freeze.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import type { AarNoteDto, PlanItemDto } from './reporting.dto.js';
 
@@ -61,6 +66,7 @@ export class ReportingService {
     private readonly scenarios: ScenarioCache,
     private readonly runtime: ExerciseRuntime,
     private readonly exercises: ExercisesService,
+    private readonly audit: AuditService,
   ) {}
 
   private async stateRow(exerciseId: string): Promise<AarStateEntity | null> {
@@ -326,33 +332,113 @@ export class ReportingService {
   }
 
   /**
-   * Publishes the AAR once the exercise is over. The report as it stands is stored and served from then on;
-   * notes and plan can no longer change. Exactly once: the state moves from draft by a conditional update.
+   * What the scores are computed from, counted: overrides are append-only and reports and releases stop at ENDEX, so
+   * equal counts before assembling the report and under the publication's hold mean the report shows the same
+   * figures as the scorecards.
    */
-  async publish(exerciseId: string, p: Principal) {
+  private async scoreInputs(m: EntityManager, exerciseId: string): Promise<string> {
+    const counts = await Promise.all([
+      m.getRepository(ScoreOverrideEntity).countBy({ exerciseId }),
+      m.getRepository(RatingOverrideEntity).countBy({ exerciseId }),
+      m.getRepository(IsmReportEntity).countBy({ exerciseId }),
+      m.getRepository(DeliveryEntity).countBy({ exerciseId, status: 'released' }),
+    ]);
+    return counts.join('/');
+  }
+
+  /**
+   * Publishes the AAR once the exercise is over. The report as it stands is stored and served from then on; notes,
+   * plan, score and rating overrides can no longer change until an evaluator reopens it. Exactly once: the state
+   * moves from draft under the hold that overrides also take (holdDraftAar), and only if no score input changed
+   * while the report was assembled, so the published figures are the scorecards' figures.
+   */
+  async publish(exerciseId: string, p: Principal, requestId?: string) {
     const ex = await this.runtime.load(exerciseId);
     if (ex.status !== 'completed' && ex.status !== 'aborted') {
       throw new Conflict(`the AAR can be published once the exercise is completed or aborted (it is ${ex.status})`);
     }
     await this.assertDraft(exerciseId);
+    for (let attempt = 1; ; attempt++) {
+      const inputs = await this.scoreInputs(this.ds.manager, exerciseId);
+      const at = Date.now();
+      const aar = await this.assemble(exerciseId, {
+        status: 'published',
+        publishedAt: new Date(at).toISOString(),
+        publishedBy: p.name,
+      });
+      const published = await this.ds.transaction(async (m) => {
+        await holdDraftAar(m, exerciseId, 'publishing again');
+        if ((await this.scoreInputs(m, exerciseId)) !== inputs) return undefined; // assemble again
+        const done = await m
+          .getRepository(AarStateEntity)
+          .update(
+            { exerciseId, status: 'draft' },
+            { status: 'published', publishedAt: at, publishedBy: p.userId, snapshot: JSON.stringify(aar) },
+          );
+        if (done.affected !== 1) throw new Conflict(`the AAR of exercise ${exerciseId} is already published`);
+        const result = { exerciseId, state: aar.state, keyFigures: aar.keyFigures };
+        await this.audit.record(
+          {
+            actorUserId: p.userId,
+            actorRole: p.role,
+            action: 'aar.publish',
+            targetType: 'aar',
+            targetId: exerciseId,
+            exerciseId,
+            before: { state: { status: 'draft' } },
+            after: { state: aar.state, keyFigures: aar.keyFigures },
+            requestId,
+            at,
+          },
+          m,
+        );
+        return result;
+      });
+      if (published) return published;
+      if (attempt >= 3)
+        throw new Conflict(`the scores of exercise ${exerciseId} kept changing while the AAR was being published`);
+    }
+  }
+
+  /**
+   * Returns a published AAR to draft, with the reason on record: scores, ratings, notes and plan can change again
+   * and the report is assembled afresh until it is published again. The published copy is dropped (its key figures
+   * stay in the audit log).
+   */
+  async reopen(exerciseId: string, reason: string | undefined, p: Principal, requestId?: string) {
+    await this.runtime.load(exerciseId);
+    if (reason === undefined || reason.trim() === '')
+      throw new ValidationFailed('say why the AAR is reopened', [{ path: '/reason', message: 'is required' }]);
     const at = Date.now();
-    const aar = await this.assemble(exerciseId, {
-      status: 'published',
-      publishedAt: new Date(at).toISOString(),
-      publishedBy: p.name,
+    return this.ds.transaction(async (m) => {
+      const repo = m.getRepository(AarStateEntity);
+      const row = await repo.findOneBy({ exerciseId });
+      const done =
+        row?.status === 'published'
+          ? await repo.update(
+              { exerciseId, status: 'published' },
+              { status: 'draft', publishedAt: null, publishedBy: null, snapshot: null },
+            )
+          : undefined;
+      if (!row || done?.affected !== 1)
+        throw new Conflict(`the AAR of exercise ${exerciseId} is not published: there is nothing to reopen`);
+      const was = row.snapshot ? (JSON.parse(row.snapshot) as Aar) : undefined;
+      await this.audit.record(
+        {
+          actorUserId: p.userId,
+          actorRole: p.role,
+          action: 'aar.reopen',
+          targetType: 'aar',
+          targetId: exerciseId,
+          exerciseId,
+          before: { state: was?.state ?? { status: 'published' }, keyFigures: was?.keyFigures ?? null },
+          after: { state: { status: 'draft' }, reason: reason.trim() },
+          requestId,
+          at,
+        },
+        m,
+      );
+      return { exerciseId, state: { status: 'draft' as const }, reason: reason.trim(), reopenedAt: iso(at) };
     });
-    const repo = this.ds.getRepository(AarStateEntity);
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({ exerciseId, status: 'draft', publishedAt: null, publishedBy: null, snapshot: null })
-      .orIgnore()
-      .execute();
-    const done = await repo.update(
-      { exerciseId, status: 'draft' },
-      { status: 'published', publishedAt: at, publishedBy: p.userId, snapshot: JSON.stringify(aar) },
-    );
-    if (done.affected !== 1) throw new Conflict(`the AAR of exercise ${exerciseId} is already published`);
-    return { exerciseId, state: aar.state, keyFigures: aar.keyFigures };
   }
 }

@@ -8,6 +8,8 @@ import { scenarioMsAt, wallTimeFor } from '@drill/exercise';
 import {
   explainInjectScore,
   explainRating,
+  explainRedactedInjectScore,
+  redactTeamScore,
   resolveScoringConfig,
   scoreExercise,
   validateRatingOverride,
@@ -18,6 +20,7 @@ import {
   type ScoringConfig,
 } from '@drill/scoring';
 import {
+  AarStateEntity,
   DeliveryEntity,
   ExerciseEntity,
   RatingOverrideEntity,
@@ -30,8 +33,11 @@ import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
 import { ExercisesService } from '../runtime/exercises.service.js';
 import { LiveChannel } from '../runtime/live-channel.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
+import { holdDraftAar } from './aar-freeze.js';
 
 const MIN = 60_000;
+/** ENDEX: the exercise is over; from then on a team may read the full explanation of its own scores. */
+const ended = (ex: ExerciseEntity) => ex.status === 'completed' || ex.status === 'aborted';
 /**
  * Reports arriving together are scored together: one recompute per exercise per this many ms. A recompute re-reads
  * the whole exercise, so under a burst of reports this bounds the cost; the live board lags by at most this much.
@@ -107,6 +113,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     for (const t of snap.scores.teams) {
       if (last.has(t.teamId) && last.get(t.teamId) === t.percent) continue;
       last.set(t.teamId, t.percent);
+      // Figures only (no explanation, no answer-key items): the same payload may go to the team itself.
       const update = {
         exerciseId,
         teamId: t.teamId,
@@ -207,14 +214,70 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     );
   }
 
+  /** Whether the AAR is published: scores are then frozen (overrides refused) until an evaluator reopens it. */
+  async scoresFrozen(exerciseId: string): Promise<boolean> {
+    const row = await this.ds.getRepository(AarStateEntity).findOneBy({ exerciseId });
+    return row?.status === 'published';
+  }
+
+  /**
+   * Scorecards. Drill control reads everything. A team (only its own, only when the exercise allows it) reads,
+   * while the exercise runs, its figures and what it did but nothing of the answer key (see redactInjectScore in
+   * @drill/scoring); after ENDEX it reads its full scorecard with every explanation.
+   */
   async scorecards(exerciseId: string, p: Principal, teamId?: string) {
-    await this.checkReader(exerciseId, p, teamId);
+    const ex = await this.checkReader(exerciseId, p, teamId);
     const snap = await this.snapshot(exerciseId);
     const teams = snap.scores.teams.filter((t) => teamId === undefined || t.teamId === teamId);
     if (teamId !== undefined && teams.length === 0) throw new NotFound(`team ${teamId} is not in this exercise`);
     const named = new Map(snap.teams.map((t) => [t.id, t]));
+    const scoresFrozen = await this.scoresFrozen(exerciseId);
+    if (p.role === 'participant') {
+      // The method without the per-inject weights (their keys name injects the team may never have received) and,
+      // during the drill, without the critical-miss cap (it tells that a key has critical IOCs).
+      const c = snap.config;
+      const general = {
+        timelinessWeight: c.timelinessWeight,
+        timelinessFloor: c.timelinessFloor,
+        weights: c.weights,
+        ratingThresholds: c.ratingThresholds,
+      };
+      const names = (t: { teamId: string }) => ({ code: named.get(t.teamId)?.code, name: named.get(t.teamId)?.name });
+      if (!ended(ex)) {
+        return {
+          exerciseId,
+          redacted: true,
+          method: general,
+          teams: teams.map((t) => {
+            const r = redactTeamScore(t);
+            return {
+              ...r,
+              ...names(t),
+              injects: r.injects.map((i) => ({
+                ...i,
+                title: snap.injectTitles.get(i.injectId),
+                explanation: explainRedactedInjectScore(i),
+              })),
+            };
+          }),
+          objectives: [],
+          unusedOverrides: [],
+          scoresFrozen,
+        };
+      }
+      return {
+        exerciseId,
+        redacted: false,
+        method: { ...general, criticalMissCap: c.criticalMissCap },
+        teams: teams.map((t) => ({ ...t, ...names(t), injects: t.injects.map((i) => this.injectView(i, snap)) })),
+        objectives: [],
+        unusedOverrides: snap.scores.unusedScoreOverrides.filter((o) => o.teamId === p.teamId),
+        scoresFrozen,
+      };
+    }
     return {
       exerciseId,
+      redacted: false,
       method: snap.config,
       teams: teams.map((t) => ({
         ...t,
@@ -233,6 +296,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
               .map((o) => ({ ...o, explanation: explainRating(o, snap.config.ratingThresholds) }))
           : [],
       unusedOverrides: snap.scores.unusedScoreOverrides,
+      scoresFrozen,
     };
   }
 
@@ -253,16 +317,19 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       );
     const at = Date.now();
     validateScoreOverride({ ...input, by: p.userId, at: new Date(at).toISOString() });
-    await this.ds.getRepository(ScoreOverrideEntity).insert({
-      id: randomUUID(),
-      exerciseId,
-      teamId,
-      injectId,
-      timeliness: input.timeliness ?? null,
-      completeness: input.completeness ?? null,
-      justification: input.justification,
-      byUserId: p.userId,
-      at,
+    await this.ds.transaction(async (m) => {
+      await holdDraftAar(m, exerciseId, 'a score override');
+      await m.getRepository(ScoreOverrideEntity).insert({
+        id: randomUUID(),
+        exerciseId,
+        teamId,
+        injectId,
+        timeliness: input.timeliness ?? null,
+        completeness: input.completeness ?? null,
+        justification: input.justification,
+        byUserId: p.userId,
+        at,
+      });
     });
     const after = (await this.snapshot(exerciseId)).scores.teams
       .find((t) => t.teamId === teamId)!
@@ -300,15 +367,18 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       ]);
     const at = Date.now();
     validateRatingOverride({ objectiveId, ...input, by: p.userId, at: new Date(at).toISOString() });
-    await this.ds.getRepository(RatingOverrideEntity).insert({
-      id: randomUUID(),
-      exerciseId,
-      objectiveId,
-      teamId: input.teamId ?? null,
-      rating: input.rating,
-      justification: input.justification,
-      byUserId: p.userId,
-      at,
+    await this.ds.transaction(async (m) => {
+      await holdDraftAar(m, exerciseId, 'a rating override');
+      await m.getRepository(RatingOverrideEntity).insert({
+        id: randomUUID(),
+        exerciseId,
+        objectiveId,
+        teamId: input.teamId ?? null,
+        rating: input.rating,
+        justification: input.justification,
+        byUserId: p.userId,
+        at,
+      });
     });
     await this.audit.record({
       actorUserId: p.userId,

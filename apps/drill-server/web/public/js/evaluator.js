@@ -25,6 +25,8 @@ const exerciseId = exerciseIdFromUrl();
 const me = await requireUser(['evaluator', 'controller']);
 setupHeader(me);
 const canEdit = me.role === 'evaluator';
+/** A published AAR freezes scores: the server refuses overrides (409) until an evaluator reopens it. */
+const canOverride = () => canEdit && !state.cards?.scoresFrozen;
 const el = (id) => document.getElementById(id);
 el('board-link').href = `control.html?exercise=${encodeURIComponent(exerciseId)}`;
 el('readonly-note').hidden = canEdit;
@@ -53,6 +55,7 @@ async function loadScores() {
   state.cards = await api(`/api/exercises/${exerciseId}/scorecards`);
   await loadNames();
   el('stale').hidden = true;
+  el('frozen-note').hidden = !state.cards.scoresFrozen;
   if (!state.team || !state.cards.teams.some((t) => t.teamId === state.team))
     state.team = state.cards.teams[0]?.teamId ?? '';
   const m = state.cards.method;
@@ -291,7 +294,7 @@ function renderScorecard() {
             )
           : '',
         explanationList(s.explanation),
-        canEdit ? overrideForm(team, s) : '',
+        canOverride() ? overrideForm(team, s) : '',
       );
       return d;
     }),
@@ -439,7 +442,7 @@ function renderObjectives() {
                   ),
                 )
               : '',
-            canEdit ? ratingForm(o) : '',
+            canOverride() ? ratingForm(o) : '',
           ),
         ),
   );
@@ -508,7 +511,7 @@ function renderAar() {
     ? h(
         'p',
         { class: 'notice', id: 'aar-state' },
-        `Published${ws.state.publishedBy ? ` by ${ws.state.publishedBy}` : ''} at ${formatWall(ws.state.publishedAt)} (${new Date(ws.state.publishedAt).toLocaleDateString()}). The report is frozen: notes and plan can no longer change.`,
+        `Published${ws.state.publishedBy ? ` by ${ws.state.publishedBy}` : ''} at ${formatWall(ws.state.publishedAt)} (${new Date(ws.state.publishedAt).toLocaleDateString()}). The report is frozen: notes, plan, scores and ratings can no longer change unless an evaluator reopens it.`,
       )
     : h(
         'p',
@@ -548,6 +551,7 @@ function renderAar() {
                   toast('After-action report published.', 'ok');
                   announce('After-action report published.');
                   await loadAar();
+                  await loadScores();
                 } catch (e) {
                   toast(`Could not publish: ${errorText(e)}`, 'error');
                 }
@@ -572,6 +576,50 @@ function renderAar() {
           : 'Publishing opens once the exercise is completed or aborted.',
       ),
       confirmBox,
+    );
+  }
+  if (canEdit && published) {
+    const reopenErr = h('div', { class: 'error-box', role: 'alert', hidden: true });
+    clear(
+      publishArea,
+      h(
+        'form',
+        {
+          novalidate: true,
+          id: 'reopen-form',
+          onsubmit: async (e) => {
+            e.preventDefault();
+            reopenErr.hidden = true;
+            const reason = el('reopen-reason').value.trim();
+            if (!reason) {
+              el('reopen-reason').focus();
+              return formError(reopenErr, new Error('Say why the AAR is reopened.'));
+            }
+            try {
+              await api(`/api/exercises/${exerciseId}/aar/reopen`, { method: 'POST', body: { reason } });
+              toast('After-action report reopened: it is a draft again.', 'ok');
+              announce('After-action report reopened.');
+              await loadAar();
+              await loadScores();
+            } catch (err) {
+              formError(reopenErr, err);
+            }
+          },
+        },
+        h(
+          'div',
+          { class: 'field' },
+          h('label', { for: 'reopen-reason' }, 'Reason for reopening'),
+          h('textarea', { id: 'reopen-reason', rows: '2', maxlength: '5000', required: true }),
+          h(
+            'span',
+            { class: 'hint' },
+            'Reopening returns the report to draft so scores can be corrected; the reason is kept in the audit log.',
+          ),
+        ),
+        reopenErr,
+        h('button', { type: 'submit' }, 'Reopen AAR'),
+      ),
     );
   }
 

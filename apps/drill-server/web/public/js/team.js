@@ -349,7 +349,10 @@ function renderIocs() {
         }
         const res = normaliseIoc(r.type, r.value);
         norm.className = `ioc-norm${res.ok ? '' : ' bad'}`;
-        norm.textContent = res.ok ? `→ ${defangFor(r.type, res.value)}` : res.message;
+        // The extractor's doubt, so the analyst knows why "for detection" was left unticked.
+        norm.textContent = res.ok
+          ? `→ ${defangFor(r.type, res.value)}${r.unsure ? ` — not sure this is an indicator: ${r.unsure}` : ''}`
+          : res.message;
       };
       showNorm();
       const typeSel = h(
@@ -364,11 +367,17 @@ function renderIocs() {
         h(
           'td',
           {},
-          textInput(`${id}-value`, `Indicator ${n + 1} value`, r.value, (v) => ((r.value = v), showNorm()), {
-            'aria-describedby': `${id}-norm`,
-            class: 'mono',
-            spellcheck: 'false',
-          }),
+          textInput(
+            `${id}-value`,
+            `Indicator ${n + 1} value`,
+            r.value,
+            (v) => ((r.value = v), (r.unsure = undefined), showNorm()),
+            {
+              'aria-describedby': `${id}-norm`,
+              class: 'mono',
+              spellcheck: 'false',
+            },
+          ),
           norm,
         ),
         h(
@@ -518,18 +527,28 @@ async function extractIocs() {
     }),
   );
   let added = 0;
+  let unsure = 0;
   for (const f of found) {
     const key = `${f.type}\u0000${f.value}`;
     if (have.has(key)) continue;
     have.add(key);
-    rows.iocs.push({ id: rid(), type: f.type, value: f.original, role: '', toIds: true });
+    // What the extractor is unsure of (a private address, a word that reads as a domain) is listed but left unticked.
+    rows.iocs.push({
+      id: rid(),
+      type: f.type,
+      value: f.original,
+      role: '',
+      toIds: !f.unsure,
+      ...(f.unsure ? { unsure: f.unsure } : {}),
+    });
     added++;
+    if (f.unsure) unsure++;
   }
   renderIocs();
   const msg =
     found.length === 0
       ? 'No indicator found in the pasted text.'
-      : `Found ${found.length} indicator${found.length === 1 ? '' : 's'}; added ${added}${found.length > added ? ` (${found.length - added} already listed)` : ''}.`;
+      : `Found ${found.length} indicator${found.length === 1 ? '' : 's'}; added ${added}${found.length > added ? ` (${found.length - added} already listed)` : ''}${unsure ? `; ${unsure} left unticked for detection (not sure they are indicators)` : ''}.`;
   el('r-extract-result').textContent = msg;
   if (found.length && el('r-paste').value === text) el('r-paste').value = '';
   saveDraft();

@@ -1,0 +1,93 @@
+// Generated from libs/ioc/src/extract.ts by scripts/web-ioc.mjs: edit the library, not this file.
+import { isNoise, unsureReason } from './noise.js';
+import { normaliseIoc } from './normalise.js';
+import { refangMapped } from './refang.js';
+// File extensions that look like TLDs in free text ("invoice.pdf", "payload.zip"): reported as file names, not
+// domains. `.zip`, `.sh`, `.py` are real TLDs, but in an incident write-up they are nearly always files.
+const FILE_EXTENSIONS = new Set(
+  (
+    'exe dll sys scr com bat cmd ps1 psm1 vbs vbe js jse wsf wsh hta lnk msi msp jar apk dmg pkg iso img vhd vhdx ' +
+    'doc docx docm xls xlsx xlsm ppt pptx pptm rtf pdf one txt csv log json xml html htm eml msg ' +
+    'zip rar 7z gz tgz tar bz2 xz cab bin dat tmp sh py pl rb elf so dylib ' +
+    'jpg jpeg png gif bmp svg'
+  ).split(' '),
+);
+const L = String.raw`[\p{L}\p{N}_]`;
+const LABEL = String.raw`${L}(?:[\p{L}\p{N}_-]{0,61}${L})?`;
+const DOMAIN = String.raw`(?:${LABEL}\.)+\p{L}[\p{L}\p{N}-]{0,62}`;
+const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
+const IPV6 = String.raw`(?:[0-9a-f]{0,4}:){2,7}(?:${IPV4}|[0-9a-f]{0,4})`;
+// Order matters: earlier patterns claim their span, later ones skip anything inside a claimed span, so the host
+// of a URL is not also reported as a domain.
+const PATTERNS = [
+  { re: new RegExp(String.raw`\b(?:https?|ftps?|sftp|wss?):\/\/[^\s<>"'\x60]+`, 'giu'), type: 'url' },
+  { re: new RegExp(String.raw`\[(?:${IPV6})\]:\d{1,5}(?!\d)`, 'giu'), type: 'ip-dst|port' },
+  {
+    re: new RegExp(String.raw`(?<![\w.+-])[a-z0-9](?:[a-z0-9._%+-]{0,62}[a-z0-9_%+-])?@${DOMAIN}`, 'giu'),
+    type: 'email-src',
+  },
+  { re: new RegExp(String.raw`(?<![\w.:])${IPV4}:\d{1,5}(?![\w:]|\.\d)`, 'gu'), type: 'ip-dst|port' },
+  // MISP's freetext import files bare addresses as ip-dst; the analyst can change it.
+  { re: new RegExp(String.raw`(?<![\w.:])${IPV4}(?:\/\d{1,2})?(?![\w:]|\.\d)`, 'gu'), type: 'ip-dst' },
+  { re: new RegExp(String.raw`(?<![\w.:])${IPV6}(?:\/\d{1,3})?(?![\w:]|\.\w)`, 'giu'), type: 'ip-dst' },
+  { re: /\bCVE-\d{4}-\d{4,}\b/giu, type: 'vulnerability' },
+  { re: /\bAS\d{1,10}\b/gu, type: 'AS' },
+  {
+    re: /(?<![\p{L}\p{N}_])[0-9a-f]{32,64}(?![\p{L}\p{N}_])/giu,
+    type: (m) => ({ 32: 'md5', 40: 'sha1', 64: 'sha256' })[m[0].length],
+  },
+  // A host with a path but no scheme ("evil.example/gate.php"), as found in proxy logs.
+  { re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },
+  {
+    re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}(?![\w@-]|\.\w)`, 'giu'),
+    type: (m) => (FILE_EXTENSIONS.has(m[0].split('.').pop().toLowerCase()) ? 'filename' : 'domain'),
+  },
+];
+/** Trailing punctuation that ends a sentence rather than the indicator; ')' only when unbalanced. */
+function trimTrailing(s) {
+  let t = s;
+  for (;;) {
+    const last = t.at(-1);
+    if (last === undefined) return t;
+    if ('.,;:!?\'"'.includes(last)) t = t.slice(0, -1);
+    else if (last === ')' && (t.match(/\(/g)?.length ?? 0) < (t.match(/\)/g)?.length ?? 0)) t = t.slice(0, -1);
+    else if (last === ']' && (t.match(/\[/g)?.length ?? 0) < (t.match(/\]/g)?.length ?? 0)) t = t.slice(0, -1);
+    else return t;
+  }
+}
+/**
+ * Scans free text (a pasted e-mail, a log excerpt, a partner's advisory) for indicators of every type it can
+ * recognise, refanging first. Returns valid indicators only, deduplicated by type and normalised value, in order of
+ * first appearance; leaves out what is never an indicator (system binaries, header keywords) and marks `unsure`
+ * what only the analyst can judge (see noise.ts).
+ */
+export function defangedTextToIocs(text) {
+  const { text: flat, map } = refangMapped(typeof text === 'string' ? text : '');
+  const claimed = [];
+  const found = [];
+  const seen = new Set();
+  const overlaps = (s, e) => claimed.some(([cs, ce]) => s < ce && e > cs);
+  for (const p of PATTERNS) {
+    for (const m of flat.matchAll(p.re)) {
+      const start = m.index;
+      const raw = trimTrailing(m[0]);
+      const end = start + raw.length;
+      if (raw === '' || overlaps(start, end)) continue;
+      const type = typeof p.type === 'function' ? p.type(m) : p.type;
+      if (!type) continue;
+      const n = normaliseIoc(type, raw);
+      if (!n.ok) continue;
+      // Claimed even when left out, so `svchost.exe` is not picked up again as a domain.
+      claimed.push([start, end]);
+      if (isNoise(type, n.value)) continue;
+      const key = `${type}\u0000${n.value}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const original = text.slice(map[start], map[end]).trim();
+      // Refanging changed the span: its author defanged it, i.e. already judged it an indicator.
+      const unsure = unsureReason(type, n.value, original.normalize('NFKC') !== raw);
+      found.push({ type, value: n.value, original, ...(unsure !== undefined && { unsure }), at: start });
+    }
+  }
+  return found.sort((a, b) => a.at - b.at).map(({ at: _at, ...ioc }) => ioc);
+}
