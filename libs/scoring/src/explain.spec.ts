@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_SCORING_CONFIG } from './config.js';
-import { explainInjectScore, explainRating, fmt } from './explain.js';
+import { explainInjectScore, explainRating, explainTimeliness, fmt } from './explain.js';
+import { timeliness } from './timeliness.js';
 import { HANDLING_COSTS } from './handling.js';
 import { scoreTeamInject } from './inject-score.js';
 import type { ScoringInject, ScoringReport } from './model.js';
@@ -56,7 +57,7 @@ describe('explainInjectScore', () => {
   // C = .35·.5 + .15·.5 + .05·(2/3) + .2·.5 + .15·.5 + .1·.5 = 0.508333…; score = .3·.6 + .7·C = 0.535833…
   const C = 0.35 * 0.5 + 0.15 * 0.5 + 0.05 * (2 / 3) + 0.2 * 0.5 + 0.15 * 0.5 + 0.1 * 0.5;
   // n1 is GREEN where AMBER is the most allowed, and carries the decoy: two handling faults scale the whole score.
-  const factor = 1 - HANDLING_COSTS.looserTlp - HANDLING_COSTS.decoyShared;
+  const factor = Math.max(0, 1 - HANDLING_COSTS.looserTlp - HANDLING_COSTS.decoyShared);
 
   it('renders every reason', () => {
     const s = scoreTeamInject({
@@ -159,5 +160,16 @@ describe('explainRating', () => {
   it('rounds for display only', () => {
     expect(fmt(2 / 3)).toBe('0.667');
     expect(fmt(45)).toBe('45');
+  });
+});
+
+describe('explainTimeliness', () => {
+  it.each([
+    [5, undefined, undefined, 'the inject sets no target or deadline: T = 1'],
+    [25, 10, 20, 'past the 20 min deadline: T = 0'],
+    [15, 10, undefined, 'past the 10 min target with no deadline: T = 0.2'],
+    [5, 10, 20, 'within the 10 min target: T = 1'],
+  ] as const)('reported after %s min (target %s, deadline %s)', (at, target, deadline, says) => {
+    expect(explainTimeliness(timeliness(at, target, deadline, 0.2))).toContain(says);
   });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TlpLabel } from '@drill/contracts';
+import { DEFAULT_SCORING_CONFIG } from './config.js';
+import { explainHandling, explainInjectScore, fmt } from './explain.js';
 import { HANDLING_COSTS, scoreHandling } from './handling.js';
-import type { ScoringAnswerKey, ScoringReport } from './model.js';
+import { scoreTeamInject } from './inject-score.js';
+import { explainRedactedInjectScore, redactInjectScore } from './redact.js';
+import type { ScoringAnswerKey, ScoringInject, ScoringReport } from './model.js';
 
 const key: ScoringAnswerKey = {
   iocs: [],
@@ -72,5 +76,89 @@ describe('information-handling faults', () => {
     expect(
       scoreHandling({ injectTlp: 'TLP:GREEN', reports: [report('a', 'TLP:GREEN', 'all')], decoys: [] }).faults,
     ).toEqual([]);
+  });
+});
+
+describe('handling in the inject score and its explanation', () => {
+  const inject: ScoringInject = {
+    id: 'H-1',
+    responseRequired: true,
+    targetMinutes: 10,
+    deadlineMinutes: 20,
+    tlp: 'TLP:AMBER',
+    answerKey: {
+      iocs: [{ type: 'ip-dst', value: '203.0.113.45', weight: 1, critical: true }],
+      decoys: [{ type: 'ip-dst', value: '198.51.100.10' }],
+      actions: [],
+      recipients: ['control', 'MY'],
+      maxTlp: 'TLP:AMBER',
+    },
+  };
+  const base = { kind: 'notification' as const, tlp: 'TLP:AMBER' as const, recipients: { teams: ['MY'] } };
+
+  it('counts a decoy in a late report too, names it in the form the team used, and explains the factor', () => {
+    const s = scoreTeamInject({
+      inject,
+      releasedAtScenarioMin: 0,
+      reports: [
+        { ...base, id: 'on-time', atScenarioMin: 5, iocs: [{ type: 'ip-dst|port', value: '203.0.113.45|443' }] },
+        { ...base, id: 'late', atScenarioMin: 30, iocs: [{ type: 'ip-dst|port', value: '198.51.100.10|443' }] },
+      ],
+      config: DEFAULT_SCORING_CONFIG,
+    });
+    expect(s.completeness.components.iocs.decoysReported).toEqual([]); // the late report does not count for C…
+    expect(s.handling.faults.map((f) => [f.kind, f.reportId])).toEqual([['decoy-shared', 'late']]); // …but leaks
+    expect(s.handling.faults[0]!.detail).toContain('(as ip-dst|port 198.51.100.10|443)');
+    const e = explainInjectScore(s);
+    expect(e.components.iocs).toContain('ip-dst 203.0.113.45 via ip-dst|port 203.0.113.45|443 from on-time');
+    expect(e.handling).toContain(`decoy shared`);
+    expect(e.final).toContain(`·${fmt(s.handling.factor)} =`);
+  });
+
+  it('says so when there is no fault, and labels a widened audience', () => {
+    const clean = scoreTeamInject({
+      inject,
+      releasedAtScenarioMin: 0,
+      reports: [{ ...base, id: 'r', atScenarioMin: 5 }],
+      config: DEFAULT_SCORING_CONFIG,
+    });
+    expect(explainHandling(clean)).toBe('no information-handling fault');
+    expect(explainInjectScore(clean).handling).toBeUndefined();
+    const wide = scoreTeamInject({
+      inject,
+      releasedAtScenarioMin: 0,
+      reports: [{ ...base, id: 'r', atScenarioMin: 5, recipients: { teams: 'all' } }],
+      config: DEFAULT_SCORING_CONFIG,
+    });
+    expect(explainHandling(wide)).toContain('widened audience (TLP:AMBER report sent to all, in r)');
+  });
+});
+
+describe('a handling adjustment before ENDEX', () => {
+  it('shows the team that its score was adjusted, and an evaluator’s T override, without saying why', () => {
+    const s = scoreTeamInject({
+      inject: {
+        id: 'H-2',
+        responseRequired: true,
+        targetMinutes: 10,
+        deadlineMinutes: 20,
+        tlp: 'TLP:AMBER',
+        answerKey: { iocs: [], decoys: [], actions: [], recipients: ['MY'], maxTlp: 'TLP:AMBER' },
+      },
+      releasedAtScenarioMin: 0,
+      reports: [
+        { kind: 'notification', id: 'r', atScenarioMin: 5, tlp: 'TLP:AMBER', recipients: { teams: 'all' } },
+        { kind: 'notification', id: 'late', atScenarioMin: 25, tlp: 'TLP:AMBER', recipients: { teams: ['MY'] } },
+      ],
+      config: DEFAULT_SCORING_CONFIG,
+      override: { timeliness: 0.5, justification: 'phoned in first', by: 'e1', at: '2026-12-02T00:00:00Z' },
+    });
+    const r = redactInjectScore(s);
+    expect(r).not.toHaveProperty('teamId');
+    expect(r).not.toHaveProperty('handling');
+    expect(r.override).toEqual({ timeliness: 0.5, at: '2026-12-02T00:00:00Z' });
+    const e = explainRedactedInjectScore(r);
+    expect(JSON.stringify(e)).not.toMatch(/widened|handling|phoned/);
+    expect(e.final).toContain('adjusted to');
   });
 });
