@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 import { DrillClient, sleep, waitUntil } from './support/drill-client.js';
-import { act, createExercise, fixture, saveScenario, scenarioMs, settled, timeline } from './support/drill.js';
+import { act, createExercise, fixture, saveScenario, settled, timeline } from './support/drill.js';
 import { REDIS_URL, requireService } from './support/services.js';
 
 const redisUp = await requireService('Redis', 6379);
@@ -117,18 +117,19 @@ for (const mode of modes) {
 
     it('freezes the clock on pause and shifts later releases by the pause length', async () => {
       const { server, teams, users } = await drill();
-      // speed 120: I-01 due 0.5 s after start, I-02 (SG) at 1.0 s, I-05 at 4.0 s of running time.
+      // speed 30: I-01 due 2 s after start, I-02 (SG) at 4 s: the pause, asked for as soon as I-01 arrives, has two
+      // seconds to land before I-02 is due, even on a loaded CI machine.
+      const speed = 30;
       const ex = await createExercise(server, {
         scenarioId: 'runtime-test-drill',
         name: 'pause',
-        speed: 120,
+        speed,
         teamIds: [teams.SG],
       });
       const sg = await connect(server, users.SG!.token, ex.id);
       const started = await act(server, ex.id, 'start');
       const startedAt = Date.parse(started.startedAt);
-      await sg.waitFor(() => sg.injects.length === 1, 5000, 'I-01');
-      await waitUntil(async () => (await scenarioMs(server, ex.id)) >= 72_000, 5000, 'T+00:01:12'); // 0.6 s at ×120
+      await sg.waitFor(() => sg.injects.length === 1, 8000, 'I-01');
       const paused = await act(server, ex.id, 'pause');
       const frozen = paused.clock.scenarioMs;
       expect(frozen).toBeLessThan(120_000); // before I-02 is due
@@ -140,14 +141,14 @@ for (const mode of modes) {
       const resumed = await act(server, ex.id, 'resume');
       const pauseMs = resumed.pausedTotalMs;
       expect(pauseMs).toBeGreaterThanOrEqual(1000);
-      await sg.waitFor(() => sg.injects.length === 2, 5000, 'I-02');
+      await sg.waitFor(() => sg.injects.length === 2, 8000, 'I-02');
       const i02 = sg.injects[1]!;
       expect(i02.injectId).toBe('I-02');
-      // Due at 1.0 s of running time: wall = start + 1000 ms + the pause.
-      const expectedWall = startedAt + 1000 + pauseMs;
+      // Due at T+00:02 = 4 s of running time: wall = start + 4000 ms + the pause.
+      const expectedWall = startedAt + 120_000 / speed + pauseMs;
       expect(Math.abs(i02.receivedAt - expectedWall)).toBeLessThan(150);
       const row = (await timeline(server, ex.id)).find((e) => e.kind === 'delivery' && e.injectId === 'I-02');
-      expect(Math.abs(row.releasedScenarioMs - 120_000)).toBeLessThan(150 * 120);
+      expect(Math.abs(row.releasedScenarioMs - 120_000)).toBeLessThan(150 * speed);
       expect(sg.states.map((s) => s.status)).toEqual(expect.arrayContaining(['running', 'paused']));
     });
 

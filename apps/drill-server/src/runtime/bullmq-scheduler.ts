@@ -73,8 +73,11 @@ export class BullmqScheduler extends InjectScheduler {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
     });
+    // When the timeout wins, the command may still fail later (connection closed): that must not go unhandled.
+    const count = this.queue.getDelayedCount();
+    count.catch(() => undefined);
     try {
-      await Promise.race([this.queue.getDelayedCount(), timeout]);
+      await Promise.race([count, timeout]);
     } finally {
       clearTimeout(timer);
     }

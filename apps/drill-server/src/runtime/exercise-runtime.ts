@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Gauge } from 'prom-client';
@@ -101,7 +101,7 @@ export interface OverdueExercise {
  * acknowledgement), so that replicas whose host clocks disagree compute the same scenario time.
  */
 @Injectable()
-export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExerciseRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('runtime');
   /** Lifecycle transitions, release passes and controller edits of one exercise run one at a time per process. */
   private readonly mutex = new KeyedMutex();
@@ -163,7 +163,11 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
     this.sweepTimer.unref();
   }
 
-  onApplicationShutdown(): void {
+  /**
+   * Stops before the socket adapter and the database close (module destroy runs first): a pass started by a timer
+   * after that would release into a closed database or announce through a closed Redis connection.
+   */
+  onModuleDestroy(): void {
     this.stopped = true;
     clearInterval(this.sweepTimer);
     for (const t of this.retryTimers.values()) clearTimeout(t);
@@ -469,6 +473,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnApplicationShu
    * a failure is logged and retried (see `failed`).
    */
   tick(exerciseId: string): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return this.mutex
       .run(exerciseId, () => this.releaseDue(exerciseId))
       .then(
