@@ -197,8 +197,13 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnModuleDestroy 
       'SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::float8 AS now',
     );
     const now = Math.round(Number(rows[0]!.now));
-    this.skewMs = now - Math.round((sent + Date.now()) / 2);
+    this.measureSkew(now, sent);
     return now;
+  }
+
+  /** Remembers the database's clock minus this host's, taking the read as made half-way through its round trip. */
+  private measureSkew(dbNow: number, sentAt: number): void {
+    this.skewMs = dbNow - Math.round((sentAt + Date.now()) / 2);
   }
 
   /** The drill's clock without a round trip: this host's clock corrected by the last measured offset. */
@@ -228,7 +233,7 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnModuleDestroy 
     const ex = entities[0];
     if (!ex) throw new NotFound(`no exercise ${exerciseId}`);
     const now = Math.round(Number(raw[0]!.db_now));
-    this.skewMs = now - Math.round((sent + Date.now()) / 2);
+    this.measureSkew(now, sent);
     return { ex, now };
   }
 
