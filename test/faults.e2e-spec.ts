@@ -117,7 +117,7 @@ for (const mode of modes) {
       expect(ids(sg)).toEqual(['F-01']);
       await sg.waitFor(() => ids(sg).includes('F-05'), 10_000, 'F-05, planned by the pass that succeeded');
       expect(sg.injects.map((i) => i.seq)).toEqual([1, 2]);
-      const metrics = await d.server.http().get('/metrics');
+      const metrics = await d.server.http().get('/metrics').set(bearer(ADMIN_TOKEN));
       expect(Number(/^drill_release_failures_total (\d+)/m.exec(metrics.text)?.[1])).toBeGreaterThanOrEqual(3);
     });
 
@@ -153,7 +153,7 @@ for (const mode of modes) {
       expect(health!.status).toBe(200); // the replica itself is fine: it stays in the load balancer
       expect(health!.body.status).toBe('degraded');
       expect(health!.body.checks.releases).toContain(`exercise ${ex.id} release`);
-      const metrics = await d.server.http().get('/metrics');
+      const metrics = await d.server.http().get('/metrics').set(bearer(ADMIN_TOKEN));
       expect(metrics.text).toMatch(/^drill_stalled_exercises 1$/m);
       expect(sg.injects).toHaveLength(0);
       d.faults.heal();
@@ -161,7 +161,7 @@ for (const mode of modes) {
       const row = await delivery(d, ex.id, 'SG', 'F-01');
       expect(row.late).toBe(true);
       await waitUntil(async () => (await d.server.http().get('/health')).body.status === 'ok', 5000, 'health ok');
-      expect((await d.server.http().get('/metrics')).text).toMatch(/^drill_sweep_heals_total [1-9]/m);
+      expect((await d.server.http().get('/metrics').set(bearer(ADMIN_TOKEN))).text).toMatch(/^drill_sweep_heals_total [1-9]/m);
     });
 
     it('keeps every computed scenario time an integer (delayMinutes: 4.1 after an inject at T+00:00)', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { AuditEventEntity, UserEntity } from '@drill/persistence';
+import { AuditEventEntity, TokenEntity, UserEntity } from '@drill/persistence';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
 
 describe('foundation: auth, roles, teams, users, errors, audit', () => {
@@ -31,7 +31,7 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
     // A request is counted under its route and status, not just declared.
     const series = /^drill_http_requests_total\{method="GET",route="\/api\/teams",status="200"\} (\d+)$/m;
     const count = async () => {
-      const m = await s.http().get('/metrics');
+      const m = await s.http().get('/metrics').set(bearer(ADMIN_TOKEN));
       expect(m.status).toBe(200);
       expect(m.text).toContain('process_cpu_user_seconds_total');
       return Number(series.exec(m.text)?.[1] ?? 0);
@@ -56,7 +56,7 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
     });
     const bad = await s.http().get('/api/teams').set(bearer('drl_not-a-real-token'));
     expect(bad.status).toBe(401);
-    expect(bad.body.message).toContain('invalid bearer token');
+    expect(bad.body.message).toContain('invalid, expired or revoked bearer token');
     const malformed = await s.http().get('/api/teams').set('Authorization', 'Basic abc');
     expect(malformed.status).toBe(401);
   });
@@ -77,11 +77,11 @@ describe('foundation: auth, roles, teams, users, errors, audit', () => {
     expect(me.status).toBe(200);
     expect(me.body.role).toBe('controller');
     const ds = s.app.get(DataSource);
-    const users = await ds.getRepository(UserEntity).find();
-    const hashes = users.map((u) => u.tokenHash);
+    const tokens = await ds.getRepository(TokenEntity).find();
+    const hashes = tokens.map((t) => t.tokenHash);
     expect(hashes).toContain(createHash('sha256').update(ADMIN_TOKEN).digest('hex'));
     expect(hashes).toContain(createHash('sha256').update(participant.token).digest('hex'));
-    const dump = JSON.stringify(users);
+    const dump = JSON.stringify([tokens, await ds.getRepository(UserEntity).find()]);
     expect(dump).not.toContain(ADMIN_TOKEN);
     expect(dump).not.toContain(participant.token);
   });

@@ -250,6 +250,70 @@ describe('ISM reports under TLP 2.0', () => {
     expect((await post(observer.token, base('TLP:GREEN'))).status).toBe(403);
   });
 
+  // Every label of parent, replies by the author, a teammate, a recipient team member, a named reader and drill
+  // control, each trying to widen the audience: refused with the field named, and the outsider never reads it.
+  it('keeps every reply within its parent audience, whoever replies', async () => {
+    const controller = await createUser(s, 'controller');
+    const author = { ...tokens, controller: controller.token } as Record<string, string>;
+    const replierOf = (tlp: string): string[] =>
+      ['author', 'teammate', 'recipient', 'named', 'controller'].filter(
+        (r) => r === 'controller' || MATRIX[tlp as (typeof LABELS)[number]][r as ViewerName],
+      );
+    const leaked: string[] = [];
+    for (const tlp of LABELS) {
+      const parent = await post(tokens.author, { ...base(tlp), title: `parent ${tlp}` });
+      expectAs(parent.status, JSON.stringify(parent.body)).toBe(201);
+      for (const replier of replierOf(tlp)) {
+        // Widening attempts: name an outsider (a BN member nobody named), and under AMBER also add the outsider's team.
+        const attempts: Record<string, unknown>[] =
+          tlp === 'TLP:RED'
+            ? [{ tlp, recipients: { teams: [], users: [ids.author, ids.unnamed] } }]
+            : tlp === 'TLP:AMBER' || tlp === 'TLP:AMBER+STRICT'
+              ? [
+                  { tlp, recipients: { teams: ['SG'], users: [ids.unnamed] } },
+                  { tlp, recipients: { teams: ['SG', 'BN'], users: [] } },
+                  { tlp: 'TLP:RED', recipients: { teams: [], users: [ids.author, ids.unnamed] } },
+                ]
+              : [];
+        for (const attempt of attempts) {
+          const r = await post(author[replier]!, {
+            kind: 'update',
+            inReplyTo: parent.body.id,
+            title: 're',
+            ...attempt,
+          });
+          const where = `${replier} replying under ${String(attempt['tlp'])} to ${tlp}`;
+          expectAs(r.status, `${where}: ${JSON.stringify(r.body)}`).toBe(422);
+          expectAs(r.body.details[0].path, where).toMatch(/^\/recipients\/(teams|users)/);
+        }
+        // The named reader (of BN) answering under AMBER would open it to all of BN: refused; under RED it may.
+        if (replier === 'named' && tlp !== 'TLP:RED' && tlp !== 'TLP:CLEAR' && tlp !== 'TLP:GREEN') {
+          const amber = await post(author.named!, {
+            kind: 'update',
+            inReplyTo: parent.body.id,
+            title: 're',
+            tlp,
+            recipients: { teams: ['SG'] },
+          });
+          expectAs(amber.status, JSON.stringify(amber.body)).toBe(422);
+          expect(amber.body.details[0].message).toContain('reply under TLP:RED');
+        }
+        const ok = await post(author[replier]!, {
+          kind: 'update',
+          inReplyTo: parent.body.id,
+          title: `within ${tlp} by ${replier}`,
+          tlp: 'TLP:RED',
+          recipients: { teams: [], users: [ids.author] },
+        });
+        expectAs(ok.status, `${replier} ${tlp}: ${JSON.stringify(ok.body)}`).toBe(201);
+      }
+      const seen = await s.http().get(`/api/exercises/${exerciseId}/ism/reports`).set(bearer(tokens.unnamed));
+      for (const r of seen.body as { title: string; inReplyTo?: string }[])
+        if (r.inReplyTo === parent.body.id && !MATRIX[tlp].unnamed) leaked.push(`${tlp}: ${r.title}`);
+    }
+    expect(leaked).toEqual([]);
+  });
+
   it('accepts reports over the socket, acking {id} or {error}', async () => {
     const ok = await clients.recipient.emitWithAck<{ id?: string }>('ism.report', {
       kind: 'acknowledgement',

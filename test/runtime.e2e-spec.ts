@@ -393,7 +393,7 @@ describe('exercise runtime: controller actions, conditions and refusals', () => 
       teamIds: [d.teams.SG],
     });
     await expect(new DrillClient(server.url, 'drl_wrong', ex.id).connect()).rejects.toThrow(
-      'unauthorized: invalid token',
+      'unauthorized: invalid, expired or revoked bearer token',
     );
     await expect(new DrillClient(server.url, '', ex.id).connect()).rejects.toThrow('auth.token is missing');
     await expect(new DrillClient(server.url, d.users.MY!.token, ex.id).connect()).rejects.toThrow(

@@ -12,7 +12,8 @@ import { DrillExceptionFilter } from './common/error-filter.js';
 import { drillValidationPipe } from './common/validation.js';
 import { parseDrillConfig, type DrillConfig } from './config/drill-config.js';
 import { MetricsService } from './health/health.controller.js';
-import { RedisIoAdapter } from './runtime/redis-io.adapter.js';
+import { DrillIoAdapter, RedisIoAdapter } from './runtime/redis-io.adapter.js';
+import { refuseCredentialsInUrl, refuseDeepBodies, securityHeaders } from './common/http-hardening.js';
 
 export interface DrillApp {
   app: NestExpressApplication;
@@ -33,9 +34,16 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
     logger: new PinoNestLogger(logger),
   });
   app.disable('x-powered-by');
+  if (config.trustProxy)
+    app.set('trust proxy', /^\d+$/.test(config.trustProxy) ? Number(config.trustProxy) : config.trustProxy);
   app.use(requestLogging(logger));
+  app.use(securityHeaders);
+  app.use(refuseCredentialsInUrl);
+  // Same origin only unless CORS_ORIGINS names others: a page elsewhere cannot drive the API with a user's token.
+  app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false });
   const limit = config.bodyLimitBytes;
   app.useBodyParser('json', { limit });
+  app.use(refuseDeepBodies);
   // Scenarios arrive as YAML; MSEL spreadsheets as multipart (parsed per route).
   app.useBodyParser('text', {
     limit,
@@ -54,10 +62,10 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
   });
 
   if (config.redisUrl) {
-    const adapter = new RedisIoAdapter(app, config.redisUrl, config.redisPrefix);
+    const adapter = new RedisIoAdapter(app, config.corsOrigins, config.redisUrl, config.redisPrefix);
     await adapter.connect();
     app.useWebSocketAdapter(adapter);
-  }
+  } else app.useWebSocketAdapter(new DrillIoAdapter(app, config.corsOrigins));
 
   // The web consoles (team, control board, evaluator): plain files, no build step. They hold no file named like
   // an API route, so /api, /health and /metrics still reach Nest.

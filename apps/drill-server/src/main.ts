@@ -3,7 +3,8 @@ import { createDrillApp } from './app.factory.js';
 
 async function main(): Promise<void> {
   const { app, config } = await createDrillApp();
-  await app.listen(config.port);
+  if (config.host) await app.listen(config.port, config.host);
+  else await app.listen(config.port);
   const mode = config.redisUrl ? 'cluster (Redis)' : 'embedded';
   const db = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL';
   process.stdout.write(

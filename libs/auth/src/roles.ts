@@ -12,4 +12,7 @@ export interface Principal {
   name: string;
   role: Role;
   teamId: string | null;
+  /** The token the request or socket came in with, and when it expires (null: when revoked): sockets close then. */
+  tokenId?: string;
+  tokenExpiresAt?: number | null;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { generateToken, hashToken, tokenMatches } from './token.js';
+import { generateToken, hashToken, tokenMatches, tokenPrefix } from './token.js';
 
 describe('tokens', () => {
   it('are random, prefixed and long', () => {
@@ -15,5 +15,12 @@ describe('tokens', () => {
     expect(hashToken(t)).toBe(createHash('sha256').update(t).digest('hex'));
     expect(tokenMatches(t, hashToken(t))).toBe(true);
     expect(tokenMatches(t + 'x', hashToken(t))).toBe(false);
+  });
+});
+
+describe('tokenPrefix', () => {
+  it('shows the drill prefix and four characters, or four characters of a foreign token', () => {
+    expect(tokenPrefix('drl_abcdefgh')).toBe('drl_abcd');
+    expect(tokenPrefix('admin-token')).toBe('admi');
   });
 });

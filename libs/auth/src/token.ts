@@ -17,3 +17,8 @@ export function tokenMatches(token: string, storedHash: string): boolean {
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/** What a list of tokens shows of each: the prefix and 4 characters, enough to tell them apart, not to guess one. */
+export function tokenPrefix(token: string): string {
+  return token.startsWith(PREFIX) ? token.slice(0, PREFIX.length + 4) : token.slice(0, 4);
+}

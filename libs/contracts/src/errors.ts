@@ -8,7 +8,7 @@ export interface FieldProblem {
 
 /** Base of errors the domain raises on purpose; the HTTP edge maps each subclass to one status code. */
 export abstract class DrillError extends Error {
-  abstract readonly kind: 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated';
+  abstract readonly kind: 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'rate-limited';
   constructor(
     message: string,
     readonly details?: FieldProblem[],
@@ -34,4 +34,14 @@ export class Forbidden extends DrillError {
 }
 export class Unauthenticated extends DrillError {
   readonly kind = 'unauthenticated' as const;
+}
+/** Too many attempts in a short time (HTTP 429); the client may try again after `retryAfterSeconds`. */
+export class RateLimited extends DrillError {
+  readonly kind = 'rate-limited' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }

@@ -183,6 +183,10 @@ describe('checkReplyTlp', () => {
 });
 
 describe('checkReplyRecipients', () => {
+  const people = new Map(Object.values(viewers).map((v) => [v.userId, { role: v.role, teamId: v.teamId }]));
+  const check = (parent: IsmReport, reply: IsmReport) =>
+    checkReplyRecipients(parent, reply, { exerciseTeamIds: ctx.exerciseTeamIds, people });
+
   it('refuses an AMBER reply that reaches a team the parent did not', () => {
     const parent = report('TLP:AMBER');
     const reply = report('TLP:AMBER', {
@@ -190,9 +194,7 @@ describe('checkReplyRecipients', () => {
       teamId: 't-rcpt',
       recipients: { teams: ['t-author', 't-other'], users: [] },
     });
-    expect(checkReplyRecipients(parent, reply)).toEqual([
-      { path: '/recipients/teams', message: expect.stringContaining('t-other') },
-    ]);
+    expect(check(parent, reply)).toEqual([{ path: '/recipients/teams', message: expect.stringContaining('t-other') }]);
   });
 
   it("accepts an AMBER reply to the parent's recipients and source", () => {
@@ -202,21 +204,50 @@ describe('checkReplyRecipients', () => {
       teamId: 't-rcpt',
       recipients: { teams: ['t-author', 't-rcpt'], users: [] },
     });
-    expect(checkReplyRecipients(parent, reply)).toEqual([]);
+    expect(check(parent, reply)).toEqual([]);
   });
 
   it('refuses a RED reply naming someone new, accepts one naming the parent author', () => {
     const parent = report('TLP:RED');
     const base = { authorUserId: 'u-named', teamId: 't-other' };
+    expect(check(parent, report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author'] } }))).toEqual([]);
     expect(
-      checkReplyRecipients(parent, report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author'] } })),
-    ).toEqual([]);
-    expect(
-      checkReplyRecipients(
-        parent,
-        report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author', 'u-other'] } }),
-      ),
-    ).toEqual([{ path: '/recipients/users', message: expect.stringContaining('u-other') }]);
+      check(parent, report('TLP:RED', { ...base, recipients: { teams: [], users: ['u-author', 'u-other'] } })),
+    ).toEqual([{ path: '/recipients/users/1', message: expect.stringContaining('u-other') }]);
+  });
+
+  it("holds RED to its named readers even when the parent's own team replies", () => {
+    const parent = report('TLP:RED', { recipients: { teams: [], users: ['u-mate'] } });
+    const reply = report('TLP:RED', {
+      authorUserId: 'u-mate',
+      recipients: { teams: [], users: ['u-author', 'u-other'] },
+    });
+    expect(check(parent, reply)).toEqual([
+      { path: '/recipients/users/1', message: expect.stringContaining('u-other') },
+    ]);
+  });
+
+  it('refuses an AMBER reply by a reader named from outside, whose own team would read it', () => {
+    const parent = report('TLP:AMBER+STRICT');
+    const reply = report('TLP:AMBER+STRICT', {
+      authorUserId: 'u-named',
+      teamId: 't-other',
+      recipients: { teams: ['t-author'], users: [] },
+    });
+    expect(check(parent, reply)).toEqual([
+      { path: '/recipients/teams', message: expect.stringContaining('reply under TLP:RED') },
+    ]);
+  });
+
+  it('refuses an AMBER reply naming a person outside the parent audience', () => {
+    const reply = report('TLP:AMBER', {
+      authorUserId: 'u-rcpt',
+      teamId: 't-rcpt',
+      recipients: { teams: ['t-author'], users: ['u-unnamed', 'u-ctl', 'u-mate'] },
+    });
+    expect(check(report('TLP:AMBER'), reply)).toEqual([
+      { path: '/recipients/users/0', message: expect.stringContaining('u-unnamed') },
+    ]);
   });
 
   it('does not restrict replies to GREEN reports', () => {
@@ -225,7 +256,58 @@ describe('checkReplyRecipients', () => {
       teamId: 't-rcpt',
       recipients: { teams: 'all', users: [] },
     });
-    expect(checkReplyRecipients(report('TLP:GREEN'), reply)).toEqual([]);
+    expect(check(report('TLP:GREEN'), reply)).toEqual([]);
+  });
+
+  // The whole matrix, with canSeeReport as the oracle: every label of parent and reply, every kind of replier
+  // (author, teammate, recipient team, named reader, drill control), every recipient choice. A reply passes the
+  // reply rules exactly when no viewer could read it who could not read its parent.
+  it('accepts a reply exactly when its audience stays within its parent', () => {
+    const universe = Object.values(viewers);
+    const teamChoices: (string[] | 'all')[] = [
+      [],
+      ['t-author'],
+      ['t-rcpt'],
+      ['t-other'],
+      ['t-author', 't-rcpt'],
+      'all',
+    ];
+    const userChoices = [[], ['u-author'], ['u-named'], ['u-rcpt'], ['u-other'], ['u-ctl'], ['u-mate', 'u-named']];
+    const parents = TLP_LABELS.flatMap((tlp) => [
+      report(tlp),
+      report(tlp, { recipients: { teams: 'all', users: ['u-named'] } }),
+      report(tlp, { recipients: { teams: [], users: ['u-mate'] } }),
+    ]);
+    let accepted = 0;
+    let refused = 0;
+    for (const parent of parents) {
+      for (const replier of universe) {
+        if (!canSeeReport(parent, replier, ctx)) continue;
+        for (const tlp of TLP_LABELS) {
+          for (const teams of teamChoices) {
+            for (const users of userChoices) {
+              const reply = report(tlp, {
+                id: 'r2',
+                authorUserId: replier.userId,
+                teamId: replier.teamId,
+                inReplyTo: parent.id,
+                recipients: { teams, users },
+              });
+              if (checkReplyTlp(parent, reply) || checkRecipients(reply).length) continue;
+              const leaks = universe.filter((v) => canSeeReport(reply, v, ctx) && !canSeeReport(parent, v, ctx));
+              const problems = check(parent, reply);
+              const where = `${parent.tlp} ${JSON.stringify(parent.recipients)} ← ${replier.userId} ${tlp} ${JSON.stringify(reply.recipients)}`;
+              expect({ where, refused: problems.length > 0 }).toEqual({ where, refused: leaks.length > 0 });
+              if (problems.length) refused++;
+              else accepted++;
+            }
+          }
+        }
+      }
+    }
+    // Both outcomes occur often, so the equivalence is tested both ways.
+    expect(accepted).toBeGreaterThan(200);
+    expect(refused).toBeGreaterThan(200);
   });
 });
 

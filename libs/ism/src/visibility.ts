@@ -50,10 +50,13 @@ export function visibleReports(
   return reports.filter((r) => canSeeReport(r, viewer, ctx));
 }
 
-/** The source of a report: its team, or the individual controller when drill control wrote it. */
-function sameSource(a: IsmReport, b: IsmReport): boolean {
-  if (a.teamId !== null || b.teamId !== null) return a.teamId === b.teamId;
-  return a.authorUserId === b.authorUserId;
+/** The teams a report reaches (drill control and named people aside): none under RED, every team under CLEAR/GREEN. */
+function audienceTeams(report: IsmReport, exerciseTeamIds: readonly string[]): ReadonlySet<string> {
+  if (report.tlp === 'TLP:RED') return new Set();
+  if (report.tlp === 'TLP:CLEAR' || report.tlp === 'TLP:GREEN') return new Set(exerciseTeamIds);
+  const teams = new Set(report.recipients.teams === 'all' ? exerciseTeamIds : report.recipients.teams);
+  if (report.teamId !== null) teams.add(report.teamId);
+  return teams;
 }
 
 /**
@@ -68,35 +71,44 @@ export function checkReplyTlp(parent: IsmReport, child: IsmReport): FieldProblem
   };
 }
 
+/** What the reply check needs to know of each person the reply names. */
+export type Person = Pick<Viewer, 'role' | 'teamId'>;
+
 /**
- * For replies under AMBER, AMBER+STRICT or RED: the reply must not reach teams or people the parent did not,
- * since a reply usually quotes what it answers. The parent's source is always a legitimate addressee.
+ * A reply usually quotes what it answers, so its audience must stay within its parent's, whoever replies — the
+ * parent's author, a teammate, a named reader or drill control. Under AMBER that bounds the teams it reaches
+ * (its author's own team included: a reader named from outside the parent's teams must reply under RED); under
+ * RED it must name only people who could read the parent. `people` holds the child's named users.
  */
-export function checkReplyRecipients(parent: IsmReport, child: IsmReport): FieldProblem[] {
-  if (parent.tlp === 'TLP:CLEAR' || parent.tlp === 'TLP:GREEN' || sameSource(parent, child)) return [];
+export function checkReplyRecipients(
+  parent: IsmReport,
+  child: IsmReport,
+  ctx: { exerciseTeamIds: readonly string[]; people: ReadonlyMap<string, Person> },
+): FieldProblem[] {
+  if (parent.tlp === 'TLP:CLEAR' || parent.tlp === 'TLP:GREEN') return [];
   const problems: FieldProblem[] = [];
-  const parentUsers = new Set([...parent.recipients.users, parent.authorUserId]);
-  if (parent.tlp !== 'TLP:RED' && parent.recipients.teams !== 'all') {
-    const parentTeams = new Set(parent.recipients.teams);
-    if (parent.teamId !== null) parentTeams.add(parent.teamId);
-    const extra =
-      child.recipients.teams === 'all' ? ['all'] : child.recipients.teams.filter((t) => !parentTeams.has(t));
-    if (extra.length > 0) {
-      problems.push({
-        path: '/recipients/teams',
-        message: `the reply reaches teams the ${parent.tlp} report it answers did not: ${extra.join(', ')}`,
-      });
-    }
+  const parentTeams = audienceTeams(parent, ctx.exerciseTeamIds);
+  const extraTeams = [...audienceTeams(child, ctx.exerciseTeamIds)].filter((t) => !parentTeams.has(t));
+  if (extraTeams.length > 0) {
+    const own = child.teamId !== null && extraTeams.includes(child.teamId);
+    problems.push({
+      path: '/recipients/teams',
+      message:
+        `the reply reaches teams the ${parent.tlp} report it answers did not: ${extraTeams.join(', ')}` +
+        (own ? ' (your own team reads what you send under AMBER; reply under TLP:RED to the people named)' : ''),
+    });
   }
-  if (parent.tlp === 'TLP:RED') {
-    const extra = child.recipients.users.filter((u) => !parentUsers.has(u));
-    if (extra.length > 0) {
-      problems.push({
-        path: '/recipients/users',
-        message: `the reply names people the TLP:RED report it answers did not: ${extra.join(', ')}`,
-      });
-    }
-  }
+  const parentPeople = new Set([...parent.recipients.users, parent.authorUserId]);
+  child.recipients.users.forEach((userId, n) => {
+    if (parentPeople.has(userId)) return;
+    const person = ctx.people.get(userId);
+    if (person && isDrillControl({ userId, ...person })) return;
+    if (person?.teamId && parentTeams.has(person.teamId)) return;
+    problems.push({
+      path: `/recipients/users/${n}`,
+      message: `the reply names ${userId}, who cannot read the ${parent.tlp} report it answers`,
+    });
+  });
   return problems;
 }
 

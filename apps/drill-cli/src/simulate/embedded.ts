@@ -23,6 +23,8 @@ export async function startEmbeddedServer(env: {
     // Embedded means embedded: a REDIS_URL in the caller's shell must not turn the simulation into cluster mode.
     REDIS_URL: '',
     LOAD_SAMPLE_SCENARIOS: 'false',
+    // The drill's time runs ×speed, so a bot's minute of reports is a person's hour: no per-minute report limit.
+    REPORTS_PER_MINUTE: '0',
   });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;

@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Forbidden, Unauthenticated, type Role } from '@drill/contracts';
+import { Forbidden, type Role } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import { AuthService } from './auth.service.js';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators.js';
@@ -23,11 +23,10 @@ export class AuthGuard implements CanActivate {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, unknown>; principal?: Principal }>();
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw new Unauthenticated('missing bearer token (Authorization: Bearer <token>)');
-    const principal = await this.auth.principalForToken(token);
-    if (!principal) throw new Unauthenticated('invalid bearer token');
+    const req = ctx
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, unknown>; ip?: string; principal?: Principal }>();
+    const principal = await this.auth.signIn(bearerToken(req.headers.authorization), req.ip ?? 'unknown');
     req.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(principal.role)) {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import type { AuditedRequest } from '../audit/audit.interceptor.js';
@@ -22,6 +22,24 @@ export class CreateUserDto {
   @IsOptional()
   @IsUUID()
   teamId?: string;
+
+  @ApiPropertyOptional({ description: 'when the first token stops working (ISO 8601); none: until revoked' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
+}
+
+export class IssueTokenDto {
+  @ApiPropertyOptional({ example: 'laptop in the drill room' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  label?: string;
+
+  @ApiPropertyOptional({ description: 'when the token stops working (ISO 8601); none: until revoked' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string;
 }
 
 @ApiTags('users')
@@ -33,15 +51,77 @@ export class UsersController {
   @Post('users')
   @HttpCode(201)
   @Roles('controller')
-  async create(@Body() dto: CreateUserDto, @Req() req: AuditedRequest) {
-    const u = await this.auth.createUser(dto);
+  async create(@Body() dto: CreateUserDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+    const u = await this.auth.createUser(dto, p.userId);
     // The token is returned once and not audited.
-    req.audit = { targetType: 'user', targetId: u.id, after: { name: u.name, role: u.role, teamId: u.teamId } };
-    return { id: u.id, name: u.name, role: u.role, teamId: u.teamId, token: u.token };
+    req.audit = {
+      targetType: 'user',
+      targetId: u.id,
+      after: { name: u.name, role: u.role, teamId: u.teamId, tokenId: u.tokenId, expiresAt: dto.expiresAt ?? null },
+    };
+    return { id: u.id, name: u.name, role: u.role, teamId: u.teamId, token: u.token, tokenId: u.tokenId };
+  }
+
+  @Get('users')
+  @Roles('controller')
+  list() {
+    return this.auth.listUsers();
   }
 
   @Get('me')
   me(@CurrentUser() p: Principal) {
     return { id: p.userId, name: p.name, role: p.role, teamId: p.teamId };
+  }
+
+  @Get('users/:id/tokens')
+  tokens(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() p: Principal) {
+    return this.auth.listTokens(id, p);
+  }
+
+  @Post('users/:id/tokens')
+  @HttpCode(201)
+  @Roles('controller')
+  async issue(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: IssueTokenDto,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
+    const t = await this.auth.issueToken(id, dto, p);
+    req.audit = {
+      action: 'token.issue',
+      targetType: 'token',
+      targetId: t.id,
+      after: { userId: id, label: t.label, expiresAt: t.expiresAt },
+    };
+    return t;
+  }
+
+  /** Revokes one token; its sockets close at once. Users may revoke their own. */
+  @Post('users/:id/tokens/:tokenId/revoke')
+  @HttpCode(200)
+  async revokeOne(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('tokenId', ParseUUIDPipe) tokenId: string,
+    @CurrentUser() p: Principal,
+    @Req() req: AuditedRequest,
+  ) {
+    const [t] = await this.auth.revoke(id, tokenId, p);
+    req.audit = { action: 'token.revoke', targetType: 'token', targetId: tokenId, after: { userId: id } };
+    return t;
+  }
+
+  /** Revokes every active token of a user (a lost laptop, a person leaving the drill). */
+  @Post('users/:id/tokens/revoke')
+  @HttpCode(200)
+  async revokeAll(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+    const revoked = await this.auth.revoke(id, undefined, p);
+    req.audit = {
+      action: 'token.revoke',
+      targetType: 'user',
+      targetId: id,
+      after: { tokens: revoked.map((t) => t.id) },
+    };
+    return revoked;
   }
 }

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { DrillError, type FieldProblem } from '@drill/contracts';
+import { DrillError, RateLimited, type FieldProblem } from '@drill/contracts';
 
 export interface ErrorBody {
   statusCode: number;
@@ -15,6 +15,7 @@ const STATUS_OF_KIND: Record<DrillError['kind'], number> = {
   conflict: HttpStatus.CONFLICT,
   forbidden: HttpStatus.FORBIDDEN,
   unauthenticated: HttpStatus.UNAUTHORIZED,
+  'rate-limited': HttpStatus.TOO_MANY_REQUESTS,
 };
 
 const REASON: Record<number, string> = {
@@ -26,6 +27,7 @@ const REASON: Record<number, string> = {
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -34,7 +36,13 @@ const REASON: Record<number, string> = {
 function bodyParserError(e: unknown): ErrorBody | undefined {
   const err = e as { type?: string; status?: number; message?: string; limit?: number };
   if (err?.type === 'entity.parse.failed')
-    return { statusCode: 400, error: REASON[400]!, message: `malformed request body: ${err.message}` };
+    return {
+      statusCode: 400,
+      error: REASON[400]!,
+      message: `malformed request body: ${err.message}`,
+      // The body as a whole is at fault; strict parsing also refuses a bare value such as 0 or "text".
+      details: [{ path: '', message: `must be a JSON object or array: ${err.message}` }],
+    };
   if (err?.type === 'entity.too.large') {
     return { statusCode: 413, error: REASON[413]!, message: `request body exceeds the limit of ${err.limit} bytes` };
   }
@@ -55,7 +63,8 @@ export function toErrorBody(e: unknown): ErrorBody {
       ...(e.details?.length ? { details: e.details } : {}),
     };
   }
-  const parsed = bodyParserError(e);
+  // Nest's Express adapter wraps body-parser errors in an HttpException; the original, with its `type`, is the cause.
+  const parsed = bodyParserError(e) ?? (e instanceof HttpException ? bodyParserError(e.cause) : undefined);
   if (parsed) return parsed;
   if (e instanceof HttpException) {
     const statusCode = e.getStatus();
@@ -88,6 +97,7 @@ export class DrillExceptionFilter implements ExceptionFilter {
     const body = toErrorBody(e);
     if (body.statusCode >= 500) this.log.error(e instanceof Error ? e : String(e));
     if (res.headersSent) return;
+    if (e instanceof RateLimited) res.setHeader('Retry-After', String(e.retryAfterSeconds));
     res.status(body.statusCode).json(body);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { redactUrl } from './http-hardening.js';
 
 /** One JSON log line per request, tagged with a request id that is echoed back as X-Request-Id. */
 export function requestLogging(logger: Logger) {
@@ -14,7 +15,11 @@ export function requestLogging(logger: Logger) {
       return id;
     },
     // Tokens must never reach a log file.
-    redact: ['req.headers.authorization', 'req.headers.cookie'],
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'req.query.access_token'],
+    serializers: {
+      // A token sent in the URL is refused, but the refusal is logged: without its value.
+      req: (req: { url?: string }) => (req.url ? Object.assign(req, { url: redactUrl(req.url) }) : req),
+    },
     customLogLevel: (_req, res, err) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   });

@@ -16,7 +16,44 @@ describe('parseDrillConfig', () => {
       resyncIntervalMs: 2000,
       sweepIntervalMs: 3000,
       testKillAfterRelease: undefined, // the fault-injection hook is off
+      host: undefined,
+      corsOrigins: [], // same origin only
+      metricsToken: undefined,
+      authFailuresPerMinute: 20,
+      reportsPerMinute: 60,
+      trustProxy: undefined,
     });
+  });
+
+  it('reads the bind address, CORS origins, metrics token and rate limits', () => {
+    const c = parseDrillConfig({
+      HOST: '127.0.0.1',
+      CORS_ORIGINS: 'https://drill.example.org, http://localhost:5173',
+      METRICS_TOKEN: 'prometheus-scrape-token',
+      AUTH_FAILURES_PER_MINUTE: '0',
+      REPORTS_PER_MINUTE: '600',
+      TRUST_PROXY: 'loopback',
+    });
+    expect(c).toMatchObject({
+      host: '127.0.0.1',
+      corsOrigins: ['https://drill.example.org', 'http://localhost:5173'],
+      metricsToken: 'prometheus-scrape-token',
+      authFailuresPerMinute: 0,
+      reportsPerMinute: 600,
+      trustProxy: 'loopback',
+    });
+  });
+
+  it.each([
+    [{ HOST: 'a b' }, /^HOST: "a b"/],
+    [{ CORS_ORIGINS: 'https://ok.example, *' }, /^CORS_ORIGINS: "\*" is not an origin/],
+    [{ CORS_ORIGINS: 'https://drill.example.org/console' }, /^CORS_ORIGINS: .* is not an origin/],
+    [{ CORS_ORIGINS: 'not a url' }, /^CORS_ORIGINS: "not a url"/],
+    [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN: must be at least 16/],
+    [{ AUTH_FAILURES_PER_MINUTE: '-1' }, /^AUTH_FAILURES_PER_MINUTE: "-1"/],
+    [{ REPORTS_PER_MINUTE: '2000000' }, /^REPORTS_PER_MINUTE: "2000000"/],
+  ])('refuses %j naming the setting', (env, message) => {
+    expect(() => parseDrillConfig(env)).toThrow(message);
   });
 
   it('reads the resync and sweep intervals and the test kill hook', () => {

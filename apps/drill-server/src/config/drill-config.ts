@@ -24,6 +24,18 @@ export interface DrillConfig {
   sweepIntervalMs: number;
   /** Test hook only: SIGKILL the process right after the release of this inject id commits, before announcing it. */
   testKillAfterRelease?: string;
+  /** Address the HTTP server binds to; undefined = every interface. */
+  host?: string;
+  /** Origins allowed to call the API and open sockets from another site; empty = same origin only. */
+  corsOrigins: string[];
+  /** A token Prometheus may present for /metrics (besides any controller's). */
+  metricsToken?: string;
+  /** Failed sign-ins per minute allowed per client address and per token prefix; 0 = unlimited. */
+  authFailuresPerMinute: number;
+  /** Reports per minute allowed per user; 0 = unlimited. */
+  reportsPerMinute: number;
+  /** Express's `trust proxy` value when a reverse proxy sits in front (client addresses from X-Forwarded-For). */
+  trustProxy?: string;
 }
 
 export class ConfigError extends Error {}
@@ -69,6 +81,33 @@ export const SETTINGS = {
       'test hook for fault-injection tests: SIGKILL this process right after the release of this inject id commits, ' +
       'before it is announced; never set in production',
   },
+  HOST: { default: '', help: 'address to bind, e.g. `127.0.0.1` (unset = every interface)' },
+  CORS_ORIGINS: {
+    default: '',
+    help:
+      'comma-separated origins (e.g. `https://drill.example.org`) allowed to call the API and open sockets from ' +
+      'another site; unset = same origin only',
+  },
+  METRICS_TOKEN: {
+    default: '',
+    help: 'bearer token for Prometheus to read `/metrics` (at least 16 characters); a controller’s token also works',
+  },
+  AUTH_FAILURES_PER_MINUTE: {
+    default: '20',
+    help:
+      'failed sign-ins (HTTP or socket) allowed per minute per client address and per token prefix before `429` ' +
+      'with `Retry-After`; 0 = unlimited',
+  },
+  REPORTS_PER_MINUTE: {
+    default: '60',
+    help: 'ISM reports (HTTP or socket) accepted per minute per user before `429` with `Retry-After`; 0 = unlimited',
+  },
+  TRUST_PROXY: {
+    default: '',
+    help:
+      'set behind a reverse proxy so that sign-in limits count client addresses, not the proxy’s: `loopback`, an ' +
+      'address or subnet, or a hop count such as `1` (Express `trust proxy`)',
+  },
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -84,6 +123,14 @@ function parseInterval(env: Env, name: keyof typeof SETTINGS, min = 100, max = 6
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < min || n > max)
     throw new ConfigError(`${name}: "${raw}" must be a whole number of milliseconds from ${min} to ${max}`);
+  return n;
+}
+
+/** A whole number from 0 to 1,000,000, or a ConfigError naming the setting. */
+function parseCount(env: Env, name: keyof typeof SETTINGS): number {
+  const raw = setting(env, name);
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 1_000_000) throw new ConfigError(`${name}: "${raw}" must be a whole number from 0`);
   return n;
 }
 
@@ -153,6 +200,22 @@ export function parseDrillConfig(env: Env): DrillConfig {
   if (testKillAfterRelease && !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(testKillAfterRelease))
     throw new ConfigError(`DRILL_TEST_KILL_AFTER_RELEASE: "${testKillAfterRelease}" is not an inject id`);
 
+  const host = setting(env, 'HOST') || undefined;
+  if (host && !/^[\w.:-]{1,253}$/.test(host)) throw new ConfigError(`HOST: "${host}" is not an address or host name`);
+
+  const corsOrigins = setting(env, 'CORS_ORIGINS')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const o of corsOrigins) {
+    // An origin is scheme://host[:port] exactly as a browser sends it; a path or '*' would not match or match all.
+    if (!URL.canParse(o) || new URL(o).origin !== o)
+      throw new ConfigError(`CORS_ORIGINS: "${o}" is not an origin such as https://drill.example.org`);
+  }
+
+  const metricsToken = setting(env, 'METRICS_TOKEN') || undefined;
+  if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN: must be at least 16 characters');
+
   return {
     port,
     database: parseDatabase(setting(env, 'DATABASE_URL')),
@@ -165,5 +228,11 @@ export function parseDrillConfig(env: Env): DrillConfig {
     resyncIntervalMs,
     sweepIntervalMs,
     testKillAfterRelease,
+    host,
+    corsOrigins,
+    metricsToken,
+    authFailuresPerMinute: parseCount(env, 'AUTH_FAILURES_PER_MINUTE'),
+    reportsPerMinute: parseCount(env, 'REPORTS_PER_MINUTE'),
+    trustProxy: setting(env, 'TRUST_PROXY') || undefined,
   };
 }

@@ -2,6 +2,7 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from
 import type { Socket } from 'socket.io';
 import { DrillError } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
+import { toErrorBody } from '../common/error-filter.js';
 import { validateDto } from '../common/validation.js';
 import { CreateReportDto } from './ism.dto.js';
 import { IsmService } from './ism.service.js';
@@ -19,6 +20,7 @@ export class IsmGateway {
       return {
         error: {
           statusCode: 400,
+          error: 'Bad Request',
           message: problems.map((d) => `${d.path}: ${d.message}`).join('; '),
           details: problems,
         },
@@ -27,8 +29,7 @@ export class IsmGateway {
       const r = await this.ism.submit(exerciseId, principal, value);
       return { id: r.id };
     } catch (e) {
-      if (e instanceof DrillError)
-        return { error: { message: e.message, ...(e.details ? { details: e.details } : {}) } };
+      if (e instanceof DrillError) return { error: toErrorBody(e) };
       throw e;
     }
   }

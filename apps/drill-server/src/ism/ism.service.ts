@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, type DataSource } from 'typeorm';
@@ -8,6 +8,7 @@ import {
   isRsitPair,
   NotFound,
   parseTlp,
+  RateLimited,
   RSIT,
   ValidationFailed,
   type FieldProblem,
@@ -21,11 +22,15 @@ import {
   checkReplyRecipients,
   checkReplyTlp,
   type IsmReport,
+  type Person,
   type Viewer,
 } from '@drill/ism';
 import { scenarioMsAt } from '@drill/exercise';
 import { DeliveryEntity, IsmReportEntity, UserEntity } from '@drill/persistence';
 import { AuditService } from '../audit/audit.service.js';
+import { RateLimiter } from '../common/rate-limit.js';
+import { DRILL_CONFIG } from '../config/config.module.js';
+import type { DrillConfig } from '../config/drill-config.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
 import { ExercisesService } from '../runtime/exercises.service.js';
 import { LiveChannel } from '../runtime/live-channel.js';
@@ -73,6 +78,8 @@ export function toDomain(r: IsmReportEntity): IsmReport {
 @Injectable()
 export class IsmService {
   private readonly listeners: ReportListener[] = [];
+  /** A flood of reports (a script gone wrong, a stuck retry loop) must not drown the other teams' feed. */
+  private readonly reportsByUser: RateLimiter;
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -81,7 +88,10 @@ export class IsmService {
     private readonly scenarios: ScenarioCache,
     private readonly live: LiveChannel,
     private readonly audit: AuditService,
-  ) {}
+    @Inject(DRILL_CONFIG) config: DrillConfig,
+  ) {
+    this.reportsByUser = new RateLimiter(config.reportsPerMinute);
+  }
 
   onReport(listener: ReportListener): void {
     this.listeners.push(listener);
@@ -115,6 +125,8 @@ export class IsmService {
   async submit(exerciseId: string, p: Principal, dto: CreateReportDto, requestId?: string): Promise<ReportView> {
     if (p.role !== 'participant' && p.role !== 'controller')
       throw new Forbidden(`role ${p.role} may not post ISM reports`);
+    const wait = this.reportsByUser.take(p.userId);
+    if (wait > 0) throw new RateLimited(`too many reports this minute; try again in ${wait} s`, wait);
     const ex = await this.exercises.forViewer(exerciseId, p);
     if (ex.status !== 'running' && ex.status !== 'paused')
       throw new Conflict(`the exercise is ${ex.status}; reports are accepted while it runs or is paused`);
@@ -172,8 +184,10 @@ export class IsmService {
       });
     }
     const recipientUsers = [...new Set(dto.recipients?.users ?? [])];
+    const people = new Map<string, Person>();
     if (recipientUsers.length) {
       const users = await this.ds.getRepository(UserEntity).findBy({ id: In(recipientUsers) });
+      for (const u of users) people.set(u.id, { role: u.role, teamId: u.teamId });
       recipientUsers.forEach((u, n) => {
         const user = users.find((x) => x.id === u);
         const inDrill = user && (isControl(user.role) || (user.teamId !== null && teams.ids.includes(user.teamId)));
@@ -238,7 +252,7 @@ export class IsmService {
       }
       const loosened = checkReplyTlp(parent, report);
       if (loosened) rules.push(loosened);
-      rules.push(...checkReplyRecipients(parent, report));
+      rules.push(...checkReplyRecipients(parent, report, { exerciseTeamIds: teams.ids, people }));
     }
     if (rules.length) throw new ValidationFailed('the report breaks the TLP rules', rules);
 

@@ -11,14 +11,24 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { In, type DataSource } from 'typeorm';
 import { isControl, type Principal } from '@drill/auth';
+import { DrillError, RateLimited } from '@drill/contracts';
 import { canSeeReport, type IsmReport } from '@drill/ism';
 import { ExerciseTeamEntity } from '@drill/persistence';
 import { AuthService } from '../auth/auth.service.js';
+import { toErrorBody } from '../common/error-filter.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
 import { ExerciseRuntime, statePayload } from './exercise-runtime.js';
 import { ExercisesService } from './exercises.service.js';
-import { controlRoom, exerciseRoom, LiveChannel, scoresRoom, teamRoom, type InjectPayload } from './live-channel.js';
+import {
+  controlRoom,
+  exerciseRoom,
+  LiveChannel,
+  scoresRoom,
+  teamRoom,
+  tokenRoom,
+  type InjectPayload,
+} from './live-channel.js';
 import { KeyedMutex } from './mutex.js';
 
 interface SocketData {
@@ -33,7 +43,20 @@ type DrillSocket = Socket<any, any, any, SocketData>;
 
 const ACK_TIMEOUT_MS = 30_000;
 
-@WebSocketGateway({ namespace: '/drill', cors: { origin: true } })
+/**
+ * The client's address for sign-in limits. Behind a trusted reverse proxy (TRUST_PROXY) that is the address the
+ * proxy appended last to X-Forwarded-For, as Express takes it for HTTP with one proxy hop.
+ */
+function clientAddress(socket: DrillSocket, trustProxy: string | undefined): string {
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') {
+    const last = forwarded.split(',').at(-1)?.trim();
+    if (last) return last;
+  }
+  return socket.handshake.address;
+}
+
+@WebSocketGateway({ namespace: '/drill' })
 export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly log = new Logger('gateway');
   private ns!: Namespace;
@@ -56,6 +79,13 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
 
   afterInit(ns: Namespace): void {
     this.ns = ns;
+    // Through the adapter, so that a revocation on one replica closes the token's sockets on all of them.
+    this.auth.onRevoke((tokenIds) => {
+      for (const id of tokenIds) {
+        ns.in(tokenRoom(id)).emit('session.ended', { reason: 'token revoked' });
+        ns.in(tokenRoom(id)).disconnectSockets(true);
+      }
+    });
     this.live.attach(ns, {
       release: (exerciseId, teamId, payload) => this.deliverLocally(exerciseId, teamId, payload),
       report: (exerciseId, report, teamIds, view) => this.pushReportLocally(exerciseId, report, teamIds, view),
@@ -84,9 +114,19 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
       exerciseId?: unknown;
       lastSeq?: unknown;
     };
+    const query = socket.handshake.query ?? {};
+    if ('token' in query || 'access_token' in query)
+      throw new Error(
+        'refused: a token in the URL ends up in logs and browser history; send it as handshake auth.token',
+      );
     if (typeof token !== 'string' || !token) throw new Error('unauthorized: handshake auth.token is missing');
-    const principal = await this.auth.principalForToken(token);
-    if (!principal) throw new Error('unauthorized: invalid token');
+    let principal: Principal;
+    try {
+      principal = await this.auth.signIn(token, clientAddress(socket, this.config.trustProxy));
+    } catch (e) {
+      if (e instanceof RateLimited) throw new Error(`rate-limited: ${e.message}`, { cause: e });
+      throw new Error(`unauthorized: ${(e as Error).message}`, { cause: e });
+    }
     if (typeof exerciseId !== 'string' || !exerciseId) throw new Error('bad handshake: auth.exerciseId is missing');
     if (lastSeq !== undefined && lastSeq !== null && (!Number.isInteger(lastSeq) || (lastSeq as number) < 0)) {
       throw new Error('bad handshake: auth.lastSeq must be a non-negative integer');
@@ -117,12 +157,28 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     const { principal, exerciseId } = socket.data;
     if (!principal) return;
     await socket.join(exerciseRoom(exerciseId));
+    if (principal.tokenId) await socket.join(tokenRoom(principal.tokenId));
+    this.endAtExpiry(socket, principal.tokenExpiresAt ?? null);
     if (isControl(principal.role)) await socket.join(controlRoom(exerciseId));
     if (principal.role === 'controller' || principal.role === 'evaluator') await socket.join(scoresRoom(exerciseId));
     else await socket.join(teamRoom(exerciseId, principal.teamId!));
     const ex = await this.runtime.load(exerciseId);
     socket.emit('exercise.state', statePayload(ex, this.runtime.now()));
     if (principal.teamId && !isControl(principal.role)) await this.perSocket.run(socket.id, () => this.catchUp(socket));
+  }
+
+  /** A socket lives no longer than its token: it is told why and closed when the token expires. */
+  private endAtExpiry(socket: DrillSocket, expiresAt: number | null): void {
+    if (expiresAt === null) return;
+    // setTimeout holds at most 2^31-1 ms (24.8 days); a later expiry re-arms when that runs out.
+    const wait = Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      if (Date.now() < expiresAt) return this.endAtExpiry(socket, expiresAt);
+      socket.emit('session.ended', { reason: 'token expired' });
+      socket.disconnect(true);
+    }, wait);
+    timer.unref();
+    socket.once('disconnect', () => clearTimeout(timer));
   }
 
   /**
@@ -263,7 +319,12 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     const { principal, exerciseId } = socket.data;
     if (!principal.teamId || isControl(principal.role)) return { error: 'only participants acknowledge injects' };
     if (typeof body?.injectId !== 'string') return { error: 'injectId is required' };
-    const changed = await this.runtime.acknowledge(exerciseId, principal.teamId, body.injectId, principal.userId);
-    return { ok: true, firstAcknowledgement: changed };
+    try {
+      const changed = await this.runtime.acknowledge(exerciseId, principal.teamId, body.injectId, principal.userId);
+      return { ok: true, firstAcknowledgement: changed };
+    } catch (e) {
+      if (e instanceof DrillError) return { error: toErrorBody(e) };
+      throw e;
+    }
   }
 }

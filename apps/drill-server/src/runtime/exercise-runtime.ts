@@ -982,8 +982,12 @@ export class ExerciseRuntime implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async acknowledge(exerciseId: string, teamId: string, injectId: string, userId: string): Promise<boolean> {
+    const ex = await this.load(exerciseId);
+    // After ENDEX the timeline is what the AAR reports; a late "received" would rewrite it.
+    if (ex.status !== 'running' && ex.status !== 'paused')
+      throw new Conflict(`the exercise is ${ex.status}; injects are acknowledged while it runs or is paused`);
     const at = this.now();
-    const acknowledgedScenarioMs = Math.floor(scenarioMsAt(clockOf(await this.load(exerciseId)), at));
+    const acknowledgedScenarioMs = Math.floor(scenarioMsAt(clockOf(ex), at));
     const r = await this.ds
       .createQueryBuilder()
       .update(DeliveryEntity)

@@ -35,6 +35,8 @@ export const teamRoom = (exerciseId: string, teamId: string) => `ex:${exerciseId
 export const controlRoom = (exerciseId: string) => `ex:${exerciseId}:control`;
 /** Controllers and evaluators only: observers watch the drill but do not read scores. */
 export const scoresRoom = (exerciseId: string) => `ex:${exerciseId}:scores`;
+/** Every socket opened with one token: a revocation closes them all, on every replica. */
+export const tokenRoom = (tokenId: string) => `token:${tokenId}`;
 
 // Inter-replica message: "team T of exercise E has a new delivery"; every replica serves its own sockets.
 export const RELEASE_SIGNAL = 'drill:release';

@@ -5,20 +5,61 @@ import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
 
 /**
+ * A browser says where the page came from; bots and the CLI send no Origin and are let through (their token is
+ * what they are judged by).
+ */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * socket.io with the deployment's origins: same origin only unless CORS_ORIGINS names others (the gateway's own
+ * decorator cannot read configuration).
+ */
+export class DrillIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly corsOrigins: readonly string[],
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    return super.createIOServer(port, {
+      ...options,
+      cors: { origin: this.corsOrigins.length ? [...this.corsOrigins] : false },
+      // CORS binds the polling transport only; browsers open WebSockets to any origin, so the Origin is checked here.
+      allowRequest: (req, done) => done(null, originAllowed(req.headers.origin, req.headers.host, this.corsOrigins)),
+    } as ServerOptions) as Server;
+  }
+}
+
+/**
  * Cluster mode: socket.io rooms span replicas through Redis pub/sub, so a release on one replica reaches a
  * team connected to another (and serverSideEmit reaches every replica).
  */
-export class RedisIoAdapter extends IoAdapter {
+export class RedisIoAdapter extends DrillIoAdapter {
   private readonly log = new Logger('redis-adapter');
   private pub?: Redis;
   private sub?: Redis;
 
   constructor(
     app: INestApplicationContext,
+    corsOrigins: readonly string[],
     private readonly redisUrl: string,
     private readonly prefix: string,
   ) {
-    super(app);
+    super(app, corsOrigins);
   }
 
   async connect(): Promise<void> {

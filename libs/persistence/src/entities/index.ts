@@ -8,6 +8,7 @@ import { IsmReportEntity } from './ism-report.entity.js';
 import { ScenarioVersionEntity } from './scenario-version.entity.js';
 import { RatingOverrideEntity, ScoreOverrideEntity } from './score-override.entity.js';
 import { TeamEntity } from './team.entity.js';
+import { TokenEntity } from './token.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export {
@@ -24,12 +25,14 @@ export {
   ScenarioVersionEntity,
   ScoreOverrideEntity,
   TeamEntity,
+  TokenEntity,
   UserEntity,
 };
 export type { DeliveryStatus };
 export const ENTITIES = [
   TeamEntity,
   UserEntity,
+  TokenEntity,
   AuditEventEntity,
   ScenarioVersionEntity,
   ExerciseEntity,

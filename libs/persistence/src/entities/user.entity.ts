@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Role } from '@drill/contracts';
 import { epochMs } from '../columns.js';
 
@@ -15,11 +15,6 @@ export class UserEntity {
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   teamId!: string | null;
-
-  /** SHA-256 of the bearer token; the token itself is shown once and never stored. */
-  @Index({ unique: true })
-  @Column({ type: 'varchar', length: 64 })
-  tokenHash!: string;
 
   @Column({ type: 'bigint', transformer: epochMs })
   createdAt!: number;

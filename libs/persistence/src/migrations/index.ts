@@ -5,6 +5,7 @@ import { IsmReports1764115200004 } from './0004-ism.js';
 import { Scoring1764115200005 } from './0005-scoring.js';
 import { Aar1764115200006 } from './0006-aar.js';
 import { RuntimeEdits1764115200007 } from './0007-runtime-edits.js';
+import { Tokens1764115200008 } from './0008-tokens.js';
 
 // In order; a migration once released is never edited, only followed by a new one.
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Scoring1764115200005,
   Aar1764115200006,
   RuntimeEdits1764115200007,
+  Tokens1764115200008,
 ];

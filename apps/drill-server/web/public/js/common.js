@@ -237,8 +237,19 @@ export async function connectLive(exerciseId, { lastSeq, onStatus, handlers }) {
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
   });
+  let ended;
   socket.on('connect', () => onStatus?.('connected'));
-  socket.on('disconnect', (reason) => onStatus?.(reason === 'io client disconnect' ? 'offline' : 'reconnecting'));
+  // The server closes the socket when its token is revoked or expires, saying why first; it does not come back.
+  socket.on('session.ended', (e) => (ended = e?.reason ?? 'signed out'));
+  socket.on('disconnect', (reason) =>
+    onStatus?.(
+      ended
+        ? `offline: ${ended}; sign in again`
+        : reason === 'io client disconnect' || reason === 'io server disconnect'
+          ? 'offline'
+          : 'reconnecting',
+    ),
+  );
   socket.on('connect_error', (e) => {
     onStatus?.(`reconnecting (${e.message})`);
     if (/unauthorized|forbidden/.test(e.message)) {

@@ -231,7 +231,7 @@ async function acknowledge(injectId) {
   }
   try {
     const res = await state.socket.timeout(10_000).emitWithAck('inject.ack', { injectId });
-    if (res?.error) throw new Error(res.error);
+    if (res?.error) throw new Error(res.error.message ?? res.error);
     const cur = state.injects.get(injectId);
     cur.acknowledgedAt = cur.acknowledgedAt ?? new Date().toISOString();
     announce(`Acknowledged ${injectId}.`);
