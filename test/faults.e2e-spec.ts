@@ -161,7 +161,9 @@ for (const mode of modes) {
       const row = await delivery(d, ex.id, 'SG', 'F-01');
       expect(row.late).toBe(true);
       await waitUntil(async () => (await d.server.http().get('/health')).body.status === 'ok', 5000, 'health ok');
-      expect((await d.server.http().get('/metrics').set(bearer(ADMIN_TOKEN))).text).toMatch(/^drill_sweep_heals_total [1-9]/m);
+      expect((await d.server.http().get('/metrics').set(bearer(ADMIN_TOKEN))).text).toMatch(
+        /^drill_sweep_heals_total [1-9]/m,
+      );
     });
 
     it('keeps every computed scenario time an integer (delayMinutes: 4.1 after an inject at T+00:00)', async () => {

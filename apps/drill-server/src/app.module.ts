@@ -16,6 +16,7 @@ import { ReportLookup } from './runtime/report-lookup.js';
 import { RuntimeModule } from './runtime/runtime.module.js';
 import { ScenariosController } from './scenarios/scenarios.controller.js';
 import { ScoringModule } from './scoring/scoring.module.js';
+import { ScenarioValidator } from './scenarios/scenario-validator.js';
 import { ScenariosService } from './scenarios/scenarios.service.js';
 import { TeamsController, TeamsService } from './teams/teams.controller.js';
 
@@ -43,6 +44,7 @@ export class AppModule {
       providers: [
         TeamsService,
         ScenariosService,
+        ScenarioValidator,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
       ],

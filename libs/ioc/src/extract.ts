@@ -35,6 +35,11 @@ interface Pattern {
   value?: (m: RegExpExecArray) => string;
 }
 
+// A host may start only where a run of label characters and dots starts: the look-behind names every character a
+// label can hold, not just ASCII `\w`, so in a long run of non-ASCII labels ("éa.éa.éa.…") the engine does not
+// try the run again from each label (quadratic); a name glued to letters before it is not a host of its own anyway.
+const HOST_START = String.raw`(?<![\p{L}\p{N}_.@/-])`;
+
 // Order matters: earlier patterns claim their span, later ones skip anything inside a claimed span, so the host
 // of a URL is not also reported as a domain.
 const PATTERNS: Pattern[] = [
@@ -55,24 +60,65 @@ const PATTERNS: Pattern[] = [
     type: (m) => (({ 32: 'md5', 40: 'sha1', 64: 'sha256' }) as const)[m[0].length as 32 | 40 | 64],
   },
   // A host with a path but no scheme ("evil.example/gate.php"), as found in proxy logs.
-  { re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },
+  { re: new RegExp(String.raw`${HOST_START}${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },
   {
-    re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}(?![\w@-]|\.\w)`, 'giu'),
+    re: new RegExp(String.raw`${HOST_START}${DOMAIN}(?![\w@-]|\.\w)`, 'giu'),
     type: (m) => (FILE_EXTENSIONS.has(m[0].split('.').pop()!.toLowerCase()) ? 'filename' : 'domain'),
   },
 ];
 
-/** Trailing punctuation that ends a sentence rather than the indicator; ')' only when unbalanced. */
-function trimTrailing(s: string): string {
-  let t = s;
-  for (;;) {
-    const last = t.at(-1);
-    if (last === undefined) return t;
-    if ('.,;:!?\'"'.includes(last)) t = t.slice(0, -1);
-    else if (last === ')' && (t.match(/\(/g)?.length ?? 0) < (t.match(/\)/g)?.length ?? 0)) t = t.slice(0, -1);
-    else if (last === ']' && (t.match(/\[/g)?.length ?? 0) < (t.match(/\]/g)?.length ?? 0)) t = t.slice(0, -1);
-    else return t;
+const SENTENCE_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', "'", '"']);
+
+/**
+ * Trailing punctuation that ends a sentence rather than the indicator; ')' only when unbalanced. The brackets are
+ * counted once and the counts kept as characters come off the end: re-counting per character made a URL followed
+ * by tens of thousands of ')' hold the event loop for seconds (quadratic).
+ */
+export function trimTrailing(s: string): string {
+  let open = 0;
+  let close = 0;
+  let openSquare = 0;
+  let closeSquare = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x28) open++;
+    else if (c === 0x29) close++;
+    else if (c === 0x5b) openSquare++;
+    else if (c === 0x5d) closeSquare++;
   }
+  let end = s.length;
+  while (end > 0) {
+    const last = s[end - 1]!;
+    if (SENTENCE_PUNCTUATION.has(last)) end--;
+    else if (last === ')' && open < close) {
+      end--;
+      close--;
+    } else if (last === ']' && openSquare < closeSquare) {
+      end--;
+      closeSquare--;
+    } else break;
+  }
+  return s.slice(0, end);
+}
+
+/**
+ * Longest text, in characters (UTF-16 code units), that the server extracts indicators from: a long e-mail with its
+ * headers or a few hundred log lines. Extraction is linear in the text, but each candidate is normalised and
+ * checked, so its cost per character is high; at this length the densest text (an address every ten characters)
+ * takes tens of milliseconds.
+ */
+export const MAX_EXTRACT_TEXT_LENGTH = 50_000;
+
+/**
+ * Why `text` is too long to extract from, or undefined. Counted as written and again after Unicode compatibility
+ * normalisation (NFKC), which the extractor applies first and which can turn one character into eighteen.
+ */
+export function extractTextProblem(text: string): string | undefined {
+  const limit = `text must have at most ${MAX_EXTRACT_TEXT_LENGTH} characters (MAX_EXTRACT_TEXT_LENGTH)`;
+  if (text.length > MAX_EXTRACT_TEXT_LENGTH) return `${limit}; this one has ${text.length}`;
+  const normalised = text.normalize('NFKC').length;
+  if (normalised > MAX_EXTRACT_TEXT_LENGTH) return `${limit}; this one has ${normalised} once normalised (NFKC)`;
+  return undefined;
 }
 
 /**
@@ -83,10 +129,15 @@ function trimTrailing(s: string): string {
  */
 export function defangedTextToIocs(text: string): ExtractedIoc[] {
   const { text: flat, map } = refangMapped(typeof text === 'string' ? text : '');
-  const claimed: [number, number][] = [];
+  // One flag per character rather than a list of spans: a check costs the length of the match, not the number of
+  // spans claimed so far, and the matches of one pattern do not overlap, so each pattern costs O(text) in all.
+  const claimed = new Uint8Array(flat.length);
+  const overlaps = (s: number, e: number) => {
+    for (let i = s; i < e; i++) if (claimed[i]) return true;
+    return false;
+  };
   const found: (ExtractedIoc & { at: number })[] = [];
   const seen = new Set<string>();
-  const overlaps = (s: number, e: number) => claimed.some(([cs, ce]) => s < ce && e > cs);
 
   for (const p of PATTERNS) {
     for (const m of flat.matchAll(p.re)) {
@@ -99,7 +150,7 @@ export function defangedTextToIocs(text: string): ExtractedIoc[] {
       const n = normaliseIoc(type, raw);
       if (!n.ok) continue;
       // Claimed even when left out, so `svchost.exe` is not picked up again as a domain.
-      claimed.push([start, end]);
+      claimed.fill(1, start, end);
       if (isNoise(type, n.value)) continue;
       const key = `${type}\u0000${n.value}`;
       if (seen.has(key)) continue;

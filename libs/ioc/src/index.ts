@@ -5,7 +5,7 @@
  * indicator takes (an address and its `ip|port`, a URL and its host), by which the scorer matches answer keys.
  */
 export { normaliseIoc, iocFamily, type NormalisedIoc } from './normalise.js';
-export { defangedTextToIocs, type ExtractedIoc } from './extract.js';
+export { defangedTextToIocs, extractTextProblem, MAX_EXTRACT_TEXT_LENGTH, type ExtractedIoc } from './extract.js';
 export { refang } from './refang.js';
 export { relatedKeys, relationBetween, OPT_IN_RELATIONS, type IocRelation, type RelatedKey } from './relations.js';
 export { isNoise, unsureReason } from './noise.js';

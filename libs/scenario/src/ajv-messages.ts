@@ -16,6 +16,12 @@ function label(path: readonly PathSegment[]): string {
   return 'scenario';
 }
 
+/** A value as a message quotes it: long ones cut, so that a message stays a line however large the value. */
+function quoted(v: unknown): string {
+  const s = String(v);
+  return s.length > 200 ? s.slice(0, 197) + '...' : s;
+}
+
 function show(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'nothing';
@@ -51,10 +57,13 @@ function levenshtein(a: string, b: string): number {
 
 function suggest(unknown: string, allowed: readonly string[]): string {
   const lower = unknown.toLowerCase();
+  const tolerance = unknown.length <= 3 ? 1 : unknown.length <= 6 ? 2 : 3;
+  // The distance is at least the difference in length: names too long or too short to be within tolerance are
+  // not compared at all, so a key of a million characters costs nothing here.
   const best = allowed
+    .filter((a) => Math.abs(a.length - unknown.length) <= tolerance)
     .map((a) => ({ a, d: a.toLowerCase() === lower ? 0 : levenshtein(lower, a.toLowerCase()) }))
     .sort((x, y) => x.d - y.d)[0];
-  const tolerance = unknown.length <= 3 ? 1 : unknown.length <= 6 ? 2 : 3;
   if (best && best.d <= tolerance) return ` (did you mean '${best.a}'?)`;
   return allowed.length > 0 ? ` (allowed: ${allowed.join(', ')})` : '';
 }
@@ -76,7 +85,7 @@ export function fromAjv(errors: readonly ErrorObject[]): Problem[] {
     let message: string;
     const field = label(base);
     if (template !== undefined) {
-      message = template.replace('{value}', String(e.data));
+      message = template.replace('{value}', () => quoted(e.data));
     } else {
       switch (e.keyword) {
         case 'required':
@@ -89,7 +98,7 @@ export function fromAjv(errors: readonly ErrorObject[]): Problem[] {
           path = [...base, extra];
           anchor = 'key';
           const allowed = Object.keys(((e.parentSchema as Record<string, unknown>)['properties'] as object) ?? {});
-          message = `unknown field '${extra}'${suggest(extra, allowed)}`;
+          message = `unknown field '${quoted(extra)}'${suggest(extra, allowed)}`;
           break;
         }
         case 'type': {

@@ -3,6 +3,15 @@ import ExcelJS from 'exceljs';
 import type { Problem } from './ajv-messages.js';
 import type { Scenario } from './model.js';
 import { readCsv, unescapeFormula, writeCsv } from './msel-csv.js';
+import {
+  checkCellLimits,
+  columnLetter,
+  formatBytes,
+  formatExcess,
+  MSEL_MAX_FILE_BYTES,
+  MselRefusal,
+} from './msel-limits.js';
+import { BadCell, readXlsx, type CellValue, type SheetRow } from './msel-xlsx.js';
 import { formatOffset } from './offset.js';
 import type { PathSegment } from './positions.js';
 import { validateDocument, sortProblems } from './validate.js';
@@ -21,6 +30,11 @@ import { scenarioToYaml } from './yaml-out.js';
 // - Without a "Scenario" sheet (written by exportMsel for XLSX) the planned duration is the last offset rounded up
 //   to a whole hour (at least +01:00).
 // - Every problem names the spreadsheet row (`line`) and column (`column`, 1-based) it is about.
+// - Limits (msel-limits.ts) bound the file, the unpacked workbook, rows, columns and cell text; a file over one is
+//   refused with the limit named, before the work it would cost.
+// - XLSX cells are read for what they are (msel-xlsx.ts). A cell showing an error (#REF!, #N/A, …) or a formula
+//   Excel never calculated is refused by cell, not imported as text; the MSEL sheet is the one named MSEL, else the
+//   first sheet with a header row.
 
 type Field =
   | 'id'
@@ -96,25 +110,14 @@ export interface MselImport {
   errors: FieldProblem[];
 }
 
-interface Row {
-  number: number;
-  cells: unknown[];
-}
+type Row = SheetRow;
 
 // ───────────────────────────── cells ─────────────────────────────
 
+/** Text of a cell as the readers give it (msel-xlsx.ts has turned rich text, hyperlinks and formulas into values). */
 function cellText(v: unknown): string | undefined {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null || v === undefined || v instanceof BadCell) return undefined;
   if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o['richText'])) return (o['richText'] as { text: string }[]).map((r) => r.text).join('');
-    if ('result' in o) return cellText(o['result']);
-    if ('text' in o) return cellText(o['text']);
-    if ('error' in o) return String(o['error']);
-  }
   return String(v);
 }
 
@@ -124,17 +127,25 @@ function isBlank(v: unknown): boolean {
 }
 
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+const EXCEL_EPOCH_1904 = Date.UTC(1904, 0, 1);
 const DAY = 86_400;
 // An offset beyond a week is not a drill offset but a calendar date read as one.
 const MAX_OFFSET = 7 * DAY;
 
-/** The lenient time forms drills use, to an authored offset. */
-export function parseMselTime(v: unknown): { offset: string } | { error: string } {
+/**
+ * The lenient time forms drills use, to an authored offset. `date1904`: the cell comes from a workbook that counts
+ * days from 1904 (older Mac Excel), where exceljs gives a time of day as a Date on 1904-01-01.
+ */
+export function parseMselTime(
+  v: unknown,
+  options: { date1904?: boolean } = {},
+): { offset: string } | { error: string } {
   if (typeof v === 'object' && v !== null && !(v instanceof Date) && 'result' in v)
-    return parseMselTime((v as { result: unknown }).result);
+    return parseMselTime((v as { result: unknown }).result, options);
   if (v instanceof Date || typeof v === 'number') {
-    // Excel keeps times as fractions of a day; exceljs returns formatted ones as Dates counted from 1899-12-30 UTC.
-    const seconds = v instanceof Date ? (v.getTime() - EXCEL_EPOCH) / 1000 : v * DAY;
+    // Excel keeps times as fractions of a day; exceljs returns formatted ones as Dates counted from the epoch.
+    const epoch = options.date1904 ? EXCEL_EPOCH_1904 : EXCEL_EPOCH;
+    const seconds = v instanceof Date ? (v.getTime() - epoch) / 1000 : v * DAY;
     if (!Number.isFinite(seconds) || seconds < 0 || seconds > MAX_OFFSET) {
       const shown = v instanceof Date ? v.toISOString() : String(v);
       return { error: `${shown} is a date, not an offset from the start; write the offset as +HH:MM` };
@@ -177,44 +188,32 @@ function moveLabel(id: string, title: string): string {
   return slug(title) === id ? title : `${id}: ${title}`;
 }
 
-function columnLetter(n: number): string {
-  let s = '';
-  for (let x = n; x > 0; x = Math.floor((x - 1) / 26)) s = String.fromCharCode(65 + ((x - 1) % 26)) + s;
-  return s;
-}
-
 // ───────────────────────────── import ─────────────────────────────
 
-async function readXlsx(data: Buffer): Promise<{ rows: Row[]; meta: Record<string, string> }> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(data as unknown as ExcelJS.Buffer);
-  const sheets = wb.worksheets;
-  const msel =
-    sheets.find((s) => s.name.trim().toLowerCase() === 'msel') ??
-    sheets.find((s) => s.name.trim().toLowerCase() !== META_SHEET.toLowerCase()) ??
-    sheets[0];
-  if (!msel) throw new Error('the workbook has no worksheet');
+/** CSV records as rows, each cell checked against the MSEL limits; blank rows and cells left out. */
+function readCsvRows(data: Buffer): Row[] {
   const rows: Row[] = [];
-  for (let r = 1; r <= msel.rowCount; r++) {
-    const row = msel.getRow(r);
-    const cells: unknown[] = [];
-    for (let c = 1; c <= msel.columnCount; c++) cells.push(row.getCell(c).value);
-    rows.push({ number: r, cells });
-  }
-  const meta: Record<string, string> = {};
-  const metaSheet = sheets.find((s) => s !== msel && s.name.trim().toLowerCase() === META_SHEET.toLowerCase());
-  metaSheet?.eachRow((row) => {
-    const k = cellText(row.getCell(1).value);
-    const v = cellText(row.getCell(2).value);
-    if (k !== undefined && v !== undefined) meta[norm(k)] = v;
+  readCsv(data).forEach((record, i) => {
+    const cells: CellValue[] = [];
+    record.forEach((raw, c) => {
+      if (raw.trim() === '') return;
+      const text = unescapeFormula(raw);
+      checkCellLimits(i + 1, c + 1, text);
+      while (cells.length < c) cells.push(undefined);
+      cells[c] = text;
+    });
+    if (cells.length) rows.push({ number: i + 1, cells });
   });
-  return { rows, meta };
+  return rows;
 }
 
+// A title or notes block may sit above the header row; the header is within the first rows.
+const HEADER_WITHIN = 30;
+
 function findHeader(rows: readonly Row[]): Row | undefined {
-  // A title or notes block may sit above the header row; the header is the first row naming a time or title
-  // column and at least one other known column.
-  return rows.slice(0, 30).find((r) => {
+  // The header is the first row naming a time or title column and at least one other known column.
+  return rows.find((r) => {
+    if (r.number > HEADER_WITHIN) return false;
     const fields = new Set(r.cells.map((c) => SYNONYM.get(norm(cellText(c) ?? ''))).filter((f) => f !== undefined));
     return fields.size >= 2 && (fields.has('time') || fields.has('title'));
   });
@@ -226,13 +225,33 @@ export async function importMsel(
   format: 'csv' | 'xlsx',
   meta?: { id?: string; title?: string },
 ): Promise<MselImport> {
+  if (data.length > MSEL_MAX_FILE_BYTES) {
+    return {
+      errors: [
+        {
+          path: 'file',
+          message: `the file is ${formatExcess(data.length, MSEL_MAX_FILE_BYTES)}; an MSEL file may be at most ${formatBytes(MSEL_MAX_FILE_BYTES)} (MSEL_MAX_FILE_BYTES)`,
+        },
+      ],
+    };
+  }
   let rows: Row[];
-  let sheetMeta: Record<string, string> = {};
+  const sheetMeta: Record<string, string> = {};
+  let date1904 = false;
   try {
-    if (format === 'csv')
-      rows = readCsv(data).map((cells, i) => ({ number: i + 1, cells: cells.map(unescapeFormula) }));
-    else ({ rows, meta: sheetMeta } = await readXlsx(data));
+    if (format === 'csv') rows = readCsvRows(data);
+    else {
+      const content = await readXlsx(data, (peeked) => findHeader(peeked) !== undefined, {
+        metaSheet: META_SHEET,
+        peek: HEADER_WITHIN,
+      });
+      if (content.metaProblems.length) return { errors: content.metaProblems };
+      rows = content.rows;
+      date1904 = content.date1904;
+      for (const [k, v] of content.meta) sheetMeta[norm(k)] = v;
+    }
   } catch (e) {
+    if (e instanceof MselRefusal) return { errors: [e.problem] };
     const lines = (e as { lines?: number }).lines;
     return {
       errors: [
@@ -259,6 +278,22 @@ export async function importMsel(
 
   const lastColumn = rows.reduce((n, r) => Math.max(n, r.cells.length), 0);
   const headerName = (c: number): string => cellText(header.cells[c])?.trim() || `Column ${columnLetter(c + 1)}`;
+  // A cell that cannot be read is refused before anything is made of its row: importing "#REF!" as a title, or an
+  // empty title for an uncalculated formula, would hide the fault until the drill.
+  const unreadable: FieldProblem[] = [];
+  for (const row of rows) {
+    if (row.number < header.number) continue;
+    row.cells.forEach((c, i) => {
+      if (c instanceof BadCell)
+        unreadable.push({
+          path: `row ${row.number}, column "${headerName(i)}"`,
+          message: c.message,
+          line: row.number,
+          column: i + 1,
+        });
+    });
+  }
+  if (unreadable.length) return { errors: unreadable };
   // Each field takes the column whose header comes first in its synonym list (leftmost on a tie).
   const column = new Map<Field, number>(); // field → 0-based cell index
   const rank = new Map<Field, number>();
@@ -315,7 +350,8 @@ export async function importMsel(
   let maxSeconds = 0;
 
   for (const row of rows) {
-    if (row.number <= header.number || row.cells.every(isBlank)) continue;
+    // Values a merged range fills down do not make a row of their own.
+    if (row.number <= header.number || row.cells.every((c, i) => isBlank(c) || row.filled?.has(i))) continue;
     const k = injects.length;
     const inject: Record<string, unknown> = {};
     const text = (f: Field): string | undefined => {
@@ -343,7 +379,7 @@ export async function importMsel(
     const time = column.has('time') ? row.cells[column.get('time')!] : undefined;
     if (isBlank(time)) fail('time', `"${headerLabel('time')}" is empty`);
     else {
-      const t = parseMselTime(time);
+      const t = parseMselTime(time, { date1904 });
       if ('error' in t) fail('time', t.error);
       else {
         inject['offset'] = t.offset;

@@ -15,6 +15,8 @@ const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : und
 const num = (x: unknown): number | undefined => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
 
 const TRIGGER_KINDS = ['after', 'ifNoReport', 'ifReportMatches'] as const;
+/** How many ids a message lists before it stops. */
+const LISTED = 20;
 
 export type Normalise = (type: IocType, value: string) => NormalisedIoc;
 
@@ -49,6 +51,8 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
 
   // Phases and objectives: unique ids.
   const phaseIds = uniqueIds(list(doc['phases']), 'phases', 'phase', describe, add);
+  // Listed once, and briefly: every inject with an unknown phase repeats the list.
+  const phaseList = [...phaseIds].slice(0, LISTED).join(', ') + (phaseIds.size > LISTED ? ', …' : '');
   uniqueIds(list(doc['objectives']), 'objectives', 'objective', describe, add);
 
   // Injects: unique ids (first definition wins for references).
@@ -83,7 +87,7 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
     if (phase !== undefined && !phaseIds.has(phase)) {
       add(
         at('phase'),
-        `phase '${phase}' is not defined${phaseIds.size ? ` (phases: ${[...phaseIds].join(', ')})` : ' (the scenario has no phases)'}`,
+        `phase '${phase}' is not defined${phaseIds.size ? ` (phases: ${phaseList})` : ' (the scenario has no phases)'}`,
       );
     }
 
@@ -263,29 +267,44 @@ function checkTriggerGraph(
 
   if (plannedSeconds === undefined) return;
   // Earliest release of a triggered inject: its own offset, or the trigger's earliest firing, whichever is later.
+  // Computed along each chain without recursion: a chain of thousands of triggers would overflow the stack.
   const earliest = new Map<string, number | undefined>();
-  const release = (id: string): number | undefined => {
-    if (earliest.has(id)) return earliest.get(id);
-    earliest.set(id, undefined); // guards against cycles (already reported)
+  const ownOffset = (id: string): number | undefined => {
     const inj = byId.get(id)?.inject;
-    const own = inj && typeof inj['offset'] === 'string' ? parseOffset(inj['offset']) : 0;
-    const t = triggers.get(id);
-    let result = own;
-    if (t && own !== undefined && !inCycle.has(id)) {
-      const parent = release(t.target);
-      const parentInj = byId.get(t.target)?.inject;
-      let fire: number | undefined;
-      if (parent !== undefined && t.kind === 'after')
-        fire = num(t.spec['delayMinutes']) !== undefined ? parent + num(t.spec['delayMinutes'])! * 60 : undefined;
-      if (parent !== undefined && t.kind === 'ifNoReport') {
-        const d = parentInj ? num(parentInj['deadlineMinutes']) : undefined;
-        fire = d !== undefined ? parent + d * 60 : undefined;
-      }
-      if (parent !== undefined && t.kind === 'ifReportMatches') fire = parent;
-      result = fire === undefined ? undefined : Math.max(own, fire);
+    return inj && typeof inj['offset'] === 'string' ? parseOffset(inj['offset']) : 0;
+  };
+  const release = (id: string): number | undefined => {
+    // Up the chain to the first inject already known (or not triggered, or in a cycle), then back down.
+    const chain: string[] = [];
+    const inChain = new Set<string>();
+    for (let cur = id; !earliest.has(cur) && !inChain.has(cur);) {
+      chain.push(cur);
+      inChain.add(cur);
+      const t = triggers.get(cur);
+      if (!t || ownOffset(cur) === undefined || inCycle.has(cur)) break;
+      cur = t.target;
     }
-    earliest.set(id, result);
-    return result;
+    for (let k = chain.length - 1; k >= 0; k--) {
+      const cur = chain[k]!;
+      const self = ownOffset(cur);
+      const t = triggers.get(cur);
+      let result = self;
+      if (t && self !== undefined && !inCycle.has(cur)) {
+        const parent = earliest.get(t.target);
+        const parentInj = byId.get(t.target)?.inject;
+        let fire: number | undefined;
+        if (parent !== undefined && t.kind === 'after')
+          fire = num(t.spec['delayMinutes']) !== undefined ? parent + num(t.spec['delayMinutes'])! * 60 : undefined;
+        if (parent !== undefined && t.kind === 'ifNoReport') {
+          const d = parentInj ? num(parentInj['deadlineMinutes']) : undefined;
+          fire = d !== undefined ? parent + d * 60 : undefined;
+        }
+        if (parent !== undefined && t.kind === 'ifReportMatches') fire = parent;
+        result = fire === undefined ? undefined : Math.max(self, fire);
+      }
+      earliest.set(cur, result);
+    }
+    return earliest.get(id);
   };
   for (const id of order) {
     const t = triggers.get(id)!;

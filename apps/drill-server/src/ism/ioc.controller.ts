@@ -1,16 +1,18 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { defangedTextToIocs } from '@drill/ioc';
+import { defangedTextToIocs, extractTextProblem, MAX_EXTRACT_TEXT_LENGTH } from '@drill/ioc';
 import type { AuditedRequest } from '../audit/audit.interceptor.js';
 
 export class ExtractIocsDto {
   @ApiProperty({
     description: 'free text as pasted by an analyst (defanged or not)',
     example: 'C2 at hxxp://evil[.]example/gate from 203.0.113[.]7',
+    maxLength: MAX_EXTRACT_TEXT_LENGTH,
   })
   @IsString()
-  @MaxLength(1_000_000)
+  // The cheap check first, before anything normalises the text; extract() then counts exactly, after NFKC too.
+  @MaxLength(MAX_EXTRACT_TEXT_LENGTH, { message: ({ value }) => extractTextProblem(String(value)) ?? '' })
   text!: string;
 }
 
@@ -23,6 +25,9 @@ export class IocController {
   @HttpCode(200)
   extract(@Body() dto: ExtractIocsDto, @Req() req: AuditedRequest) {
     req.audit = { action: '' }; // reads only
+    const tooLong = extractTextProblem(dto.text);
+    if (tooLong)
+      throw new BadRequestException({ message: `/text: ${tooLong}`, details: [{ path: '/text', message: tooLong }] });
     return { iocs: defangedTextToIocs(dto.text) };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource } from 'typeorm';
+import { In, MoreThanOrEqual, type DataSource } from 'typeorm';
 import {
   Conflict,
   Forbidden,
@@ -287,10 +287,11 @@ export class IsmService {
     return view;
   }
 
-  private async loadAll(exerciseId: string): Promise<IsmReportEntity[]> {
-    return this.ds
-      .getRepository(IsmReportEntity)
-      .find({ where: { exerciseId }, order: { submittedAt: 'ASC', id: 'ASC' } });
+  private async loadAll(exerciseId: string, since?: number): Promise<IsmReportEntity[]> {
+    return this.ds.getRepository(IsmReportEntity).find({
+      where: since === undefined ? { exerciseId } : { exerciseId, submittedAt: MoreThanOrEqual(since) },
+      order: { submittedAt: 'ASC', id: 'ASC' },
+    });
   }
 
   /** The reports TLP and their recipients open to the caller, oldest first. */
@@ -303,9 +304,12 @@ export class IsmService {
       .map((r) => this.view(r, teams.idToCode));
   }
 
-  /** Every report of the exercise with its scenario time of submission, for scoring and the AAR. */
-  async all(exerciseId: string): Promise<(IsmReport & { submittedScenarioMs: number })[]> {
-    return (await this.loadAll(exerciseId)).map((r) => ({
+  /**
+   * Every report of the exercise (or those submitted at or after `since`, epoch ms) with its scenario time of
+   * submission, in submission order, for scoring and the AAR.
+   */
+  async all(exerciseId: string, since?: number): Promise<(IsmReport & { submittedScenarioMs: number })[]> {
+    return (await this.loadAll(exerciseId, since)).map((r) => ({
       ...toDomain(r),
       submittedScenarioMs: r.submittedScenarioMs,
     }));

@@ -13,13 +13,14 @@ import {
   UseInterceptors,
   BadRequestException,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ValidationFailed } from '@drill/contracts';
-import { exportMsel, importMsel, scenarioToYaml } from '@drill/scenario';
+import { exportMsel, scenarioToYaml } from '@drill/scenario';
 import type { AuditedRequest } from '../audit/audit.interceptor.js';
 import { Roles } from '../auth/decorators.js';
+import { readMselInWorker } from './msel-reader.js';
+import { MselUploadInterceptor } from './msel-upload.interceptor.js';
 import { ScenariosService } from './scenarios.service.js';
 
 type RawRequest = AuditedRequest & { rawBody?: Buffer };
@@ -66,10 +67,10 @@ export class ScenariosController {
   @HttpCode(200)
   @Roles('controller')
   @ApiConsumes('application/yaml', 'application/json')
-  validate(@Req() req: RawRequest) {
+  async validate(@Req() req: RawRequest) {
     const { text, format } = scenarioText(req);
     req.audit = { action: '' }; // a dry run changes nothing
-    const { errors } = this.scenarios.validate(text, format);
+    const { errors } = await this.scenarios.validate(text, format);
     return { valid: errors.length === 0, errors };
   }
 
@@ -78,7 +79,7 @@ export class ScenariosController {
   @Roles('controller')
   @ApiConsumes('multipart/form-data')
   @ApiQuery({ name: 'dryRun', required: false, description: 'true: return the scenario YAML without saving' })
-  @UseInterceptors(FileInterceptor('file'))
+  @UseInterceptors(MselUploadInterceptor)
   async import(
     @UploadedFile() file: { originalname: string; buffer: Buffer; mimetype: string } | undefined,
     @Req() req: RawRequest,
@@ -94,7 +95,7 @@ export class ScenariosController {
     const name = file.originalname.toLowerCase();
     const format = name.endsWith('.xlsx') ? 'xlsx' : name.endsWith('.csv') ? 'csv' : undefined;
     if (!format) throw new UnsupportedMediaTypeException(`"${file.originalname}" is neither .csv nor .xlsx`);
-    const result = await importMsel(file.buffer, format, { id, title });
+    const result = await readMselInWorker(file.buffer, format, { id, title });
     if (!result.scenario || !result.yaml || result.errors.length) {
       throw new ValidationFailed(`the MSEL has ${result.errors.length} problem(s)`, result.errors);
     }

@@ -5,11 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Repository } from 'typeorm';
 import { NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
-import { validateScenarioText, type Scenario } from '@drill/scenario';
+import { MAX_REPORTED_PROBLEMS, type Scenario, type ScenarioValidation } from '@drill/scenario';
 import { ScenarioVersionEntity } from '@drill/persistence';
 import { repoRoot } from '../common/repo-files.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
+import { ScenarioValidationTimeout, ScenarioValidator } from './scenario-validator.js';
 
 export interface ScenarioSummary {
   id: string;
@@ -49,17 +50,36 @@ export class ScenariosService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(ScenarioVersionEntity) private readonly versions: Repository<ScenarioVersionEntity>,
     @Inject(DRILL_CONFIG) private readonly config: DrillConfig,
+    private readonly validator: ScenarioValidator,
   ) {}
 
-  validate(text: string, format: 'yaml' | 'json'): { scenario?: Scenario; errors: FieldProblem[] } {
-    return validateScenarioText(text, format);
+  /**
+   * Schema and semantic problems are the answer (the route reports them with `valid: false`); a text past one of
+   * the parser's limits (MAX_SCENARIO_TEXT_LENGTH, MAX_SCENARIO_NODES, …) is refused instead, as invalid input.
+   */
+  async validate(text: string, format: 'yaml' | 'json'): Promise<{ scenario?: Scenario; errors: FieldProblem[] }> {
+    let result: ScenarioValidation;
+    try {
+      result = await this.validator.validate(text, format);
+    } catch (e) {
+      if (!(e instanceof ScenarioValidationTimeout)) throw e;
+      throw new ValidationFailed(`the scenario could not be checked: ${e.message}`, [{ path: '', message: e.message }]);
+    }
+    const { scenario, errors, exceeded } = result;
+    if (exceeded) throw new ValidationFailed(`the scenario is over a limit: ${errors[0]!.message}`, errors);
+    return { ...(scenario && { scenario }), errors };
   }
 
   /** Validates and stores a new version; an id seen before gets version n+1, earlier versions stay untouched. */
   async save(text: string, format: 'yaml' | 'json', userId: string | null): Promise<ScenarioVersionView> {
-    const { scenario, errors } = this.validate(text, format);
+    const { scenario, errors } = await this.validate(text, format);
     if (!scenario || errors.length) {
-      throw new ValidationFailed(`the scenario has ${errors.length} problem${errors.length === 1 ? '' : 's'}`, errors);
+      // Past MAX_REPORTED_PROBLEMS the list ends with one entry counting the rest.
+      const count =
+        errors.length > MAX_REPORTED_PROBLEMS
+          ? `more than ${MAX_REPORTED_PROBLEMS} problems`
+          : `${errors.length} problem${errors.length === 1 ? '' : 's'}`;
+      throw new ValidationFailed(`the scenario has ${count}`, errors);
     }
     for (let attempt = 0; ; attempt++) {
       const last = await this.versions.findOne({ where: { scenarioId: scenario.id }, order: { version: 'DESC' } });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource } from 'typeorm';
+import { In, MoreThanOrEqual, type DataSource } from 'typeorm';
 import { Forbidden, NotFound } from '@drill/contracts';
 import { isControl, type Principal } from '@drill/auth';
 import { scenarioMsAt, wallTimeFor } from '@drill/exercise';
@@ -10,8 +10,8 @@ import {
   explainRating,
   explainRedactedInjectScore,
   redactTeamScore,
+  IncrementalScores,
   resolveScoringConfig,
-  scoreExercise,
   validateRatingOverride,
   validateScoreOverride,
   type ExerciseScores,
@@ -43,6 +43,19 @@ const ended = (ex: ExerciseEntity) => ex.status === 'completed' || ex.status ===
  * the whole exercise, so under a burst of reports this bounds the cost; the live board lags by at most this much.
  */
 const RECOMPUTE_DEBOUNCE_MS = 1000;
+/** Rows timestamped this long before the previous read are read again (a commit may land after its timestamp). */
+const DELTA_MARGIN_MS = 15_000;
+/** Exercises whose scores are kept between reads. */
+const LIVE_EXERCISES = 16;
+
+interface KeptScores {
+  teamKey: string;
+  scenarioKey: string;
+  config: ScoringConfig;
+  scores: IncrementalScores;
+  /** The drill clock when the rows last read were read; undefined before the first (full) read. */
+  readUpTo: number | undefined;
+}
 
 export interface ScoringSnapshot {
   exercise: ExerciseEntity;
@@ -63,6 +76,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   private readonly deadlineTimers = new Set<NodeJS.Timeout>();
   private readonly lastPercent = new Map<string, Map<string, number | null>>();
+  private readonly kept = new Map<string, KeptScores>();
 
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
@@ -127,15 +141,59 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     this.lastPercent.set(exerciseId, last);
   }
 
+  /**
+   * The exercise's scores from what the database holds now. The scores are kept per exercise between calls and fed
+   * only what changed since the last read (reports submitted, deliveries released or acknowledged within the last
+   * `DELTA_MARGIN_MS`, so that a row committed a little after its timestamp is not missed; a row seen twice counts
+   * once), so a read costs a few recent rows, not the whole drill: with the debounced board push that is once a
+   * second while reports flow. Overrides are few and read whole. See IncrementalScores for why this equals a full
+   * recompute.
+   */
   async snapshot(exerciseId: string): Promise<ScoringSnapshot> {
     const exercise = await this.runtime.load(exerciseId);
     const pinned = await this.scenarios.get(exercise.scenarioId, exercise.scenarioVersion);
     const teams = await this.exercises.teamsOf(exerciseId);
     const codeOf = new Map(teams.map((t) => [t.id, t.code]));
-    const injectWeights = Object.fromEntries(pinned.scenario.injects.map((i) => [i.id, 1]));
-    const config = resolveScoringConfig(pinned.scenario.scoring, injectWeights);
-    const deliveries = await this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId, status: 'released' } });
-    const reports = await this.ism.all(exerciseId);
+    const teamKey = teams.map((t) => t.id).join(',');
+    let live = this.kept.get(exerciseId);
+    if (
+      !live ||
+      live.teamKey !== teamKey ||
+      live.scenarioKey !== `${exercise.scenarioId}@${exercise.scenarioVersion}`
+    ) {
+      const injectWeights = Object.fromEntries(pinned.scenario.injects.map((i) => [i.id, 1]));
+      const config = resolveScoringConfig(pinned.scenario.scoring, injectWeights);
+      live = {
+        teamKey,
+        scenarioKey: `${exercise.scenarioId}@${exercise.scenarioVersion}`,
+        config,
+        scores: new IncrementalScores({
+          injects: pinned.scenario.injects,
+          teams: teams.map((t) => t.id),
+          objectives: pinned.scenario.objectives,
+          config,
+        }),
+        readUpTo: undefined,
+      };
+      this.kept.set(exerciseId, live);
+      // A handful of drills at a time; the oldest is rebuilt from the database if it is asked for again.
+      if (this.kept.size > LIVE_EXERCISES) this.kept.delete(this.kept.keys().next().value!);
+    } else {
+      this.kept.delete(exerciseId); // most recently used last
+      this.kept.set(exerciseId, live);
+    }
+    const readAt = this.runtime.now();
+    const since = live.readUpTo === undefined ? undefined : live.readUpTo - DELTA_MARGIN_MS;
+    const deliveries = await this.ds.getRepository(DeliveryEntity).find({
+      where:
+        since === undefined
+          ? { exerciseId, status: 'released' }
+          : [
+              { exerciseId, status: 'released', releasedAt: MoreThanOrEqual(since) },
+              { exerciseId, status: 'released', acknowledgedAt: MoreThanOrEqual(since) },
+            ],
+    });
+    const reports = await this.ism.all(exerciseId, since);
     const scoreOverrides = await this.ds
       .getRepository(ScoreOverrideEntity)
       .find({ where: { exerciseId }, order: { at: 'ASC' } });
@@ -143,48 +201,53 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       .getRepository(RatingOverrideEntity)
       .find({ where: { exerciseId }, order: { at: 'ASC' } });
 
-    const scores = scoreExercise({
-      injects: pinned.scenario.injects,
-      teams: teams.map((t) => t.id),
-      releases: deliveries.map((d) => ({
-        teamId: d.teamId,
-        injectId: d.injectId,
-        releasedAtScenarioMin: (d.releasedScenarioMs ?? 0) / MIN,
-        ...(d.acknowledgedScenarioMs !== null ? { ackAtScenarioMin: d.acknowledgedScenarioMs / MIN } : {}),
-      })),
+    live.scores
+      .setScoreOverrides(
+        scoreOverrides.map((o) => ({
+          teamId: o.teamId,
+          injectId: o.injectId,
+          ...(o.timeliness !== null ? { timeliness: o.timeliness } : {}),
+          ...(o.completeness !== null ? { completeness: o.completeness } : {}),
+          justification: o.justification,
+          by: o.byUserId,
+          at: new Date(o.at).toISOString(),
+        })),
+      )
+      .setRatingOverrides(
+        ratingOverrides.map((o) => ({
+          objectiveId: o.objectiveId,
+          ...(o.teamId ? { teamId: o.teamId } : {}),
+          rating: o.rating,
+          justification: o.justification,
+          by: o.byUserId,
+          at: new Date(o.at).toISOString(),
+        })),
+      )
+      .setReleases(
+        deliveries.map((d) => ({
+          teamId: d.teamId,
+          injectId: d.injectId,
+          releasedAtScenarioMin: (d.releasedScenarioMs ?? 0) / MIN,
+          ...(d.acknowledgedScenarioMs !== null ? { ackAtScenarioMin: d.acknowledgedScenarioMs / MIN } : {}),
+        })),
+      )
       // Answer keys name recipient teams by code; reports store team ids.
-      reports: reports.map((r) => ({
-        ...r,
-        atScenarioMin: r.submittedScenarioMs / MIN,
-        recipients: {
-          teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => codeOf.get(id) ?? id),
-        },
-      })),
-      objectives: pinned.scenario.objectives,
-      scoreOverrides: scoreOverrides.map((o) => ({
-        teamId: o.teamId,
-        injectId: o.injectId,
-        ...(o.timeliness !== null ? { timeliness: o.timeliness } : {}),
-        ...(o.completeness !== null ? { completeness: o.completeness } : {}),
-        justification: o.justification,
-        by: o.byUserId,
-        at: new Date(o.at).toISOString(),
-      })),
-      ratingOverrides: ratingOverrides.map((o) => ({
-        objectiveId: o.objectiveId,
-        ...(o.teamId ? { teamId: o.teamId } : {}),
-        rating: o.rating,
-        justification: o.justification,
-        by: o.byUserId,
-        at: new Date(o.at).toISOString(),
-      })),
-      config,
-    });
+      .addReports(
+        reports.map((r) => ({
+          ...r,
+          atScenarioMin: r.submittedScenarioMs / MIN,
+          recipients: {
+            teams: r.recipients.teams === 'all' ? 'all' : r.recipients.teams.map((id) => codeOf.get(id) ?? id),
+          },
+        })),
+      );
+    live.readUpTo = readAt;
+    const scores = live.scores.scores();
     const byIds = [...new Set([...scoreOverrides.map((o) => o.byUserId), ...ratingOverrides.map((o) => o.byUserId)])];
     const users = byIds.length ? await this.ds.getRepository(UserEntity).findBy({ id: In(byIds) }) : [];
     return {
       exercise,
-      config,
+      config: live.config,
       scores,
       teams,
       injectTitles: new Map(pinned.scenario.injects.map((i) => [i.id, i.title])),

@@ -5,9 +5,17 @@ import { parseIp } from './ip.js';
 const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 // A TLD is alphabetic or an IDN A-label; this is what tells "evil.example" from "10.0.0.1" or "v1.2".
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+/** By hand: `/\.+$/` tries every dot of a long inner run of dots again (quadratic). */
+function trimDots(s) {
+  let start = 0;
+  let end = s.length;
+  while (start < end && s[start] === '.') start++;
+  while (end > start && s[end - 1] === '.') end--;
+  return s.slice(start, end);
+}
 /** Lower-case, strip leading/trailing dots, IDN → punycode, then require `label.tld`. */
 export function normaliseDomain(input) {
-  const trimmed = input.trim().replace(/^\.+|\.+$/g, '');
+  const trimmed = trimDots(input.trim());
   if (trimmed === '') return { ok: false, message: 'is empty' };
   if (/[\s/\\@:?#%]/.test(trimmed)) {
     return { ok: false, message: 'a domain name cannot contain spaces or the characters / \\ @ : ? # %' };

@@ -17,6 +17,10 @@ const LABEL = String.raw`${L}(?:[\p{L}\p{N}_-]{0,61}${L})?`;
 const DOMAIN = String.raw`(?:${LABEL}\.)+\p{L}[\p{L}\p{N}-]{0,62}`;
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
 const IPV6 = String.raw`(?:[0-9a-f]{0,4}:){2,7}(?:${IPV4}|[0-9a-f]{0,4})`;
+// A host may start only where a run of label characters and dots starts: the look-behind names every character a
+// label can hold, not just ASCII `\w`, so in a long run of non-ASCII labels ("éa.éa.éa.…") the engine does not
+// try the run again from each label (quadratic); a name glued to letters before it is not a host of its own anyway.
+const HOST_START = String.raw`(?<![\p{L}\p{N}_.@/-])`;
 // Order matters: earlier patterns claim their span, later ones skip anything inside a claimed span, so the host
 // of a URL is not also reported as a domain.
 const PATTERNS = [
@@ -37,23 +41,61 @@ const PATTERNS = [
     type: (m) => ({ 32: 'md5', 40: 'sha1', 64: 'sha256' })[m[0].length],
   },
   // A host with a path but no scheme ("evil.example/gate.php"), as found in proxy logs.
-  { re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },
+  { re: new RegExp(String.raw`${HOST_START}${DOMAIN}\/[^\s<>"'\x60]*`, 'giu'), type: 'url' },
   {
-    re: new RegExp(String.raw`(?<![\w.@/-])${DOMAIN}(?![\w@-]|\.\w)`, 'giu'),
+    re: new RegExp(String.raw`${HOST_START}${DOMAIN}(?![\w@-]|\.\w)`, 'giu'),
     type: (m) => (FILE_EXTENSIONS.has(m[0].split('.').pop().toLowerCase()) ? 'filename' : 'domain'),
   },
 ];
-/** Trailing punctuation that ends a sentence rather than the indicator; ')' only when unbalanced. */
-function trimTrailing(s) {
-  let t = s;
-  for (;;) {
-    const last = t.at(-1);
-    if (last === undefined) return t;
-    if ('.,;:!?\'"'.includes(last)) t = t.slice(0, -1);
-    else if (last === ')' && (t.match(/\(/g)?.length ?? 0) < (t.match(/\)/g)?.length ?? 0)) t = t.slice(0, -1);
-    else if (last === ']' && (t.match(/\[/g)?.length ?? 0) < (t.match(/\]/g)?.length ?? 0)) t = t.slice(0, -1);
-    else return t;
+const SENTENCE_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', "'", '"']);
+/**
+ * Trailing punctuation that ends a sentence rather than the indicator; ')' only when unbalanced. The brackets are
+ * counted once and the counts kept as characters come off the end: re-counting per character made a URL followed
+ * by tens of thousands of ')' hold the event loop for seconds (quadratic).
+ */
+export function trimTrailing(s) {
+  let open = 0;
+  let close = 0;
+  let openSquare = 0;
+  let closeSquare = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x28) open++;
+    else if (c === 0x29) close++;
+    else if (c === 0x5b) openSquare++;
+    else if (c === 0x5d) closeSquare++;
   }
+  let end = s.length;
+  while (end > 0) {
+    const last = s[end - 1];
+    if (SENTENCE_PUNCTUATION.has(last)) end--;
+    else if (last === ')' && open < close) {
+      end--;
+      close--;
+    } else if (last === ']' && openSquare < closeSquare) {
+      end--;
+      closeSquare--;
+    } else break;
+  }
+  return s.slice(0, end);
+}
+/**
+ * Longest text, in characters (UTF-16 code units), that the server extracts indicators from: a long e-mail with its
+ * headers or a few hundred log lines. Extraction is linear in the text, but each candidate is normalised and
+ * checked, so its cost per character is high; at this length the densest text (an address every ten characters)
+ * takes tens of milliseconds.
+ */
+export const MAX_EXTRACT_TEXT_LENGTH = 50_000;
+/**
+ * Why `text` is too long to extract from, or undefined. Counted as written and again after Unicode compatibility
+ * normalisation (NFKC), which the extractor applies first and which can turn one character into eighteen.
+ */
+export function extractTextProblem(text) {
+  const limit = `text must have at most ${MAX_EXTRACT_TEXT_LENGTH} characters (MAX_EXTRACT_TEXT_LENGTH)`;
+  if (text.length > MAX_EXTRACT_TEXT_LENGTH) return `${limit}; this one has ${text.length}`;
+  const normalised = text.normalize('NFKC').length;
+  if (normalised > MAX_EXTRACT_TEXT_LENGTH) return `${limit}; this one has ${normalised} once normalised (NFKC)`;
+  return undefined;
 }
 /**
  * Scans free text (a pasted e-mail, a log excerpt, a partner's advisory) for indicators of every type it can
@@ -63,10 +105,15 @@ function trimTrailing(s) {
  */
 export function defangedTextToIocs(text) {
   const { text: flat, map } = refangMapped(typeof text === 'string' ? text : '');
-  const claimed = [];
+  // One flag per character rather than a list of spans: a check costs the length of the match, not the number of
+  // spans claimed so far, and the matches of one pattern do not overlap, so each pattern costs O(text) in all.
+  const claimed = new Uint8Array(flat.length);
+  const overlaps = (s, e) => {
+    for (let i = s; i < e; i++) if (claimed[i]) return true;
+    return false;
+  };
   const found = [];
   const seen = new Set();
-  const overlaps = (s, e) => claimed.some(([cs, ce]) => s < ce && e > cs);
   for (const p of PATTERNS) {
     for (const m of flat.matchAll(p.re)) {
       const start = m.index;
@@ -78,7 +125,7 @@ export function defangedTextToIocs(text) {
       const n = normaliseIoc(type, raw);
       if (!n.ok) continue;
       // Claimed even when left out, so `svchost.exe` is not picked up again as a domain.
-      claimed.push([start, end]);
+      claimed.fill(1, start, end);
       if (isNoise(type, n.value)) continue;
       const key = `${type}\u0000${n.value}`;
       if (seen.has(key)) continue;

@@ -6,7 +6,7 @@
  * indicator takes (an address and its `ip|port`, a URL and its host), by which the scorer matches answer keys.
  */
 export { normaliseIoc, iocFamily } from './normalise.js';
-export { defangedTextToIocs } from './extract.js';
+export { defangedTextToIocs, extractTextProblem, MAX_EXTRACT_TEXT_LENGTH } from './extract.js';
 export { refang } from './refang.js';
 export { relatedKeys, relationBetween, OPT_IN_RELATIONS } from './relations.js';
 export { isNoise, unsureReason } from './noise.js';
