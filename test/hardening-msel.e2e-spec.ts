@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MSEL_MAX_CELL_CHARS, MSEL_MAX_COLUMNS, MSEL_MAX_ROWS } from '@drill/scenario';
 import { unpackZip } from '../libs/scenario/src/msel-zip.js';
 import { expectAs } from './support/expect.js';
+import { zip, type RawPart as Part } from './support/hostile-zip.js';
 import { ADMIN_TOKEN, bearer, startServer, type TestServer } from './support/app.js';
 
 // Issue 15: hostile MSEL uploads. Each one is sent to a running server while /health is polled: the server must
@@ -78,52 +79,6 @@ async function sheet(build: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   build(wb.addWorksheet('MSEL'));
   return Buffer.from(await wb.xlsx.writeBuffer());
-}
-
-interface Part {
-  name: string;
-  deflated: Buffer;
-  crc: number;
-  size: number;
-  declared?: number;
-}
-
-function zip(parts: readonly Part[]): Buffer {
-  const out: Buffer[] = [];
-  const central: Buffer[] = [];
-  let offset = 0;
-  for (const p of parts) {
-    const name = Buffer.from(p.name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(p.crc, 14);
-    local.writeUInt32LE(p.deflated.length, 18);
-    local.writeUInt32LE(p.declared ?? p.size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const entry = Buffer.alloc(46);
-    entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt32LE(p.crc, 16);
-    entry.writeUInt32LE(p.deflated.length, 20);
-    entry.writeUInt32LE(p.declared ?? p.size, 24);
-    entry.writeUInt16LE(name.length, 28);
-    entry.writeUInt32LE(offset, 42);
-    out.push(local, name, p.deflated);
-    central.push(entry, name);
-    offset += 30 + name.length + p.deflated.length;
-  }
-  const directory = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...out, directory, end]);
 }
 
 /** A workbook of ~310 KB whose sheet holds one 300 MB cell; `declared`: the size its zip claims instead. */
