@@ -7,6 +7,7 @@ import { unpackZip } from '../libs/scenario/src/msel-zip.js';
 import { expectAs } from './support/expect.js';
 import { zip, type RawPart as Part } from './support/hostile-zip.js';
 import { ADMIN_TOKEN, bearer, startServer, type TestServer } from './support/app.js';
+import { remote, startReplica, type Replica } from './support/cluster.js';
 
 // Issue 15: hostile MSEL uploads. Each one is sent to a running server while /health is polled: the server must
 // answer it within 200 ms throughout (the upload never stalls the drill), and refuse the file with a 4xx that names
@@ -14,8 +15,9 @@ import { ADMIN_TOKEN, bearer, startServer, type TestServer } from './support/app
 
 const HEALTHY_MS = 200;
 
-// The upload is sent from a worker thread: the server runs in this process, and a client here building and writing
-// a 50 MB multipart body would stall this thread itself, the server with it, and the measure.
+// The server runs in a process of its own (embedded mode, as `npm start` runs it), so that what /health shows is the
+// server's event loop, not this test process's garbage collector after it built a 50 MB body. The upload is sent
+// from a worker thread, so that writing it does not stall this thread's /health polling either.
 const UPLOADER = `
 const { parentPort, workerData: w } = require('node:worker_threads');
 const form = new FormData();
@@ -108,13 +110,15 @@ async function zipBomb(declared?: number): Promise<Buffer> {
 
 describe('hostile MSEL uploads (issue 15)', () => {
   let s: TestServer;
+  let replica: Replica;
   beforeAll(async () => {
-    s = await startServer();
+    replica = await startReplica('msel', { databaseUrl: 'sqlite::memory:', adminToken: ADMIN_TOKEN });
+    s = remote(replica.url);
     // Warm-up: the first upload and /health compile their paths, in the server and in fetch.
     await fetch(`${s.url}/health`);
     await upload(s, Buffer.from('ID,Delivery Time,Title\n1,+00:10,x\n'), 'warm.csv', '?dryRun=true');
   });
-  afterAll(() => s.close());
+  afterAll(() => replica.stop());
 
   async function refused(file: Buffer, name: string, status: number) {
     const res = await sendWhilePolling(s, file, name);

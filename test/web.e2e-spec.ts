@@ -225,9 +225,13 @@ const haveChromium = chromiumAvailable('the web console tests');
     await page.getByLabel('RSIT type', { exact: true }).selectOption('infected-system');
     await page.getByLabel('Severity', { exact: true }).selectOption('high');
     // The draft is saved 250 ms after the last keystroke: wait until the last field is in it.
-    await page.waitForFunction(
-      `Object.keys(localStorage).some((k) => k.startsWith('drill.draft.') && JSON.parse(localStorage.getItem(k)).severity === 'high')`,
-    );
+    // A function, not a string: the console's CSP forbids eval, and Playwright evaluates a string predicate with it.
+    await page.waitForFunction(() => {
+      const store = (globalThis as unknown as { localStorage: { getItem(k: string): string | null } }).localStorage;
+      return Object.keys(store).some(
+        (k) => k.startsWith('drill.draft.') && JSON.parse(store.getItem(k)!).severity === 'high',
+      );
+    });
     await page.reload();
     await page.locator('#connection.conn-online').waitFor();
     await page.getByRole('tab', { name: 'New report' }).click();
