@@ -86,7 +86,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /** The signed-in user behind a token that exists, is not revoked and has not expired. One query. */
-  async principalForToken(token: string): Promise<Principal | undefined> {
+  private async principalForToken(token: string): Promise<Principal | undefined> {
     const row = await this.ds
       .createQueryBuilder(TokenEntity, 't')
       .innerJoin(UserEntity, 'u', 'u.id = t.userId')

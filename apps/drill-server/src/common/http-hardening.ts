@@ -37,7 +37,7 @@ export function securityHeaders(req: Request, res: Response, next: NextFunction)
 }
 
 /** Query parameters that would carry a credential; a URL ends up in access logs, proxies and browser history. */
-const CREDENTIAL_PARAMS = ['token', 'access_token', 'bearer', 'api_key'];
+export const CREDENTIAL_PARAMS = ['token', 'access_token', 'bearer', 'api_key'] as const;
 
 export function credentialParamIn(url: string): string | undefined {
   const q = url.indexOf('?');
@@ -48,10 +48,12 @@ export function credentialParamIn(url: string): string | undefined {
 
 /** The URL with every credential parameter's value replaced, for logs. */
 export function redactUrl(url: string): string {
-  if (!credentialParamIn(url)) return url;
   const q = url.indexOf('?');
+  if (q < 0) return url;
   const params = new URLSearchParams(url.slice(q + 1));
-  for (const p of CREDENTIAL_PARAMS) if (params.has(p)) params.set(p, '[redacted]');
+  const found = CREDENTIAL_PARAMS.filter((p) => params.has(p));
+  if (!found.length) return url;
+  for (const p of found) params.set(p, '[redacted]');
   return `${url.slice(0, q)}?${params.toString()}`;
 }
 

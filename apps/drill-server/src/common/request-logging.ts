@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { redactUrl } from './http-hardening.js';
+import { CREDENTIAL_PARAMS, redactUrl } from './http-hardening.js';
 
 /** One JSON log line per request, tagged with a request id that is echoed back as X-Request-Id. */
 export function requestLogging(logger: Logger) {
@@ -15,7 +15,7 @@ export function requestLogging(logger: Logger) {
       return id;
     },
     // Tokens must never reach a log file.
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token', 'req.query.access_token'],
+    redact: ['req.headers.authorization', 'req.headers.cookie', ...CREDENTIAL_PARAMS.map((p) => `req.query.${p}`)],
     serializers: {
       // A token sent in the URL is refused, but the refusal is logged: without its value.
       req: (req: { url?: string }) => (req.url ? Object.assign(req, { url: redactUrl(req.url) }) : req),

@@ -16,6 +16,7 @@ import { canSeeReport, type IsmReport } from '@drill/ism';
 import { ExerciseTeamEntity } from '@drill/persistence';
 import { AuthService } from '../auth/auth.service.js';
 import { toErrorBody } from '../common/error-filter.js';
+import { credentialParamIn } from '../common/http-hardening.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
 import { ExerciseRuntime, statePayload } from './exercise-runtime.js';
@@ -114,8 +115,8 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
       exerciseId?: unknown;
       lastSeq?: unknown;
     };
-    const query = socket.handshake.query ?? {};
-    if ('token' in query || 'access_token' in query)
+    // The same parameters HTTP refuses (one list, in http-hardening.ts).
+    if (credentialParamIn(socket.handshake.url))
       throw new Error(
         'refused: a token in the URL ends up in logs and browser history; send it as handshake auth.token',
       );

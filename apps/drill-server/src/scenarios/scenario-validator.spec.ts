@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { ScenarioValidationTimeout, ScenarioValidator } from './scenario-validator.js';
+import { ScenarioValidationRefused, ScenarioValidator } from './scenario-validator.js';
 
 // A real worker thread, started from the TypeScript sources through the loader, as in the e2e tests.
 const SAMPLE = readFileSync(new URL('../../../../scenarios/acid-ransomware-health-bank.yaml', import.meta.url), 'utf8');
@@ -27,7 +27,7 @@ describe('ScenarioValidator', () => {
 
   it('gives up on a text past its time budget, and starts a fresh worker for the next', async () => {
     const v = validator({ timeoutMs: 1 });
-    await expect(v.validate(SAMPLE, 'yaml')).rejects.toThrow(ScenarioValidationTimeout);
+    await expect(v.validate(SAMPLE, 'yaml')).rejects.toThrow(ScenarioValidationRefused);
     const relaxed = validator();
     expect((await relaxed.validate(SAMPLE, 'yaml')).errors).toEqual([]);
     // The timed-out validator recovers too, once given time (a new worker; the old one was stopped).

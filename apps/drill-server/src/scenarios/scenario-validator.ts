@@ -20,7 +20,8 @@ export interface ValidationTask {
   format: 'yaml' | 'json';
 }
 
-export class ScenarioValidationTimeout extends Error {}
+/** The text cost more than the worker's time or heap budget allows; the worker was replaced. */
+export class ScenarioValidationRefused extends Error {}
 
 /** Test hook: other bounds than the defaults. */
 export const VALIDATOR_BOUNDS = Symbol('VALIDATOR_BOUNDS');
@@ -46,7 +47,7 @@ export class ScenarioValidator implements OnModuleDestroy {
           const timer = setTimeout(() => {
             this.discard(worker);
             reject(
-              new ScenarioValidationTimeout(
+              new ScenarioValidationRefused(
                 `checking the scenario took longer than ${timeoutMs / 1000} s (SCENARIO_VALIDATE_TIMEOUT_MS)`,
               ),
             );
@@ -94,7 +95,7 @@ export class ScenarioValidator implements OnModuleDestroy {
       this.waiting = undefined;
       w?.reject(
         e.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new ScenarioValidationTimeout(
+          ? new ScenarioValidationRefused(
               `checking the scenario needs more than ${this.bounds.heapMb ?? SCENARIO_VALIDATE_HEAP_MB} MB of memory (SCENARIO_VALIDATE_HEAP_MB)`,
             )
           : e,

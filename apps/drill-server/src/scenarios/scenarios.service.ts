@@ -10,7 +10,7 @@ import { ScenarioVersionEntity } from '@drill/persistence';
 import { repoRoot } from '../common/repo-files.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
-import { ScenarioValidationTimeout, ScenarioValidator } from './scenario-validator.js';
+import { ScenarioValidationRefused, ScenarioValidator } from './scenario-validator.js';
 
 export interface ScenarioSummary {
   id: string;
@@ -62,7 +62,7 @@ export class ScenariosService implements OnApplicationBootstrap {
     try {
       result = await this.validator.validate(text, format);
     } catch (e) {
-      if (!(e instanceof ScenarioValidationTimeout)) throw e;
+      if (!(e instanceof ScenarioValidationRefused)) throw e;
       throw new ValidationFailed(`the scenario could not be checked: ${e.message}`, [{ path: '', message: e.message }]);
     }
     const { scenario, errors, exceeded } = result;
