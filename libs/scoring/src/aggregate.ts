@@ -1,6 +1,6 @@
 import { validateRatingOverride } from './config.js';
 import type {
-  InjectScore,
+  InjectFigures,
   ObjectiveRating,
   Rating,
   RatingOverride,
@@ -30,7 +30,11 @@ export function ratingFor(mean: number, t: RatingThresholds): Rating {
  * response from it (the caller passes only injects released to the team; those not requiring a response are
  * skipped here). Weights come from `config.injectWeights` (default 1). Null when nothing counts.
  */
-export function scoreTeam(teamId: string, injectScores: readonly InjectScore[], config: ScoringConfig): TeamScore {
+export function scoreTeam<S extends InjectFigures>(
+  teamId: string,
+  injectScores: readonly S[],
+  config: ScoringConfig,
+): TeamScore<S> {
   const injects = injectScores.filter((s) => s.responseRequired);
   let totalWeight = 0;
   let sum = 0;
@@ -50,7 +54,7 @@ export function scoreTeam(teamId: string, injectScores: readonly InjectScore[], 
   };
 }
 
-function rate(scores: readonly InjectScore[], t: RatingThresholds, override: RatingOverride | undefined): RatingResult {
+function rate(scores: readonly InjectFigures[], t: RatingThresholds, override: RatingOverride | undefined): RatingResult {
   let sum = 0;
   let autoSum = 0;
   for (const s of scores) {
@@ -70,7 +74,9 @@ function rate(scores: readonly InjectScore[], t: RatingThresholds, override: Rat
   };
 }
 
-type ScoresByTeam = ReadonlyMap<string, readonly InjectScore[]> | Readonly<Record<string, readonly InjectScore[]>>;
+type ScoresByTeam =
+  | ReadonlyMap<string, readonly InjectFigures[]>
+  | Readonly<Record<string, readonly InjectFigures[]>>;
 
 /**
  * Rates every objective from the mean (unweighted) of the final scores of its injects: over all (team, inject)
@@ -90,14 +96,14 @@ export function rateObjectives(
     validateRatingOverride(o, `/ratingOverrides/${i}`);
     overrides.set(`${o.objectiveId}\u0000${o.teamId ?? ''}`, o);
   });
-  const entries: [string, readonly InjectScore[]][] =
+  const entries: [string, readonly InjectFigures[]][] =
     injectScoresByTeam instanceof Map
       ? [...injectScoresByTeam.entries()]
-      : Object.entries(injectScoresByTeam as Record<string, readonly InjectScore[]>);
+      : Object.entries(injectScoresByTeam as Record<string, readonly InjectFigures[]>);
   const t = config.ratingThresholds;
   return objectives.map((obj) => {
     const ids = new Set(obj.injects);
-    const all: InjectScore[] = [];
+    const all: InjectFigures[] = [];
     const perTeam = entries.map(([teamId, scores]) => {
       const mine = scores.filter((s) => s.responseRequired && ids.has(s.injectId));
       for (const s of mine) all.push(s);

@@ -195,7 +195,7 @@ describe('IncrementalScores', () => {
       { teamId: 'T1', injectId: 'A', releasedAtScenarioMin: 0 },
       { teamId: 'T2', injectId: 'A', releasedAtScenarioMin: 0 },
     ]);
-    const first = live.scores();
+    const first = live.totals();
     live.addReports([
       {
         id: 'r',
@@ -207,11 +207,47 @@ describe('IncrementalScores', () => {
         recipients: { teams: [] },
       },
     ]);
-    const second = live.scores();
-    // T2's inject score is the very object computed before: it was not recomputed.
-    expect(second.teams[1]!.injects[0]).toBe(first.teams[1]!.injects[0]);
-    expect(second.teams[0]!.injects[0]).not.toBe(first.teams[0]!.injects[0]);
-    expect(second.teams[0]!.injects[0]!.times.firstReportId).toBe('r');
+    const second = live.totals();
+    // T2's figures are the very object computed before: it was not recomputed.
+    expect(second[1]!.injects[0]).toBe(first[1]!.injects[0]);
+    expect(second[0]!.injects[0]).not.toBe(first[0]!.injects[0]);
+    expect(live.scores().teams[0]!.injects[0]!.times.firstReportId).toBe('r');
+  });
+
+  it('keeps figures only, and builds the full scores of the teams asked for', () => {
+    const live = new IncrementalScores(base)
+      .setReleases([
+        { teamId: 'T1', injectId: 'A', releasedAtScenarioMin: 0 },
+        { teamId: 'T2', injectId: 'A', releasedAtScenarioMin: 0 },
+      ])
+      .addReports([
+        {
+          id: 'r',
+          teamId: 'T2',
+          injectIds: ['A'],
+          atScenarioMin: 5,
+          kind: 'notification',
+          tlp: 'TLP:AMBER',
+          recipients: { teams: [] },
+          classification: { class: 'malicious-code', type: 'worm' },
+        },
+      ]);
+    const all = live.scores();
+    const totals = live.totals();
+    expect(Object.keys(totals[1]!.injects[0]!).sort()).toEqual([
+      'auto',
+      'final',
+      'injectId',
+      'responseRequired',
+      'teamId',
+    ]);
+    expect(totals.map((t) => [t.teamId, t.percent, t.autoPercent])).toEqual(
+      all.teams.map((t) => [t.teamId, t.percent, t.autoPercent]),
+    );
+    const t2 = live.scores({ teams: ['T2'] });
+    expect(t2.teams).toEqual([all.teams[1]]);
+    expect(t2.objectives).toEqual(all.objectives);
+    expect(live.scores({ teams: [] }).teams).toEqual([]);
   });
 
   it('refuses a release of an inject the scenario does not have, naming it', () => {

@@ -27,7 +27,7 @@ export {
 export { HANDLING_COSTS, scoreHandling } from './handling.js';
 export { isBareAcknowledgement, scoreTeamInject } from './inject-score.js';
 export { ratingFor, rateObjectives, scoreTeam } from './aggregate.js';
-export { IncrementalScores, scoreExercise } from './exercise.js';
+export { IncrementalScores, scoreExercise, type ScoresOptions } from './exercise.js';
 export {
   explainActions,
   explainClassification,

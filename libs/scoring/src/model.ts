@@ -325,10 +325,13 @@ export interface InjectScore {
   final: ScoreFigures;
 }
 
-export interface TeamScore {
+/** What team totals and objective ratings read of an inject score; the live board is pushed no more than this. */
+export type InjectFigures = Pick<InjectScore, 'teamId' | 'injectId' | 'responseRequired' | 'auto' | 'final'>;
+
+export interface TeamScore<S extends InjectFigures = InjectScore> {
   teamId: string;
   /** Scores of the injects that required a response from the team (those released to it). */
-  injects: InjectScore[];
+  injects: S[];
   totalWeight: number;
   /** Weighted mean of final inject scores × 100; null when no inject required a response. */
   percent: number | null;

@@ -17,6 +17,7 @@ import {
   type ExerciseScores,
   type InjectScore,
   type Rating,
+  type ScoresOptions,
   type ScoringConfig,
 } from '@drill/scoring';
 import {
@@ -122,9 +123,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
 
   /** Recomputes and sends `score.update` for each team whose figure moved (control room; the team itself if allowed). */
   private async pushUpdates(exerciseId: string): Promise<void> {
-    const snap = await this.snapshot(exerciseId);
+    const { live, exercise } = await this.refresh(exerciseId);
     const last = this.lastPercent.get(exerciseId) ?? new Map<string, number | null>();
-    for (const t of snap.scores.teams) {
+    for (const t of live.scores.totals()) {
       if (last.has(t.teamId) && last.get(t.teamId) === t.percent) continue;
       last.set(t.teamId, t.percent);
       // Figures only (no explanation, no answer-key items): the same payload may go to the team itself.
@@ -136,7 +137,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         injects: t.injects.map((i) => ({ injectId: i.injectId, final: i.final.score })),
       };
       this.live.toScorers(exerciseId, 'score.update', update);
-      if (snap.exercise.settings.teamsSeeOwnScores) this.live.toTeam(exerciseId, t.teamId, 'score.update', update);
+      if (exercise.settings.teamsSeeOwnScores) this.live.toTeam(exerciseId, t.teamId, 'score.update', update);
     }
     this.lastPercent.set(exerciseId, last);
   }
@@ -147,9 +148,25 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
    * `DELTA_MARGIN_MS`, so that a row committed a little after its timestamp is not missed; a row seen twice counts
    * once), so a read costs a few recent rows, not the whole drill: with the debounced board push that is once a
    * second while reports flow. Overrides are few and read whole. See IncrementalScores for why this equals a full
-   * recompute.
+   * recompute, and for why full inject scores are built only for the teams a read names (`options.teams`).
    */
-  async snapshot(exerciseId: string): Promise<ScoringSnapshot> {
+  async snapshot(exerciseId: string, options: ScoresOptions = {}): Promise<ScoringSnapshot> {
+    const { live, exercise, pinned, teams, scoreOverrides, ratingOverrides } = await this.refresh(exerciseId);
+    const scores = live.scores.scores(options);
+    const byIds = [...new Set([...scoreOverrides.map((o) => o.byUserId), ...ratingOverrides.map((o) => o.byUserId)])];
+    const users = byIds.length ? await this.ds.getRepository(UserEntity).findBy({ id: In(byIds) }) : [];
+    return {
+      exercise,
+      config: live.config,
+      scores,
+      teams,
+      injectTitles: new Map(pinned.scenario.injects.map((i) => [i.id, i.title])),
+      userNames: new Map(users.map((u) => [u.id, u.name])),
+    };
+  }
+
+  /** Feeds the exercise's kept scores what changed since they were last fed (see `snapshot`). */
+  private async refresh(exerciseId: string) {
     const exercise = await this.runtime.load(exerciseId);
     const pinned = await this.scenarios.get(exercise.scenarioId, exercise.scenarioVersion);
     const teams = await this.exercises.teamsOf(exerciseId);
@@ -242,17 +259,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         })),
       );
     live.readUpTo = readAt;
-    const scores = live.scores.scores();
-    const byIds = [...new Set([...scoreOverrides.map((o) => o.byUserId), ...ratingOverrides.map((o) => o.byUserId)])];
-    const users = byIds.length ? await this.ds.getRepository(UserEntity).findBy({ id: In(byIds) }) : [];
-    return {
-      exercise,
-      config: live.config,
-      scores,
-      teams,
-      injectTitles: new Map(pinned.scenario.injects.map((i) => [i.id, i.title])),
-      userNames: new Map(users.map((u) => [u.id, u.name])),
-    };
+    return { live, exercise, pinned, teams, scoreOverrides, ratingOverrides };
   }
 
   private injectView(s: InjectScore, snap: ScoringSnapshot) {
@@ -290,8 +297,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
    */
   async scorecards(exerciseId: string, p: Principal, teamId?: string) {
     const ex = await this.checkReader(exerciseId, p, teamId);
-    const snap = await this.snapshot(exerciseId);
-    const teams = snap.scores.teams.filter((t) => teamId === undefined || t.teamId === teamId);
+    const snap = await this.snapshot(exerciseId, teamId === undefined ? {} : { teams: [teamId] });
+    const teams = snap.scores.teams;
     if (teamId !== undefined && teams.length === 0) throw new NotFound(`team ${teamId} is not in this exercise`);
     const named = new Map(snap.teams.map((t) => [t.id, t]));
     const scoresFrozen = await this.scoresFrozen(exerciseId);
@@ -372,7 +379,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     requestId?: string,
   ) {
     await this.checkReader(exerciseId, p);
-    const before = await this.snapshot(exerciseId);
+    const before = await this.snapshot(exerciseId, { teams: [teamId] });
     const current = before.scores.teams.find((t) => t.teamId === teamId)?.injects.find((i) => i.injectId === injectId);
     if (!current)
       throw new NotFound(
@@ -394,9 +401,8 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         at,
       });
     });
-    const after = (await this.snapshot(exerciseId)).scores.teams
-      .find((t) => t.teamId === teamId)!
-      .injects.find((i) => i.injectId === injectId)!;
+    const afterSnap = await this.snapshot(exerciseId, { teams: [teamId] });
+    const after = afterSnap.scores.teams[0]!.injects.find((i) => i.injectId === injectId)!;
     await this.audit.record({
       actorUserId: p.userId,
       actorRole: p.role,
@@ -410,7 +416,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       at,
     });
     this.scheduleRecompute(exerciseId);
-    return this.injectView(after, await this.snapshot(exerciseId));
+    return this.injectView(after, afterSnap);
   }
 
   async overrideRating(
@@ -421,7 +427,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     requestId?: string,
   ) {
     await this.checkReader(exerciseId, p);
-    const snap = await this.snapshot(exerciseId);
+    const snap = await this.snapshot(exerciseId, { teams: [] });
     const objective = snap.scores.objectives.find((o) => o.objectiveId === objectiveId);
     if (!objective) throw new NotFound(`the scenario has no objective ${objectiveId}`);
     if (input.teamId && !snap.teams.some((t) => t.id === input.teamId))
