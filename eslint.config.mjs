@@ -60,8 +60,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/drill-server/web/public/**/*.js'],
-    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+    // The web consoles run in the browser (bundled by scripts/build-web.mjs): browser globals only, no Node module,
+    // and no way to parse a string as HTML, so nothing a person or the server wrote can become markup.
+    files: ['apps/drill-server/web/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^node:', message: 'The consoles run in the browser: no Node modules.' }] },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'require', '__dirname', '__filename', 'global'],
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'createContextualFragment', 'parseFromString'].map(
+          (property) => ({
+            property,
+            message: 'Build DOM nodes (h, clear, renderMarkdown in web/src/common): never parse text as HTML.',
+          }),
+        ),
+        { object: 'document', property: 'write', message: 'Build DOM nodes instead.' },
+      ],
+    },
   },
   {
     files: ['**/*.mjs', '**/*.cjs'],

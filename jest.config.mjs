@@ -2,7 +2,7 @@
 // with SWC (scripts/swc-options.mjs): Nest's dependency injection needs legacy decorators with emitted metadata,
 // which SWC keeps and the TypeScript-stripping loaders drop. Two projects: `unit` (specs beside the code, in
 // parallel workers) and `e2e` (servers, Redis, PostgreSQL, Chromium; one file at a time, see
-// test/support/serial-runner.mjs).
+// test/support/serial-runner.mjs; the web consoles are bundled before it starts).
 import { SWC_OPTIONS } from './scripts/swc-options.mjs';
 
 const common = {
@@ -53,6 +53,8 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
+      // The browser tests load the consoles as the server serves them: bundled from web/src, built fresh here.
+      globalSetup: '<rootDir>/scripts/build-web.mjs',
       // e2e files start servers and share Redis; one file at a time keeps timing tests honest on 2 cores.
       runner: '<rootDir>/test/support/serial-runner.mjs',
     },

@@ -208,7 +208,7 @@ describe('tokens, throttles, headers and limits', () => {
 
   describe('headers, origins, metrics', () => {
     it('sends CSP, X-Frame-Options, nosniff and Referrer-Policy on consoles and API', async () => {
-      for (const path of ['/', '/team.html', '/js/common.js', '/api/me', '/health']) {
+      for (const path of ['/', '/team.html', '/js/team.js', '/api/me', '/health']) {
         const r = await s.http().get(path).set(bearer(ADMIN_TOKEN));
         expectAs(r.status, path).toBe(200);
         expectAs(r.headers['content-security-policy'], path).toContain("script-src 'self'");

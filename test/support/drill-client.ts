@@ -1,22 +1,31 @@
 import { io, type Socket } from 'socket.io-client';
+import {
+  DRILL_NAMESPACE,
+  type ClientToServerEvents,
+  type ExerciseStatePayload,
+  type HandshakeAuth,
+  type HandshakeRefusal,
+  type InjectPayload,
+  type ServerToClientEvents,
+} from '@drill/contracts';
 
-export interface ReceivedInject {
-  exerciseId: string;
-  injectId: string;
-  seq: number;
-  title: string;
-  scenarioTime: string;
-  releasedAt: string;
-  receivedAt: number;
-  [k: string]: unknown;
-}
+export type ReceivedInject = InjectPayload & { receivedAt: number; [k: string]: unknown };
+
+/** Every server event but `inject` as it arrived, with its payload typed by the contract. */
+export type ReceivedEvent = {
+  [E in keyof ServerToClientEvents]: { event: E; data: Parameters<ServerToClientEvents[E]>[0] };
+}[Exclude<keyof ServerToClientEvents, 'inject'>];
+
+export type ClientEvent = keyof ClientToServerEvents;
+/** What the server acknowledges a client event with (`{ok: true, …}` or `{error}`). */
+export type AckOf<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
 
 /** A real socket.io client of the /drill namespace that records every inject it is sent and acks it. */
 export class DrillClient {
   readonly injects: ReceivedInject[] = [];
-  readonly states: Record<string, unknown>[] = [];
-  readonly events: { event: string; data: unknown }[] = [];
-  socket!: Socket;
+  readonly states: ExerciseStatePayload[] = [];
+  readonly events: ReceivedEvent[] = [];
+  socket!: Socket<ServerToClientEvents, ClientToServerEvents>;
 
   constructor(
     private readonly url: string,
@@ -28,25 +37,30 @@ export class DrillClient {
     return this.injects.reduce((m, i) => Math.max(m, i.seq), 0);
   }
 
-  /** Resolves once connected (and rejects with the server's reason when the handshake is refused). */
+  /**
+   * Resolves once connected, and rejects when the handshake is refused with the server's reason: `message`, and
+   * the REST error body as `data`.
+   */
   connect(lastSeq?: number): Promise<this> {
-    this.socket = io(`${this.url}/drill`, {
-      auth: { token: this.token, exerciseId: this.exerciseId, ...(lastSeq !== undefined ? { lastSeq } : {}) },
+    const auth: HandshakeAuth = { token: this.token, exerciseId: this.exerciseId };
+    if (lastSeq !== undefined) auth.lastSeq = lastSeq;
+    this.socket = io(`${this.url}${DRILL_NAMESPACE}`, {
+      auth,
       transports: ['websocket'],
       reconnection: false,
       forceNew: true,
     });
-    this.socket.on('inject', (p: ReceivedInject, ack?: () => void) => {
+    this.socket.on('inject', (p, ack) => {
       this.injects.push({ ...p, receivedAt: Date.now() });
-      ack?.();
+      ack();
     });
-    this.socket.on('exercise.state', (s: Record<string, unknown>) => this.states.push(s));
+    this.socket.on('exercise.state', (s) => this.states.push(s));
     this.socket.onAny((event: string, data: unknown) => {
-      if (event !== 'inject') this.events.push({ event, data });
+      if (event !== 'inject') this.events.push({ event, data } as ReceivedEvent);
     });
     return new Promise((resolve, reject) => {
       this.socket.once('connect', () => resolve(this));
-      this.socket.once('connect_error', (e: Error) => reject(e));
+      this.socket.once('connect_error', (e: HandshakeRefusal) => reject(e));
     });
   }
 
@@ -54,8 +68,16 @@ export class DrillClient {
     this.socket?.disconnect();
   }
 
-  emitWithAck<T>(event: string, data: unknown): Promise<T> {
-    return this.socket.timeout(5000).emitWithAck(event, data) as Promise<T>;
+  /**
+   * Sends a client event and resolves with the server's acknowledgement, typed by the contract unless `T` says
+   * otherwise. `data` is not checked against the contract: tests send malformed bodies on purpose.
+   */
+  emitWithAck<T = never, E extends ClientEvent = ClientEvent>(
+    event: E,
+    data: unknown,
+  ): Promise<[T] extends [never] ? AckOf<E> : T> {
+    const loose = this.socket.timeout(5000) as unknown as { emitWithAck(e: E, d: unknown): Promise<unknown> };
+    return loose.emitWithAck(event, data) as Promise<[T] extends [never] ? AckOf<E> : T>;
   }
 
   /** Waits until `predicate` holds (polling), failing after `ms`. */

@@ -11,7 +11,7 @@ import { requestLogging } from './common/request-logging.js';
 import { DrillExceptionFilter } from './common/error-filter.js';
 import { drillValidationPipe } from './common/validation.js';
 import { parseDrillConfig, type DrillConfig } from './config/drill-config.js';
-import { MetricsService } from './health/health.controller.js';
+import { MetricsService } from './health/metrics.service.js';
 import { DrillIoAdapter, RedisIoAdapter } from './runtime/redis-io.adapter.js';
 import { refuseCredentialsInUrl, refuseDeepBodies, securityHeaders } from './common/http-hardening.js';
 
@@ -25,10 +25,11 @@ export interface DrillApp {
  * exactly the same server. `env` overrides process.env (tests never mutate the process environment).
  */
 export async function createDrillApp(env: Record<string, string | undefined> = {}): Promise<DrillApp> {
-  const merged = { ...process.env, ...env };
-  const config = parseDrillConfig(merged); // fails fast with one line naming the bad setting
+  // The one parse: every module gets this object (DRILL_CONFIG). A bad setting stops here, before Nest starts,
+  // with one line naming it.
+  const config = parseDrillConfig({ ...process.env, ...env });
   const logger = createRootLogger(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     rawBody: true, // JSON scenarios are validated from their text, so errors can give line and column
     logger: new PinoNestLogger(logger),
@@ -40,7 +41,7 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
   app.use(securityHeaders);
   app.use(refuseCredentialsInUrl);
   // Same origin only unless CORS_ORIGINS names others: a page elsewhere cannot drive the API with a user's token.
-  app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false });
+  app.enableCors({ origin: config.corsOrigins.length ? [...config.corsOrigins] : false });
   const limit = config.bodyLimitBytes;
   app.useBodyParser('json', { limit });
   app.use(refuseDeepBodies);
@@ -67,8 +68,10 @@ export async function createDrillApp(env: Record<string, string | undefined> = {
     app.useWebSocketAdapter(adapter);
   } else app.useWebSocketAdapter(new DrillIoAdapter(app, config.corsOrigins));
 
-  // The web consoles (team, control board, evaluator): plain files, no build step. They hold no file named like
-  // an API route, so /api, /health and /metrics still reach Nest.
+  // The web consoles (team, control board, evaluator): their pages and styles from web/public, their scripts as
+  // `npm run build` bundles them from web/src (scripts/build-web.mjs). They hold no file named like an API route,
+  // so /api, /health and /metrics still reach Nest.
+  app.useStaticAssets(join(repoRoot(), 'dist', 'web', 'js'), { prefix: '/js/', fallthrough: true, maxAge: 0 });
   app.useStaticAssets(join(repoRoot(), 'apps', 'drill-server', 'web', 'public'), {
     index: 'index.html',
     fallthrough: true,

@@ -1,15 +1,19 @@
 import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ENTITIES } from '@drill/persistence';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditRepository } from './audit/audit.repository.js';
 import { AuditService } from './audit/audit.service.js';
-import { AuthService } from './auth/auth.service.js';
-import { MetricsService } from './health/health.controller.js';
 
-/** Services every feature module uses, one instance each: authentication, the audit log, metrics. */
+/**
+ * What every feature module shares: the entities' TypeORM repositories and the append-only audit log, which the
+ * interceptor writes for every successful state-changing request and the runtime inside its transactions.
+ */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature(ENTITIES)],
-  providers: [AuthService, AuditService, MetricsService],
-  exports: [AuthService, AuditService, MetricsService, TypeOrmModule],
+  providers: [AuditRepository, AuditService, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  exports: [AuditRepository, AuditService, TypeOrmModule],
 })
 export class CoreModule {}

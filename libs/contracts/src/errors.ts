@@ -6,6 +6,18 @@ export interface FieldProblem {
   column?: number;
 }
 
+/**
+ * The one error body of the wire: every REST error response, every refused socket acknowledgement (`{error: …}`)
+ * and every refused socket handshake (`connect_error`'s `data`) has this shape.
+ */
+export interface ErrorBody {
+  statusCode: number;
+  /** The HTTP reason phrase of `statusCode`, e.g. "Not Found". */
+  error: string;
+  message: string;
+  details?: FieldProblem[];
+}
+
 /** Base of errors the domain raises on purpose; the HTTP edge maps each subclass to one status code. */
 export abstract class DrillError extends Error {
   abstract readonly kind: 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'rate-limited';

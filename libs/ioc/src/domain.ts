@@ -1,5 +1,17 @@
-import { domainToASCII } from 'node:url';
 import { parseIp } from './ip.js';
+
+/**
+ * UTS #46 domain-to-ASCII through the WHATWG URL parser, which Node and browsers both have, so the team console
+ * bundles this library as it is. Like node:url's domainToASCII it answers '' for a name it cannot convert; the
+ * characters that would make the parser read a port, a path or credentials are refused before this is called.
+ */
+export function domainToASCII(name: string): string {
+  try {
+    return new URL(`http://${name}/`).hostname;
+  } catch {
+    return '';
+  }
+}
 
 export type DomainResult = { ok: true; value: string } | { ok: false; message: string };
 

@@ -1,5 +1,6 @@
 import { formatScenarioTime } from '@drill/exercise';
-import { fmt } from '@drill/scoring';
+import { fmt, type Rating } from '@drill/scoring';
+import type { CapabilityElement } from './model.js';
 
 // Display formatting for the HTML report. Figures stay unrounded in the model; these functions are the only
 // place they are rounded, so HTML readers and tests know exactly how a JSON figure appears in print.
@@ -12,6 +13,23 @@ export function escapeHtml(v: unknown): string {
 }
 
 export const DASH = '—';
+
+/** HSEEP ratings in words, as the AAR prints them and the evaluator's picker offers them. */
+export const RATING_TEXT: Readonly<Record<Rating, string>> = {
+  P: 'Performed without challenges',
+  S: 'Performed with some challenges',
+  M: 'Performed with major challenges',
+  U: 'Unable to be performed',
+};
+
+/** HSEEP capability elements of an improvement-plan item, in words. */
+export const CAPABILITY_ELEMENT_TEXT: Readonly<Record<CapabilityElement, string>> = {
+  planning: 'Planning',
+  organisation: 'Organisation',
+  equipment: 'Equipment',
+  training: 'Training',
+  exercise: 'Exercise',
+};
 
 /** A 0–1 score: three decimals at most, as the scoring explanations print it. */
 export const score = (x: number | null | undefined): string => (x === null || x === undefined ? DASH : fmt(x));
@@ -40,27 +58,3 @@ export function utc(iso: string | null | undefined): string {
 }
 
 export const utcDate = (iso: string | null | undefined): string => (iso ? utc(iso).slice(0, 10) : DASH);
-
-/**
- * A safe subset of Markdown for scenario summaries and descriptions: paragraphs, "- " bullet lists, **bold**,
- * *italic* / _italic_ and `code`. The text is escaped first, so only the tags produced here can appear.
- */
-export function miniMarkdown(text: string): string {
-  const inline = (s: string) =>
-    escapeHtml(s)
-      .replace(/`([^`]+)`/g, '<code>$1</code>')
-      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-      .replace(/(^|[\s(])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>')
-      .replace(/(^|[\s(])_([^_\s][^_]*)_/g, '$1<em>$2</em>');
-  const out: string[] = [];
-  for (const block of text.replace(/\r\n?/g, '\n').split(/\n\s*\n/)) {
-    const lines = block.split('\n').filter((l) => l.trim() !== '');
-    if (lines.length === 0) continue;
-    if (lines.every((l) => /^\s*[-*]\s+/.test(l))) {
-      out.push(`<ul>${lines.map((l) => `<li>${inline(l.replace(/^\s*[-*]\s+/, ''))}</li>`).join('')}</ul>`);
-    } else {
-      out.push(`<p>${lines.map(inline).join('<br>')}</p>`);
-    }
-  }
-  return out.join('\n');
-}

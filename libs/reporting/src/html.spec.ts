@@ -1,23 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildAar } from './build.js';
-import { escapeHtml, miniMarkdown } from './format.js';
+import { escapeHtml } from './format.js';
 import { renderAarHtml } from './html.js';
 import { fixtureInput } from './spec-fixture.js';
 
 const EVIL = '<script>alert(1)</script>';
 
-describe('escapeHtml and miniMarkdown', () => {
+describe('escapeHtml', () => {
   it('escapes the five HTML-special characters', () => {
     expect(escapeHtml(`<a href="x">Tom & 'Jerry'</a>`)).toBe(
       '&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;',
     );
-  });
-
-  it('renders a safe subset of Markdown after escaping', () => {
-    expect(miniMarkdown('**bold** and `code` <img src=x onerror=alert(1)>')).toBe(
-      '<p><strong>bold</strong> and <code>code</code> &lt;img src=x onerror=alert(1)&gt;</p>',
-    );
-    expect(miniMarkdown('intro\n\n- one\n- *two*')).toBe('<p>intro</p>\n<ul><li>one</li><li><em>two</em></li></ul>');
   });
 });
 
@@ -55,6 +48,19 @@ describe('renderAarHtml', () => {
     expect(html).not.toContain('<img');
     expect(html).toContain('Drill &lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).toContain('&lt;img src=x onerror=&quot;alert(2)&quot;&gt;');
+  });
+
+  it("renders the scenario summary in the drill's Markdown, escaped, its headings under the Scenario heading", async () => {
+    const input = fixtureInput();
+    input.scenario = {
+      ...input.scenario,
+      summary: `# Setting\nA **small** drill ${EVIL}\nwrapped.\n\n- one\n  continued\n- [two](javascript:alert(1))`,
+    };
+    const html = await renderAarHtml(buildAar(input));
+    expect(html).toContain(
+      '<div class="prose"><h4>Setting</h4>\n<p>A <strong>small</strong> drill &lt;script&gt;alert(1)&lt;/script&gt; wrapped.</p>\n' +
+        '<ul><li>one continued</li><li>[two](javascript:alert(1))</li></ul></div>',
+    );
   });
 
   it('is one self-contained document: no scripts, no external resources, four inline SVG charts', async () => {

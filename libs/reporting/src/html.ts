@@ -1,16 +1,21 @@
 import { TLP_LABELS } from '@drill/contracts';
 import { COMPONENT_KEYS, type ComponentKey, type Rating } from '@drill/scoring';
 import { renderCharts, type ChartId } from './charts.js';
-import { DASH, escapeHtml as esc, miniMarkdown, minutes, percent, ratio, scenarioTime, score, utc } from './format.js';
+import {
+  CAPABILITY_ELEMENT_TEXT,
+  DASH,
+  escapeHtml as esc,
+  minutes,
+  percent,
+  RATING_TEXT,
+  ratio,
+  scenarioTime,
+  score,
+  utc,
+} from './format.js';
+import { markdownToHtml } from './markdown.js';
 import type { Aar, AarNote, InjectAnalysis, ObjectiveAnalysis, Stats, TeamScorecard } from './model.js';
 import { AAR_STYLES } from './styles.js';
-
-const RATING_TEXT: Record<Rating, string> = {
-  P: 'Performed without challenges',
-  S: 'Performed with some challenges',
-  M: 'Performed with major challenges',
-  U: 'Unable to be performed',
-};
 
 const COMPONENT_SHORT: Record<ComponentKey, string> = {
   iocs: 'IOCs',
@@ -19,14 +24,6 @@ const COMPONENT_SHORT: Record<ComponentKey, string> = {
   actions: 'Actions',
   recipients: 'Recip.',
   structure: 'Struct.',
-};
-
-const ELEMENT_TEXT: Record<string, string> = {
-  planning: 'Planning',
-  organisation: 'Organisation',
-  equipment: 'Equipment',
-  training: 'Training',
-  exercise: 'Exercise',
 };
 
 const badge = (r: Rating | null, title?: string) =>
@@ -118,7 +115,7 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
     </tbody>
   </table>
   <h3>Scenario</h3>
-  <div class="prose">${miniMarkdown(sc.summary)}</div>
+  <div class="prose">${markdownToHtml(sc.summary, { headingOffset: 3 })}</div>
   ${sc.phases.length > 0 ? `<h3>Phases</h3><ol class="phases">${sc.phases.map((p) => `<li><strong>${esc(p.id)}</strong> ${esc(p.title)}</li>`).join('')}</ol>` : ''}
   <h3>Objectives and capabilities</h3>
   ${table(
@@ -295,7 +292,7 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
           aar.plan.map(
             (p) =>
               `<tr><td>${esc(p.capability)}${p.objectiveId ? `<div class="muted">${esc(p.objectiveId)}</div>` : ''}</td><td>${esc(p.issue)}</td><td>${esc(p.correctiveAction)}</td>` +
-              `<td>${esc(ELEMENT_TEXT[p.capabilityElement] ?? p.capabilityElement)}</td>` +
+              `<td>${esc(CAPABILITY_ELEMENT_TEXT[p.capabilityElement] ?? p.capabilityElement)}</td>` +
               `<td>${p.responsibleTeamCode ? `<strong>${esc(p.responsibleTeamCode)}</strong>${p.responsibleTeamName ? ` ${esc(p.responsibleTeamName)}` : ''}` : ''}${p.responsibleTeamCode && p.organisation ? ' · ' : ''}${p.organisation ? esc(p.organisation) : ''}</td>` +
               `<td>${p.poc ? esc(p.poc) : DASH}</td><td class="nowrap">${p.startDate ? esc(p.startDate) : DASH}</td><td class="nowrap">${esc(p.dueDate)}</td></tr>`,
           ),

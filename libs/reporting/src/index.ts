@@ -1,7 +1,8 @@
 /**
  * @drill/reporting — the after-action report (HSEEP AAR/IP): assembles the report model from what a drill
  * recorded and how it was scored, and renders it as one self-contained printable HTML file (SVG charts drawn on
- * the server with Vega-Lite), as JSON (the model itself) and as CSV (one row per team × inject).
+ * the server with Vega-Lite), as JSON (the model itself) and as CSV (one row per team × inject). Also the drill's
+ * one Markdown dialect, parsed to a tree that the AAR renders as HTML and the web consoles as DOM nodes.
  * Pure TypeScript; no framework or persistence imports.
  */
 export * from './model.js';
@@ -10,7 +11,19 @@ export { sharingMatrix } from './sharing.js';
 export { mean, median, quantileSorted, summarize } from './stats.js';
 export { CSV_COLUMNS, csvField, csvRow, renderAarCsv } from './csv.js';
 export { renderAarHtml } from './html.js';
-export { escapeHtml, miniMarkdown } from './format.js';
+export { CAPABILITY_ELEMENT_TEXT, escapeHtml, RATING_TEXT } from './format.js';
+export {
+  isSafeHref,
+  markdownToHtml,
+  parseInline,
+  parseMarkdown,
+  renderMarkdownWith,
+  type MarkdownBlock,
+  type MarkdownBuilder,
+  type MarkdownInline,
+  type MarkdownRenderOptions,
+  type MarkdownTag,
+} from './markdown.js';
 export {
   CHART_IDS,
   chartSpecs,

@@ -54,7 +54,11 @@ export function scoreTeam<S extends InjectFigures>(
   };
 }
 
-function rate(scores: readonly InjectFigures[], t: RatingThresholds, override: RatingOverride | undefined): RatingResult {
+function rate(
+  scores: readonly InjectFigures[],
+  t: RatingThresholds,
+  override: RatingOverride | undefined,
+): RatingResult {
   let sum = 0;
   let autoSum = 0;
   for (const s of scores) {
@@ -74,9 +78,7 @@ function rate(scores: readonly InjectFigures[], t: RatingThresholds, override: R
   };
 }
 
-type ScoresByTeam =
-  | ReadonlyMap<string, readonly InjectFigures[]>
-  | Readonly<Record<string, readonly InjectFigures[]>>;
+type ScoresByTeam = ReadonlyMap<string, readonly InjectFigures[]> | Readonly<Record<string, readonly InjectFigures[]>>;
 
 /**
  * Rates every objective from the mean (unweighted) of the final scores of its injects: over all (team, inject)

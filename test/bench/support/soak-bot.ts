@@ -4,9 +4,10 @@
 // of apps/drill-cli/src/simulate). The simulate Bot itself de-duplicates receipts and hides its socket, so it can
 // count neither repeats nor drop its connection on demand; this class adds exactly that around the same planner.
 import { randomUUID } from 'node:crypto';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
+import { DRILL_NAMESPACE, type HandshakeAuth, type InjectPayload, type IsmReportReply } from '@drill/contracts';
 import type { Inject } from '@drill/scenario';
-import { parseScenarioTime, type InjectMessage } from '../../../apps/drill-cli/src/simulate/bot.js';
+import { parseScenarioTime, type DrillClientSocket } from '../../../apps/drill-cli/src/simulate/bot.js';
 import type { Prng } from '../../../apps/drill-cli/src/simulate/prng.js';
 import type { ProfileName } from '../../../apps/drill-cli/src/simulate/profiles.js';
 import { planResponse, type PlannedReport } from '../../../apps/drill-cli/src/simulate/responder.js';
@@ -79,7 +80,7 @@ export class SoakSocket {
   private readonly seqOf = new Map<string, number>();
   private readonly idOfSeq = new Map<number, string>();
   private lastSeq = 0;
-  private socket!: Socket;
+  private socket!: DrillClientSocket;
   private nextCause: Connection['cause'] = 'initial';
   private cold = false;
   private stopped = false;
@@ -99,13 +100,13 @@ export class SoakSocket {
     return this.timers.size + this.inFlight;
   }
 
-  private auth(): Record<string, unknown> {
+  private auth(): HandshakeAuth {
     const withSeq = !this.cold && this.lastSeq > 0;
     return { token: this.o.token, exerciseId: this.o.exerciseId, ...(withSeq ? { lastSeq: this.lastSeq } : {}) };
   }
 
   connect(): Promise<void> {
-    const socket = io(`${this.o.url}/drill`, {
+    const socket: DrillClientSocket = io(`${this.o.url}${DRILL_NAMESPACE}`, {
       auth: this.auth(),
       transports: ['websocket'],
       forceNew: true,
@@ -119,7 +120,7 @@ export class SoakSocket {
       socket.auth = this.auth();
     });
     socket.on('connect', () => {
-      const auth = socket.auth as { lastSeq?: number };
+      const auth = socket.auth as HandshakeAuth;
       this.connections.push({
         n: this.connections.length + 1,
         lastSeq: auth.lastSeq,
@@ -134,8 +135,8 @@ export class SoakSocket {
     socket.on('disconnect', () => {
       this.disconnects++;
     });
-    socket.on('inject', (msg: InjectMessage, confirm?: () => void) => {
-      confirm?.(); // delivery receipt
+    socket.on('inject', (msg, confirm) => {
+      confirm(); // delivery receipt
       this.record(msg);
     });
     return new Promise((resolve, reject) => {
@@ -144,7 +145,7 @@ export class SoakSocket {
     });
   }
 
-  private record(msg: InjectMessage): void {
+  private record(msg: InjectPayload): void {
     const conn = this.connections[this.connections.length - 1]!;
     const repeat = this.received.has(msg.injectId);
     let violation: Receipt['violation'] = null;
@@ -193,7 +194,7 @@ export class SoakSocket {
     this.socket.connect();
   }
 
-  private respond(msg: InjectMessage): void {
+  private respond(msg: InjectPayload): void {
     const inject = this.o.injects.get(msg.injectId);
     if (!inject) {
       this.o.onProblem(`${this.o.team.code}: inject ${msg.injectId} is not in the scenario`);
@@ -243,8 +244,8 @@ export class SoakSocket {
   private async acknowledge(injectId: string): Promise<void> {
     if (!(await this.online())) return;
     try {
-      const r = (await this.socket.timeout(10_000).emitWithAck('inject.ack', { injectId })) as { ok?: boolean };
-      if (r?.ok) this.acks.ok++;
+      const r = await this.socket.timeout(10_000).emitWithAck('inject.ack', { injectId });
+      if (r.ok) this.acks.ok++;
       else this.acks.failed++;
     } catch {
       this.acks.failed++; // lost with the connection; a person would press again, but it is not what is measured
@@ -265,14 +266,14 @@ export class SoakSocket {
     while (sent.attempts < MAX_REPORT_ATTEMPTS) {
       if (!(await this.online())) return;
       sent.attempts++;
-      let res: { id?: string; error?: unknown };
+      let res: IsmReportReply;
       try {
-        res = (await this.socket.timeout(REPORT_ACK_TIMEOUT_MS).emitWithAck('ism.report', body)) as typeof res;
+        res = await this.socket.timeout(REPORT_ACK_TIMEOUT_MS).emitWithAck('ism.report', body);
       } catch {
         continue; // no ack: resend once connected
       }
-      if (res?.id) sent.id = res.id;
-      else sent.refused = JSON.stringify(res?.error ?? res).slice(0, 300);
+      if (res.ok) sent.id = res.id;
+      else sent.refused = JSON.stringify(res.error).slice(0, 300);
       return;
     }
   }

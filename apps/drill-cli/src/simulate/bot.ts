@@ -1,21 +1,19 @@
 import { io, type Socket } from 'socket.io-client';
+import {
+  DRILL_NAMESPACE,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type HandshakeAuth,
+  type InjectPayload,
+  type ServerToClientEvents,
+} from '@drill/contracts';
 import type { Inject, Scenario } from '@drill/scenario';
 import type { Prng } from './prng.js';
 import type { ProfileName } from './profiles.js';
 import { planResponse, windowOf, type PlannedReport } from './responder.js';
 
-/** The socket `inject` payload (the fields a bot uses). */
-export interface InjectMessage {
-  exerciseId: string;
-  injectId: string;
-  seq: number;
-  title: string;
-  responseRequired: boolean;
-  targetMinutes?: number;
-  deadlineMinutes?: number;
-  releasedAt: string;
-  scenarioTime: string;
-}
+/** A client of the drill's namespace, typed by the wire contract. */
+export type DrillClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface BotStats {
   received: number;
@@ -48,12 +46,10 @@ export interface BotOptions {
   onProblem: (team: string, message: string) => void;
 }
 
-function errorText(r: { error?: unknown } | undefined): string {
-  const e = r?.error;
-  if (typeof e === 'string') return e;
-  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string')
-    return (e as { message: string }).message;
-  return JSON.stringify(r);
+/** "404 Not Found: the scenario of this exercise has no inject X (/injectId)" */
+export function errorText(e: ErrorBody): string {
+  const where = e.details?.length ? ` (${e.details.map((d) => d.path || '/').join(', ')})` : '';
+  return `${e.statusCode} ${e.error}: ${e.message}${where}`;
 }
 
 /** "T+01:05:30" → 65.5 */
@@ -76,7 +72,7 @@ export class Bot {
     decoysSent: 0,
     cutOff: 0,
   };
-  private socket?: Socket;
+  private socket?: DrillClientSocket;
   /** Injects this team has been sent, by id. */
   readonly receivedIds = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -103,9 +99,17 @@ export class Bot {
     return 60_000 / this.opts.speed;
   }
 
+  private auth(): HandshakeAuth {
+    return {
+      token: this.team.token,
+      exerciseId: this.opts.exerciseId,
+      ...(this.lastSeq ? { lastSeq: this.lastSeq } : {}),
+    };
+  }
+
   connect(): Promise<void> {
-    const socket = io(`${this.opts.url}/drill`, {
-      auth: { token: this.team.token, exerciseId: this.opts.exerciseId },
+    const socket: DrillClientSocket = io(`${this.opts.url}${DRILL_NAMESPACE}`, {
+      auth: this.auth(),
       transports: ['websocket'],
       forceNew: true,
       reconnectionDelay: 200,
@@ -114,14 +118,19 @@ export class Bot {
     this.socket = socket;
     // On reconnect the server replays what we missed after lastSeq, once, in order.
     socket.io.on('reconnect_attempt', () => {
-      socket.auth = { token: this.team.token, exerciseId: this.opts.exerciseId, lastSeq: this.lastSeq };
+      socket.auth = this.auth();
     });
     socket.on('disconnect', (reason) => {
       if (!this.stopped && reason !== 'io client disconnect')
         this.opts.onProblem(this.team.code, `disconnected (${reason}); reconnecting`);
     });
-    socket.on('inject', (msg: InjectMessage, confirm?: () => void) => {
-      confirm?.(); // delivery receipt: the client got it (a person acknowledging is `inject.ack`, later)
+    // The server went by the team's sequence number instead of ours (its database is older than this bot's run).
+    socket.on('handshake.warning', (w) => {
+      if (w.lastSeq !== undefined) this.lastSeq = w.lastSeq;
+      this.opts.onProblem(this.team.code, w.message);
+    });
+    socket.on('inject', (msg, confirm) => {
+      confirm(); // delivery receipt: the client got it (a person acknowledging is `inject.ack`, later)
       this.lastSeq = Math.max(this.lastSeq, msg.seq);
       this.onInject(msg);
     });
@@ -134,7 +143,7 @@ export class Bot {
     });
   }
 
-  private onInject(msg: InjectMessage): void {
+  private onInject(msg: InjectPayload): void {
     if (this.receivedIds.has(msg.injectId) || this.stopped) return;
     this.receivedIds.add(msg.injectId);
     this.stats.received++;
@@ -183,26 +192,20 @@ export class Bot {
   }
 
   private async acknowledge(injectId: string): Promise<void> {
-    const r = (await this.socket!.timeout(10_000).emitWithAck('inject.ack', { injectId })) as {
-      ok?: boolean;
-      error?: unknown;
-    };
-    if (r?.ok) this.stats.acknowledged++;
-    else this.opts.onProblem(this.team.code, `inject.ack ${injectId} refused: ${errorText(r)}`);
+    const r = await this.socket!.timeout(10_000).emitWithAck('inject.ack', { injectId });
+    if (r.ok) this.stats.acknowledged++;
+    else this.opts.onProblem(this.team.code, `inject.ack ${injectId} refused: ${errorText(r.error)}`);
   }
 
   private async report(r: PlannedReport): Promise<void> {
-    const res = (await this.socket!.timeout(10_000).emitWithAck('ism.report', r.body)) as {
-      id?: string;
-      error?: unknown;
-    };
-    if (res?.id) {
+    const res = await this.socket!.timeout(10_000).emitWithAck('ism.report', r.body);
+    if (res.ok) {
       this.stats.reportsSent++;
       if (r.purpose === 'early-warning') this.stats.earlyWarnings++;
       this.stats.decoysSent += r.decoys;
     } else {
       this.stats.reportsRejected++;
-      this.opts.onProblem(this.team.code, `report on ${r.body.injectIds.join(',')} rejected: ${errorText(res)}`);
+      this.opts.onProblem(this.team.code, `report on ${r.body.injectIds.join(',')} rejected: ${errorText(res.error)}`);
     }
   }
 

@@ -4,7 +4,7 @@ import {
   SEVERITIES,
   TLP_LABELS,
   tlpRank,
-  type Determination,
+  type IsmReportRequest,
   type IocType,
   type ReportKind,
   type Severity,
@@ -15,23 +15,11 @@ import type { ExpectedAction, Inject } from '@drill/scenario';
 import type { Prng } from './prng.js';
 import { BEHAVIOURS, type Behaviour, type ContentQuality, type ProfileName } from './profiles.js';
 
-/** An ISM report as the API takes it (POST /api/exercises/:id/ism/reports, socket `ism.report`). */
-export interface ReportBody {
-  kind: ReportKind;
-  injectIds: string[];
-  title: string;
-  summary?: string;
-  tlp: TlpLabel;
-  recipients?: { teams?: string[] | 'all'; users?: string[] };
-  classification?: { class: string; type: string };
-  determination?: Determination;
-  severity?: Severity;
-  affectedAssets?: { kind: string; identifier: string; sector?: string; country?: string }[];
-  iocs?: { type: IocType; value: string; role?: string; toIds: boolean }[];
-  timeline?: { at: string; event: string }[];
-  actions?: { code?: string; text: string }[];
-  recommendations?: string[];
-}
+/**
+ * An ISM report as the API takes it (POST /api/exercises/:id/ism/reports, socket `ism.report`), as the bots write
+ * it: always answering injects, with a label the bot chose from the vocabulary.
+ */
+export type ReportBody = IsmReportRequest & { injectIds: string[]; tlp: TlpLabel };
 
 export interface PlannedReport {
   /** Scenario minutes after the release. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
-import { AuditEventEntity } from '@drill/persistence';
+import type { EntityManager } from 'typeorm';
+import type { AuditEventEntity } from '@drill/persistence';
+import { AuditRepository } from './audit.repository.js';
 
 export interface AuditRecord {
   actorUserId?: string | null;
@@ -19,7 +19,7 @@ export interface AuditRecord {
 /** Appends to the audit log. There is deliberately no update or delete here. */
 @Injectable()
 export class AuditService {
-  constructor(@InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>) {}
+  constructor(private readonly events: AuditRepository) {}
 
   async record(r: AuditRecord, manager?: EntityManager): Promise<void> {
     const row = {
@@ -34,14 +34,10 @@ export class AuditService {
       after: (r.after ?? null) as object | null,
       requestId: r.requestId ?? null,
     };
-    await (manager ? manager.getRepository(AuditEventEntity) : this.events).insert(row);
+    await this.events.append(row, manager);
   }
 
   list(filter: { exerciseId?: string; limit?: number } = {}): Promise<AuditEventEntity[]> {
-    return this.events.find({
-      where: filter.exerciseId ? { exerciseId: filter.exerciseId } : {},
-      order: { seq: 'ASC' },
-      take: filter.limit ?? 1000,
-    });
+    return this.events.list({ ...filter, limit: filter.limit ?? 1000 });
   }
 }

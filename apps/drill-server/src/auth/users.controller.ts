@@ -4,7 +4,7 @@ import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } 
 import { ROLES, type Role } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import type { AuditedRequest } from '../audit/audit.interceptor.js';
-import { AuthService } from './auth.service.js';
+import { UsersService } from './users.service.js';
 import { CurrentUser, Roles } from './decorators.js';
 
 export class CreateUserDto {
@@ -46,13 +46,13 @@ export class IssueTokenDto {
 @ApiBearerAuth()
 @Controller('api')
 export class UsersController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly users: UsersService) {}
 
   @Post('users')
   @HttpCode(201)
   @Roles('controller')
   async create(@Body() dto: CreateUserDto, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
-    const u = await this.auth.createUser(dto, p.userId);
+    const u = await this.users.createUser(dto, p.userId);
     // The token is returned once and not audited.
     req.audit = {
       targetType: 'user',
@@ -65,7 +65,7 @@ export class UsersController {
   @Get('users')
   @Roles('controller')
   list() {
-    return this.auth.listUsers();
+    return this.users.listUsers();
   }
 
   @Get('me')
@@ -75,7 +75,7 @@ export class UsersController {
 
   @Get('users/:id/tokens')
   tokens(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() p: Principal) {
-    return this.auth.listTokens(id, p);
+    return this.users.listTokens(id, p);
   }
 
   @Post('users/:id/tokens')
@@ -87,7 +87,7 @@ export class UsersController {
     @CurrentUser() p: Principal,
     @Req() req: AuditedRequest,
   ) {
-    const t = await this.auth.issueToken(id, dto, p);
+    const t = await this.users.issueToken(id, dto, p);
     req.audit = {
       action: 'token.issue',
       targetType: 'token',
@@ -106,7 +106,7 @@ export class UsersController {
     @CurrentUser() p: Principal,
     @Req() req: AuditedRequest,
   ) {
-    const [t] = await this.auth.revoke(id, tokenId, p);
+    const [t] = await this.users.revoke(id, tokenId, p);
     req.audit = { action: 'token.revoke', targetType: 'token', targetId: tokenId, after: { userId: id } };
     return t;
   }
@@ -115,7 +115,7 @@ export class UsersController {
   @Post('users/:id/tokens/revoke')
   @HttpCode(200)
   async revokeAll(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
-    const revoked = await this.auth.revoke(id, undefined, p);
+    const revoked = await this.users.revoke(id, undefined, p);
     req.audit = {
       action: 'token.revoke',
       targetType: 'user',

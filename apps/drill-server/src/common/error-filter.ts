@@ -1,13 +1,14 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Response } from 'express';
-import { DrillError, RateLimited, type FieldProblem } from '@drill/contracts';
-
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  details?: FieldProblem[];
-}
+import { DrillError, RateLimited, type ErrorBody, type FieldProblem } from '@drill/contracts';
 
 const STATUS_OF_KIND: Record<DrillError['kind'], number> = {
   invalid: HttpStatus.UNPROCESSABLE_ENTITY,
@@ -52,7 +53,18 @@ function bodyParserError(e: unknown): ErrorBody | undefined {
   return undefined;
 }
 
-/** The only place where errors become HTTP: every response body has the same shape. */
+/** Input that fails its DTO's checks (400), worded as the HTTP validation pipe words it. */
+export function badRequest(problems: FieldProblem[]): BadRequestException {
+  return new BadRequestException({
+    message: problems.map((d) => `${d.path}: ${d.message}`).join('; ') || 'invalid request body',
+    details: problems,
+  });
+}
+
+/**
+ * The only place where errors become the wire's error body, for HTTP responses and socket acknowledgements and
+ * handshakes alike: every one has the same shape, and nothing of an unexpected error's internals leaks.
+ */
 export function toErrorBody(e: unknown): ErrorBody {
   if (e instanceof DrillError) {
     const statusCode = STATUS_OF_KIND[e.kind];

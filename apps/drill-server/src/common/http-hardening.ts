@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { nestsDeeperThan, TOO_DEEP } from './validation.js';
-import type { ErrorBody } from './error-filter.js';
+import type { ErrorBody } from '@drill/contracts';
 
 // The consoles load only their own scripts and styles, talk only to their own origin, and are never framed.
 // Inline style attributes stay allowed: the consoles set a few, and a style cannot run code.

@@ -1,32 +1,28 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { parseDrillConfig, type DrillConfig } from './drill-config.js';
+import type { DrillConfig } from './drill-config.js';
 
+/** The one DrillConfig of this server, parsed by createDrillApp before Nest starts. */
 export const DRILL_CONFIG = Symbol('DRILL_CONFIG');
 
 /**
- * Validates the environment through @nestjs/config and offers the typed result as DRILL_CONFIG.
- * `overrides` lets tests and the CLI start a server without touching process.env.
+ * Offers the configuration createDrillApp parsed to every module: through @nestjs/config's ConfigService (key
+ * `drill`) and, typed, as DRILL_CONFIG. It parses nothing itself: a bad setting has already stopped the server
+ * with one line, before any module was built; and it reads no .env file or process.env of its own, so tests and
+ * the CLI start a server from the settings they pass, not from whatever the shell holds.
  */
 @Global()
 @Module({})
 export class DrillConfigModule {
-  static forRoot(overrides: Record<string, string | undefined> = {}): DynamicModule {
+  static forRoot(config: DrillConfig): DynamicModule {
     return {
       module: DrillConfigModule,
-      imports: [
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          validate: (env: Record<string, unknown>) => ({
-            drill: parseDrillConfig({ ...(env as Record<string, string>), ...overrides }),
-          }),
-        }),
-      ],
+      imports: [ConfigModule.forRoot({ ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ drill: config })] })],
       providers: [
         {
           provide: DRILL_CONFIG,
           inject: [ConfigService],
-          useFactory: (c: ConfigService) => c.get<DrillConfig>('drill'),
+          useFactory: (c: ConfigService) => c.getOrThrow<DrillConfig>('drill'),
         },
       ],
       exports: [DRILL_CONFIG],

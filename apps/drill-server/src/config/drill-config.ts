@@ -27,7 +27,7 @@ export interface DrillConfig {
   /** Address the HTTP server binds to; undefined = every interface. */
   host?: string;
   /** Origins allowed to call the API and open sockets from another site; empty = same origin only. */
-  corsOrigins: string[];
+  corsOrigins: readonly string[];
   /** A token Prometheus may present for /metrics (besides any controller's). */
   metricsToken?: string;
   /** Failed sign-ins per minute allowed per client address and per token prefix; 0 = unlimited. */
@@ -40,7 +40,12 @@ export interface DrillConfig {
 
 export class ConfigError extends Error {}
 
-/** Each setting: its environment name, default, and what it means (the README table is written from this). */
+const code = (s: string) => `\`${s}\``;
+
+/**
+ * Each setting: its environment name, default, and what it means. README.md's configuration table is written from
+ * this by scripts/config-table.mjs, and settings-table.spec.ts fails when the README no longer holds what it writes.
+ */
 export const SETTINGS = {
   PORT: { default: '3000', help: 'HTTP and socket.io port' },
   DATABASE_URL: {
@@ -49,64 +54,80 @@ export const SETTINGS = {
   },
   REDIS_URL: {
     default: '',
-    help: 'unset = embedded mode; `redis://127.0.0.1:6379` = BullMQ scheduler and socket.io Redis adapter',
+    help: 'unset = embedded mode; `redis://127.0.0.1:6379` = cluster mode (BullMQ scheduler, socket.io Redis adapter)',
   },
   REDIS_PREFIX: {
     default: 'drill',
-    help: 'prefix of every Redis key (BullMQ queues, socket.io channels); replicas of one deployment share it',
+    help: 'prefix of every Redis key (BullMQ queue, socket.io channels); the replicas of one deployment share it',
   },
-  LOG_LEVEL: { default: 'info', help: LOG_LEVELS.join(' | ') },
+  LOG_LEVEL: {
+    default: 'info',
+    help:
+      `${LOG_LEVELS.slice(0, -1).map(code).join(', ')} or ${code(LOG_LEVELS[LOG_LEVELS.length - 1]!)}; ` +
+      'logs are JSON lines with a request id',
+  },
   DRILL_ADMIN_TOKEN: {
     default: '',
-    help: 'token of the first controller on an empty database (else one is generated and printed once)',
+    help:
+      'token of the first controller on an empty database (16+ characters); unset = one is generated and printed ' +
+      'once',
   },
-  BODY_LIMIT: { default: '2mb', help: 'largest request body accepted, e.g. `512kb`, `2mb`' },
-  LOAD_SAMPLE_SCENARIOS: { default: 'true', help: 'load the sample drills in scenarios/ into an empty database' },
+  BODY_LIMIT: {
+    default: '2mb',
+    help:
+      'largest request body accepted (`512kb`, `2mb`, …; at least `1kb`), MSEL uploads included (never more than ' +
+      '8 MB); larger bodies get 413',
+  },
+  LOAD_SAMPLE_SCENARIOS: { default: 'true', help: 'load the sample drills in `scenarios/` into an empty database' },
   DRILL_RESYNC_INTERVAL_MS: {
     default: '2000',
     help:
-      'period (100-60000 ms) of each replica’s check of its team sockets against the database: an inject whose ' +
+      "period (100–60000 ms) of each replica's check of its team sockets against the database: an inject whose " +
       'announcement was lost (releasing replica died after commit, Redis message dropped) reaches a connected team ' +
       'within it plus one query and a catch-up read',
   },
   DRILL_SWEEP_INTERVAL_MS: {
     default: '3000',
     help:
-      'period (100-60000 ms) at which any replica looks for running exercises with overdue unreleased injects or a ' +
+      'period (100–60000 ms) at which any replica looks for running exercises with overdue unreleased injects or a ' +
       'missing wake-up, and heals them',
   },
   DRILL_TEST_KILL_AFTER_RELEASE: {
     default: '',
     help:
-      'test hook for fault-injection tests: SIGKILL this process right after the release of this inject id commits, ' +
-      'before it is announced; never set in production',
+      'test hook for fault-injection tests: `SIGKILL` this process right after the release of this inject id ' +
+      'commits, before it is announced; never set in production',
   },
-  HOST: { default: '', help: 'address to bind, e.g. `127.0.0.1` (unset = every interface)' },
+  HOST: { default: '', help: 'address to bind, e.g. `127.0.0.1`; unset = every interface' },
   CORS_ORIGINS: {
     default: '',
     help:
-      'comma-separated origins (e.g. `https://drill.example.org`) allowed to call the API and open sockets from ' +
-      'another site; unset = same origin only',
+      'comma-separated origins (`https://drill.example.org`) allowed to call the API and open sockets from another ' +
+      'site; unset = same origin only',
   },
   METRICS_TOKEN: {
     default: '',
-    help: 'bearer token for Prometheus to read `/metrics` (at least 16 characters); a controller’s token also works',
+    help:
+      "bearer token (16+ characters) for Prometheus to read `/metrics`; a controller's token also works; nobody " +
+      'else reads it',
   },
   AUTH_FAILURES_PER_MINUTE: {
     default: '20',
     help:
-      'failed sign-ins (HTTP or socket) allowed per minute per client address and per token prefix before `429` ' +
-      'with `Retry-After`; 0 = unlimited',
+      'failed sign-ins (HTTP or socket) per minute per client address and per token prefix before `429` with ' +
+      '`Retry-After`; `0` = unlimited',
   },
   REPORTS_PER_MINUTE: {
     default: '60',
-    help: 'ISM reports (HTTP or socket) accepted per minute per user before `429` with `Retry-After`; 0 = unlimited',
+    help:
+      'ISM reports (HTTP or socket) per minute per user before `429` with `Retry-After`; `0` = unlimited ' +
+      '(`drill simulate` turns it off: its bots live ×speed)',
   },
   TRUST_PROXY: {
     default: '',
     help:
-      'set behind a reverse proxy so that sign-in limits count client addresses, not the proxy’s: `loopback`, an ' +
-      'address or subnet, or a hop count such as `1` (Express `trust proxy`)',
+      'behind a reverse proxy: Express `trust proxy` (`loopback`, an address or subnet, a hop count) so that ' +
+      "sign-in limits count client addresses, not the proxy's",
   },
 } as const;
 
@@ -159,7 +180,10 @@ function parseDatabase(raw: string): DatabaseSetting {
   throw new ConfigError(`DATABASE_URL: "${raw}" must start with sqlite: or postgres://`);
 }
 
-/** Validates the environment; throws ConfigError with one line naming the setting at fault. */
+/**
+ * Validates the environment; throws ConfigError with one line naming the setting at fault. Called once, by
+ * createDrillApp; the result is frozen because every module shares that one object (DRILL_CONFIG).
+ */
 export function parseDrillConfig(env: Env): DrillConfig {
   const portRaw = setting(env, 'PORT');
   const port = Number(portRaw);
@@ -216,9 +240,9 @@ export function parseDrillConfig(env: Env): DrillConfig {
   const metricsToken = setting(env, 'METRICS_TOKEN') || undefined;
   if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN: must be at least 16 characters');
 
-  return {
+  return Object.freeze({
     port,
-    database: parseDatabase(setting(env, 'DATABASE_URL')),
+    database: Object.freeze(parseDatabase(setting(env, 'DATABASE_URL'))),
     redisUrl,
     redisPrefix,
     logLevel: logLevel as LogLevel,
@@ -229,10 +253,10 @@ export function parseDrillConfig(env: Env): DrillConfig {
     sweepIntervalMs,
     testKillAfterRelease,
     host,
-    corsOrigins,
+    corsOrigins: Object.freeze(corsOrigins),
     metricsToken,
     authFailuresPerMinute: parseCount(env, 'AUTH_FAILURES_PER_MINUTE'),
     reportsPerMinute: parseCount(env, 'REPORTS_PER_MINUTE'),
     trustProxy: setting(env, 'TRUST_PROXY') || undefined,
-  };
+  });
 }

@@ -1,10 +1,6 @@
-import { performance } from 'node:perf_hooks';
-import { Controller, Get, Header, Inject, Injectable, type OnModuleDestroy, Optional, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Optional, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { DataSource } from 'typeorm';
 import { hashToken, tokenMatches } from '@drill/auth';
 import { Forbidden } from '@drill/contracts';
 import { bearerToken } from '../auth/auth.guard.js';
@@ -12,82 +8,15 @@ import { AuthService } from '../auth/auth.service.js';
 import { Public } from '../auth/decorators.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
-
-/** Probes that `/health` asks besides the database (Redis, when cluster mode uses it). */
-export const HEALTH_PROBES = Symbol('HEALTH_PROBES');
-export interface HealthProbe {
-  name: string;
-  /** Throws, with what is wrong, when down. */
-  check(): Promise<void>;
-  /**
-   * false: a finding about the drills, not about this replica (a stalled exercise): reported, and the status says
-   * `degraded`, but the replica stays ready (200) so a load balancer keeps routing to it.
-   */
-  readiness?: boolean;
-}
-
-@Injectable()
-export class MetricsService implements OnModuleDestroy {
-  readonly registry = new Registry();
-  readonly httpRequests = new Counter({
-    name: 'drill_http_requests_total',
-    help: 'HTTP requests by method, route and status',
-    labelNames: ['method', 'route', 'status'],
-    registers: [this.registry],
-  });
-  readonly httpDuration = new Histogram({
-    name: 'drill_http_request_duration_seconds',
-    help: 'HTTP request duration',
-    labelNames: ['method', 'route'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-
-  readonly releaseFailures = new Counter({
-    name: 'drill_release_failures_total',
-    help: 'release passes that failed (database or Redis unreachable) and were retried',
-    registers: [this.registry],
-  });
-  readonly sweepHeals = new Counter({
-    name: 'drill_sweep_heals_total',
-    help: 'exercises the periodic sweep found with an overdue release or start, and released or started',
-    registers: [this.registry],
-  });
-
-  /**
-   * Event-loop delay, cumulative since start: how late a 10 ms timer fires. prom-client's
-   * nodejs_eventloop_lag_p99_seconds is reset at every scrape; differencing two scrapes of this histogram gives the
-   * percentiles of any window (the soak benchmark uses it).
-   */
-  readonly eventLoopDelay = new Histogram({
-    name: 'drill_event_loop_delay_seconds',
-    help: 'event-loop delay: how late a 10 ms interval timer fires',
-    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-  private readonly loopTimer: NodeJS.Timeout;
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-    let last = performance.now();
-    this.loopTimer = setInterval(() => {
-      const now = performance.now();
-      this.eventLoopDelay.observe(Math.max(0, now - last - 10) / 1000);
-      last = now;
-    }, 10);
-    this.loopTimer.unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.loopTimer);
-  }
-}
+import { HEALTH_PROBES, type HealthProbe } from './health-probe.js';
+import { HealthRepository } from './health.repository.js';
+import { MetricsService } from './metrics.service.js';
 
 @ApiTags('operations')
 @Controller()
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly database: HealthRepository,
     private readonly metrics: MetricsService,
     private readonly auth: AuthService,
     @Inject(DRILL_CONFIG) private readonly config: DrillConfig,
@@ -106,7 +35,7 @@ export class HealthController {
         checks[name] = `down: ${(e as Error).message}`;
       }
     };
-    await run('database', () => this.db.query('SELECT 1'));
+    await run('database', () => this.database.ping());
     for (const p of this.probes ?? []) await run(p.name, () => p.check());
     const critical = new Set([
       'database',

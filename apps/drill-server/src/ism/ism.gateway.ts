@@ -1,36 +1,28 @@
+import { UseFilters } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import type { Socket } from 'socket.io';
-import { DrillError } from '@drill/contracts';
-import type { Principal } from '@drill/auth';
-import { toErrorBody } from '../common/error-filter.js';
+import { DRILL_NAMESPACE, type IsmReportReply } from '@drill/contracts';
+import { badRequest } from '../common/error-filter.js';
 import { validateDto } from '../common/validation.js';
+import { DrillWsExceptionFilter } from '../common/ws-error-filter.js';
+import type { DrillSocket } from '../runtime/live-channel.js';
 import { CreateReportDto } from './ism.dto.js';
 import { IsmService } from './ism.service.js';
 
-/** `ism.report` from a client: the same validation and rules as the REST route; the ack carries {id} or {error}. */
-@WebSocketGateway({ namespace: '/drill' })
+/**
+ * `ism.report` from a client: the same validation and rules as the REST route. The ack carries `{ok, id}`, or
+ * `{error}` with the body REST would answer (400 naming the field, 422 for a TLP rule, 429, ...).
+ */
+@WebSocketGateway({ namespace: DRILL_NAMESPACE })
+@UseFilters(DrillWsExceptionFilter)
 export class IsmGateway {
   constructor(private readonly ism: IsmService) {}
 
   @SubscribeMessage('ism.report')
-  async onReport(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown) {
-    const { principal, exerciseId } = socket.data as { principal: Principal; exerciseId: string };
+  async onReport(@ConnectedSocket() socket: DrillSocket, @MessageBody() body: unknown): Promise<IsmReportReply> {
+    const { principal, exerciseId } = socket.data;
     const { value, problems } = await validateDto(CreateReportDto, body);
-    if (!value)
-      return {
-        error: {
-          statusCode: 400,
-          error: 'Bad Request',
-          message: problems.map((d) => `${d.path}: ${d.message}`).join('; '),
-          details: problems,
-        },
-      };
-    try {
-      const r = await this.ism.submit(exerciseId, principal, value);
-      return { id: r.id };
-    } catch (e) {
-      if (e instanceof DrillError) return { error: toErrorBody(e) };
-      throw e;
-    }
+    if (!value) throw badRequest(problems);
+    const r = await this.ism.submit(exerciseId, principal, value);
+    return { ok: true, id: r.id };
   }
 }

@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, MoreThanOrEqual, type DataSource } from 'typeorm';
 import {
   Conflict,
   Forbidden,
@@ -26,16 +24,18 @@ import {
   type Viewer,
 } from '@drill/ism';
 import { scenarioMsAt } from '@drill/exercise';
-import { DeliveryEntity, IsmReportEntity, UserEntity } from '@drill/persistence';
+import { IsmReportEntity } from '@drill/persistence';
 import { AuditService } from '../audit/audit.service.js';
 import { RateLimiter } from '../common/rate-limit.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
+import { DeliveryRepository } from '../runtime/delivery.repository.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
 import { ExercisesService } from '../runtime/exercises.service.js';
 import { LiveChannel } from '../runtime/live-channel.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
 import type { CreateReportDto } from './ism.dto.js';
+import { ReportRepository } from './report.repository.js';
 
 export type ReportView = Omit<IsmReport, 'recipients'> & {
   teamCode: string | null;
@@ -82,7 +82,8 @@ export class IsmService {
   private readonly reportsByUser: RateLimiter;
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly reports: ReportRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly exercises: ExercisesService,
     private readonly runtime: ExerciseRuntime,
     private readonly scenarios: ScenarioCache,
@@ -184,12 +185,10 @@ export class IsmService {
       });
     }
     const recipientUsers = [...new Set(dto.recipients?.users ?? [])];
-    const people = new Map<string, Person>();
+    const people = recipientUsers.length ? await this.reports.recipients(recipientUsers) : new Map<string, Person>();
     if (recipientUsers.length) {
-      const users = await this.ds.getRepository(UserEntity).findBy({ id: In(recipientUsers) });
-      for (const u of users) people.set(u.id, { role: u.role, teamId: u.teamId });
       recipientUsers.forEach((u, n) => {
-        const user = users.find((x) => x.id === u);
+        const user = people.get(u);
         const inDrill = user && (isControl(user.role) || (user.teamId !== null && teams.ids.includes(user.teamId)));
         if (!inDrill)
           problems.push({ path: `/recipients/users/${n}`, message: `user ${u} does not take part in this exercise` });
@@ -199,13 +198,7 @@ export class IsmService {
     const injectIds = [...new Set(dto.injectIds ?? [])];
     if (injectIds.length) {
       const pinned = await this.scenarios.get(ex.scenarioId, ex.scenarioVersion);
-      let released = new Set<string>();
-      if (p.teamId) {
-        const rows = await this.ds
-          .getRepository(DeliveryEntity)
-          .find({ where: { exerciseId, teamId: p.teamId, status: 'released' }, select: { injectId: true } });
-        released = new Set(rows.map((r) => r.injectId));
-      }
+      const released = p.teamId ? await this.deliveries.releasedInjectIds(exerciseId, p.teamId) : new Set<string>();
       injectIds.forEach((id, n) => {
         if (!pinned.injects.has(id))
           problems.push({ path: `/injectIds/${n}`, message: `the scenario has no inject ${id}` });
@@ -243,7 +236,7 @@ export class IsmService {
     };
     const rules = checkRecipients(report);
     if (dto.inReplyTo) {
-      const parentRow = await this.ds.getRepository(IsmReportEntity).findOneBy({ id: dto.inReplyTo, exerciseId });
+      const parentRow = await this.reports.findInExercise(dto.inReplyTo, exerciseId);
       const parent = parentRow ? toDomain(parentRow) : undefined;
       if (!parent || !canSeeReport(parent, viewerOf(p), { exerciseTeamIds: teams.ids })) {
         throw new NotFound(`no report ${dto.inReplyTo} that you can see in this exercise`, [
@@ -267,7 +260,7 @@ export class IsmService {
       submittedAt: now,
       submittedScenarioMs: Math.floor(scenarioMsAt(clockOf(ex), now)),
     });
-    await this.ds.getRepository(IsmReportEntity).insert(row);
+    await this.reports.insert(row);
     await this.audit.record({
       actorUserId: p.userId,
       actorRole: p.role,
@@ -287,19 +280,12 @@ export class IsmService {
     return view;
   }
 
-  private async loadAll(exerciseId: string, since?: number): Promise<IsmReportEntity[]> {
-    return this.ds.getRepository(IsmReportEntity).find({
-      where: since === undefined ? { exerciseId } : { exerciseId, submittedAt: MoreThanOrEqual(since) },
-      order: { submittedAt: 'ASC', id: 'ASC' },
-    });
-  }
-
   /** The reports TLP and their recipients open to the caller, oldest first. */
   async list(exerciseId: string, p: Principal): Promise<ReportView[]> {
     await this.exercises.forViewer(exerciseId, p);
     const teams = await this.teamMaps(exerciseId);
     const viewer = viewerOf(p);
-    return (await this.loadAll(exerciseId))
+    return (await this.reports.listOf(exerciseId))
       .filter((r) => canSeeReport(toDomain(r), viewer, { exerciseTeamIds: teams.ids }))
       .map((r) => this.view(r, teams.idToCode));
   }
@@ -309,7 +295,7 @@ export class IsmService {
    * submission, in submission order, for scoring and the AAR.
    */
   async all(exerciseId: string, since?: number): Promise<(IsmReport & { submittedScenarioMs: number })[]> {
-    return (await this.loadAll(exerciseId, since)).map((r) => ({
+    return (await this.reports.listOf(exerciseId, since)).map((r) => ({
       ...toDomain(r),
       submittedScenarioMs: r.submittedScenarioMs,
     }));
@@ -319,7 +305,7 @@ export class IsmService {
     const ex = await this.exercises.forViewer(exerciseId, p);
     const teams = await this.teamMaps(exerciseId);
     const viewer = viewerOf(p);
-    const visible = (await this.loadAll(exerciseId))
+    const visible = (await this.reports.listOf(exerciseId))
       .map(toDomain)
       .filter((r) => canSeeReport(r, viewer, { exerciseTeamIds: teams.ids }));
     const names = Object.fromEntries(

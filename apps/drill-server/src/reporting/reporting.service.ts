@@ -1,22 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Conflict, NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import { scenarioMsAt } from '@drill/exercise';
-import {
-  AarNoteEntity,
-  AarPlanItemEntity,
-  AarStateEntity,
-  AuditEventEntity,
-  DeliveryEntity,
-  IsmReportEntity,
-  RatingOverrideEntity,
-  ScoreOverrideEntity,
-  TeamEntity,
-  UserEntity,
-} from '@drill/persistence';
+import { AarNoteEntity, AarPlanItemEntity, type AarStateEntity } from '@drill/persistence';
 import {
   buildAar,
   renderAarCsv,
@@ -26,13 +14,16 @@ import {
   type AarState,
   type ImprovementItem,
 } from '@drill/reporting';
+import { AuditRepository } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 import { IsmService } from '../ism/ism.service.js';
+import { DeliveryRepository } from '../runtime/delivery.repository.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
 import { ExercisesService } from '../runtime/exercises.service.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
 import { holdDraftAar } from '../scoring/aar-freeze.js';
 import { ScoringService } from '../scoring/scoring.service.js';
+import { AarRepository } from './aar.repository.js';
 import type { AarNoteDto, PlanItemDto } from './reporting.dto.js';
 
 export const REPORT_FORMATS = ['html', 'json', 'csv'] as const;
@@ -60,7 +51,9 @@ function isCalendarDate(s: string): boolean {
 @Injectable()
 export class ReportingService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly aar: AarRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly auditLog: AuditRepository,
     private readonly scoring: ScoringService,
     private readonly ism: IsmService,
     private readonly scenarios: ScenarioCache,
@@ -69,15 +62,8 @@ export class ReportingService {
     private readonly audit: AuditService,
   ) {}
 
-  private async stateRow(exerciseId: string): Promise<AarStateEntity | null> {
-    return this.ds.getRepository(AarStateEntity).findOneBy({ exerciseId });
-  }
-
   private async names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
-    const unique = [...new Set(ids.filter((x): x is string => typeof x === 'string'))];
-    if (unique.length === 0) return new Map();
-    const users = await this.ds.getRepository(UserEntity).findBy({ id: In(unique) });
-    return new Map(users.map((u) => [u.id, u.name]));
+    return this.aar.userNames([...new Set(ids.filter((x): x is string => typeof x === 'string'))]);
   }
 
   private stateView(row: AarStateEntity | null, names: Map<string, string>): AarState {
@@ -123,9 +109,9 @@ export class ReportingService {
   async workspace(exerciseId: string) {
     await this.runtime.load(exerciseId); // 404 for an unknown exercise
     const [row, notes, plan] = await Promise.all([
-      this.stateRow(exerciseId),
-      this.ds.getRepository(AarNoteEntity).find({ where: { exerciseId }, order: { at: 'ASC' } }),
-      this.ds.getRepository(AarPlanItemEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC' } }),
+      this.aar.state(exerciseId),
+      this.aar.notes(exerciseId),
+      this.aar.planItems(exerciseId),
     ]);
     const names = await this.names([
       row?.publishedBy,
@@ -142,7 +128,7 @@ export class ReportingService {
 
   /** Draft edits only: a published AAR is frozen. */
   private async assertDraft(exerciseId: string): Promise<void> {
-    const row = await this.stateRow(exerciseId);
+    const row = await this.aar.state(exerciseId);
     if (row?.status === 'published')
       throw new Conflict(
         `the AAR of exercise ${exerciseId} was published on ${iso(row.publishedAt)} and can no longer be changed`,
@@ -171,16 +157,16 @@ export class ReportingService {
       authorUserId: p.userId,
       at: Date.now(),
     });
-    await this.ds.getRepository(AarNoteEntity).insert(row);
+    await this.aar.addNote(row);
     return this.noteView(row, new Map([[p.userId, p.name]]));
   }
 
   async deleteNote(exerciseId: string, noteId: string): Promise<AarNote> {
     await this.runtime.load(exerciseId);
     await this.assertDraft(exerciseId);
-    const row = await this.ds.getRepository(AarNoteEntity).findOneBy({ id: noteId, exerciseId });
+    const row = await this.aar.findNote(exerciseId, noteId);
     if (!row) throw new NotFound(`exercise ${exerciseId} has no AAR note ${noteId}`);
-    await this.ds.getRepository(AarNoteEntity).delete({ id: noteId, exerciseId });
+    await this.aar.deleteNote(exerciseId, noteId);
     return this.noteView(row, await this.names([row.authorUserId]));
   }
 
@@ -228,16 +214,16 @@ export class ReportingService {
       createdBy: p.userId,
       createdAt: Date.now(),
     });
-    await this.ds.getRepository(AarPlanItemEntity).insert(row);
+    await this.aar.addPlanItem(row);
     return this.planView(row, new Map([[p.userId, p.name]]));
   }
 
   async deletePlanItem(exerciseId: string, itemId: string): Promise<ImprovementItem> {
     await this.runtime.load(exerciseId);
     await this.assertDraft(exerciseId);
-    const row = await this.ds.getRepository(AarPlanItemEntity).findOneBy({ id: itemId, exerciseId });
+    const row = await this.aar.findPlanItem(exerciseId, itemId);
     if (!row) throw new NotFound(`exercise ${exerciseId} has no improvement-plan item ${itemId}`);
-    await this.ds.getRepository(AarPlanItemEntity).delete({ id: itemId, exerciseId });
+    await this.aar.deletePlanItem(exerciseId, itemId);
     return this.planView(row, await this.names([row.createdBy]));
   }
 
@@ -246,13 +232,13 @@ export class ReportingService {
     const snap = await this.scoring.snapshot(exerciseId);
     const ex = snap.exercise;
     const scenario = (await this.scenarios.get(ex.scenarioId, ex.scenarioVersion)).scenario;
-    const [deliveries, reports, events, notes, plan, teamRows] = await Promise.all([
-      this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId } }),
+    const [deliveries, reports, events, notes, plan, country] = await Promise.all([
+      this.deliveries.listAll(exerciseId),
       this.ism.all(exerciseId),
-      this.ds.getRepository(AuditEventEntity).find({ where: { exerciseId }, order: { seq: 'ASC' } }),
-      this.ds.getRepository(AarNoteEntity).find({ where: { exerciseId }, order: { at: 'ASC' } }),
-      this.ds.getRepository(AarPlanItemEntity).find({ where: { exerciseId }, order: { createdAt: 'ASC' } }),
-      this.ds.getRepository(TeamEntity).findBy({ id: In(snap.teams.map((t) => t.id)) }),
+      this.auditLog.list({ exerciseId }),
+      this.aar.notes(exerciseId),
+      this.aar.planItems(exerciseId),
+      this.aar.teamCountries(snap.teams.map((t) => t.id)),
     ]);
     const timelineEvents = events.filter((e) => inTimeline(e.action));
     const names = await this.names([
@@ -261,7 +247,6 @@ export class ReportingService {
       ...timelineEvents.map((e) => e.actorUserId),
     ]);
     for (const [id, name] of snap.userNames) names.set(id, name);
-    const country = new Map(teamRows.map((t) => [t.id, t.country]));
     return buildAar({
       exercise: {
         id: ex.id,
@@ -319,7 +304,7 @@ export class ReportingService {
   /** The report: the frozen copy once published, otherwise assembled now and labelled DRAFT. */
   async report(exerciseId: string): Promise<Aar> {
     await this.runtime.load(exerciseId);
-    const row = await this.stateRow(exerciseId);
+    const row = await this.aar.state(exerciseId);
     if (row?.status === 'published' && row.snapshot) return JSON.parse(row.snapshot) as Aar;
     return this.assemble(exerciseId, { status: 'draft' });
   }
@@ -336,14 +321,8 @@ export class ReportingService {
    * equal counts before assembling the report and under the publication's hold mean the report shows the same
    * figures as the scorecards.
    */
-  private async scoreInputs(m: EntityManager, exerciseId: string): Promise<string> {
-    const counts = await Promise.all([
-      m.getRepository(ScoreOverrideEntity).countBy({ exerciseId }),
-      m.getRepository(RatingOverrideEntity).countBy({ exerciseId }),
-      m.getRepository(IsmReportEntity).countBy({ exerciseId }),
-      m.getRepository(DeliveryEntity).countBy({ exerciseId, status: 'released' }),
-    ]);
-    return counts.join('/');
+  private async scoreInputs(exerciseId: string, m?: EntityManager): Promise<string> {
+    return (await this.aar.scoreInputs(exerciseId, m)).join('/');
   }
 
   /**
@@ -359,23 +338,22 @@ export class ReportingService {
     }
     await this.assertDraft(exerciseId);
     for (let attempt = 1; ; attempt++) {
-      const inputs = await this.scoreInputs(this.ds.manager, exerciseId);
+      const inputs = await this.scoreInputs(exerciseId);
       const at = Date.now();
       const aar = await this.assemble(exerciseId, {
         status: 'published',
         publishedAt: new Date(at).toISOString(),
         publishedBy: p.name,
       });
-      const published = await this.ds.transaction(async (m) => {
-        await holdDraftAar(m, exerciseId, 'publishing again');
-        if ((await this.scoreInputs(m, exerciseId)) !== inputs) return undefined; // assemble again
-        const done = await m
-          .getRepository(AarStateEntity)
-          .update(
-            { exerciseId, status: 'draft' },
-            { status: 'published', publishedAt: at, publishedBy: p.userId, snapshot: JSON.stringify(aar) },
-          );
-        if (done.affected !== 1) throw new Conflict(`the AAR of exercise ${exerciseId} is already published`);
+      const published = await this.aar.transaction(async (m) => {
+        await holdDraftAar(this.aar, m, exerciseId, 'publishing again');
+        if ((await this.scoreInputs(exerciseId, m)) !== inputs) return undefined; // assemble again
+        const done = await this.aar.publish(m, exerciseId, {
+          publishedAt: at,
+          publishedBy: p.userId,
+          snapshot: JSON.stringify(aar),
+        });
+        if (!done) throw new Conflict(`the AAR of exercise ${exerciseId} is already published`);
         const result = { exerciseId, state: aar.state, keyFigures: aar.keyFigures };
         await this.audit.record(
           {
@@ -410,17 +388,10 @@ export class ReportingService {
     if (reason === undefined || reason.trim() === '')
       throw new ValidationFailed('say why the AAR is reopened', [{ path: '/reason', message: 'is required' }]);
     const at = Date.now();
-    return this.ds.transaction(async (m) => {
-      const repo = m.getRepository(AarStateEntity);
-      const row = await repo.findOneBy({ exerciseId });
-      const done =
-        row?.status === 'published'
-          ? await repo.update(
-              { exerciseId, status: 'published' },
-              { status: 'draft', publishedAt: null, publishedBy: null, snapshot: null },
-            )
-          : undefined;
-      if (!row || done?.affected !== 1)
+    return this.aar.transaction(async (m) => {
+      const row = await this.aar.state(exerciseId, m);
+      const done = row?.status === 'published' && (await this.aar.reopen(m, exerciseId));
+      if (!row || !done)
         throw new Conflict(`the AAR of exercise ${exerciseId} is not published: there is nothing to reopen`);
       const was = row.snapshot ? (JSON.parse(row.snapshot) as Aar) : undefined;
       await this.audit.record(

@@ -1,5 +1,4 @@
-import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { BadRequestException, Inject, Logger, UseFilters, type OnModuleDestroy } from '@nestjs/common';
 import {
   type OnGatewayConnection,
   type OnGatewayInit,
@@ -8,17 +7,29 @@ import {
   ConnectedSocket,
   MessageBody,
 } from '@nestjs/websockets';
-import type { Namespace, Socket } from 'socket.io';
-import { In, type DataSource } from 'typeorm';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { isControl, type Principal } from '@drill/auth';
-import { DrillError, RateLimited } from '@drill/contracts';
+import {
+  DRILL_NAMESPACE,
+  Forbidden,
+  RateLimited,
+  Unauthenticated,
+  type ErrorBody,
+  type FieldProblem,
+  type HandshakeAuth,
+  type HandshakeWarning,
+  type InjectAckReply,
+  type IsmReportView,
+} from '@drill/contracts';
 import { canSeeReport, type IsmReport } from '@drill/ism';
-import { ExerciseTeamEntity } from '@drill/persistence';
 import { AuthService } from '../auth/auth.service.js';
-import { toErrorBody } from '../common/error-filter.js';
+import { badRequest, toErrorBody } from '../common/error-filter.js';
 import { credentialParamIn } from '../common/http-hardening.js';
+import { validateDto } from '../common/validation.js';
+import { DrillWsExceptionFilter } from '../common/ws-error-filter.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
+import { ExerciseRepository, teamSeqKey } from './exercise.repository.js';
 import { ExerciseRuntime, statePayload } from './exercise-runtime.js';
 import { ExercisesService } from './exercises.service.js';
 import {
@@ -28,19 +39,33 @@ import {
   scoresRoom,
   teamRoom,
   tokenRoom,
+  type DrillNamespace,
+  type DrillSocket,
   type InjectPayload,
 } from './live-channel.js';
 import { KeyedMutex } from './mutex.js';
 
-interface SocketData {
-  principal: Principal;
-  exerciseId: string;
-  /** Highest seq sent to this socket: a delivery is sent once, in order, whatever path announces it. */
-  sentSeq: number;
+/** `inject.ack`'s body: the same checks as a REST body (unknown fields refused, types, lengths). */
+class InjectAckDto {
+  // An inject id is a scenario's localId: at most 64 characters.
+  @IsString() @IsNotEmpty() @MaxLength(64) injectId!: string;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the wire events are typed by their payload interfaces
-type DrillSocket = Socket<any, any, any, SocketData>;
+/**
+ * A refused handshake, as socket.io hands it to the client's `connect_error`: the message keeps the prefix consoles
+ * read (`unauthorized`, `forbidden`: stop retrying), and `data` is the REST error body.
+ */
+class HandshakeRefused extends Error {
+  constructor(
+    prefix: string,
+    readonly data: ErrorBody,
+  ) {
+    super(`${prefix}: ${data.message}`);
+  }
+}
+
+const badHandshake = (path: string, message: string, problem: string) =>
+  new BadRequestException({ message, details: [{ path, message: problem }] satisfies FieldProblem[] });
 
 const ACK_TIMEOUT_MS = 30_000;
 
@@ -57,10 +82,11 @@ function clientAddress(socket: DrillSocket, trustProxy: string | undefined): str
   return socket.handshake.address;
 }
 
-@WebSocketGateway({ namespace: '/drill' })
+@WebSocketGateway({ namespace: DRILL_NAMESPACE })
+@UseFilters(DrillWsExceptionFilter)
 export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly log = new Logger('gateway');
-  private ns!: Namespace;
+  private ns!: DrillNamespace;
   /** Per-socket queue: replay and live pushes to one socket never interleave. */
   private readonly perSocket = new KeyedMutex();
   /** Deliveries whose receipt this process has already recorded (bounded: cleared when large). */
@@ -74,11 +100,11 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     private readonly exercises: ExercisesService,
     private readonly runtime: ExerciseRuntime,
     private readonly live: LiveChannel,
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly exerciseRepository: ExerciseRepository,
     @Inject(DRILL_CONFIG) private readonly config: DrillConfig,
   ) {}
 
-  afterInit(ns: Namespace): void {
+  afterInit(ns: DrillNamespace): void {
     this.ns = ns;
     // Through the adapter, so that a revocation on one replica closes the token's sockets on all of them.
     this.auth.onRevoke((tokenIds) => {
@@ -92,9 +118,9 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
       report: (exerciseId, report, teamIds, view) => this.pushReportLocally(exerciseId, report, teamIds, view),
     });
     ns.use((socket, next) => {
-      this.authenticate(socket as DrillSocket).then(
+      this.authenticate(socket).then(
         () => next(),
-        (e: unknown) => next(new Error(e instanceof Error ? e.message : String(e))),
+        (e: unknown) => next(e instanceof HandshakeRefused ? e : this.refusal('server error', e)),
       );
     });
     clearInterval(this.resyncTimer);
@@ -108,50 +134,88 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     await this.resyncing; // before the database closes under it
   }
 
+  /** The error body of `e` under `prefix`; an unexpected error is logged, and refused as the server's fault. */
+  private refusal(prefix: string, e: unknown): HandshakeRefused {
+    const body = toErrorBody(e);
+    if (body.statusCode < 500) return new HandshakeRefused(prefix, body);
+    this.log.error(e instanceof Error ? e : String(e));
+    return new HandshakeRefused('server error', body);
+  }
+
   /** Handshake `auth: {token, exerciseId, lastSeq?}`; a refusal reaches the client as connect_error. */
   private async authenticate(socket: DrillSocket): Promise<void> {
     const { token, exerciseId, lastSeq } = (socket.handshake.auth ?? {}) as {
-      token?: unknown;
-      exerciseId?: unknown;
-      lastSeq?: unknown;
+      [K in keyof HandshakeAuth]?: unknown;
     };
     // The same parameters HTTP refuses (one list, in http-hardening.ts).
-    if (credentialParamIn(socket.handshake.url))
-      throw new Error(
-        'refused: a token in the URL ends up in logs and browser history; send it as handshake auth.token',
+    const param = credentialParamIn(socket.handshake.url);
+    if (param)
+      throw this.refusal(
+        'refused',
+        badHandshake(
+          `/query/${param}`,
+          'a token in the URL ends up in logs and browser history; send it as handshake auth.token',
+          'credentials are not accepted in the URL',
+        ),
       );
-    if (typeof token !== 'string' || !token) throw new Error('unauthorized: handshake auth.token is missing');
+    if (typeof token !== 'string' || !token)
+      throw this.refusal(
+        'unauthorized',
+        new Unauthenticated('handshake auth.token is missing', [{ path: '/auth/token', message: 'is required' }]),
+      );
     let principal: Principal;
     try {
       principal = await this.auth.signIn(token, clientAddress(socket, this.config.trustProxy));
     } catch (e) {
-      if (e instanceof RateLimited) throw new Error(`rate-limited: ${e.message}`, { cause: e });
-      throw new Error(`unauthorized: ${(e as Error).message}`, { cause: e });
+      throw this.refusal(e instanceof RateLimited ? 'rate-limited' : 'unauthorized', e);
     }
-    if (typeof exerciseId !== 'string' || !exerciseId) throw new Error('bad handshake: auth.exerciseId is missing');
+    if (typeof exerciseId !== 'string' || !exerciseId)
+      throw this.refusal(
+        'bad handshake',
+        badHandshake('/auth/exerciseId', 'auth.exerciseId is missing', 'is required'),
+      );
     if (lastSeq !== undefined && lastSeq !== null && (!Number.isInteger(lastSeq) || (lastSeq as number) < 0)) {
-      throw new Error('bad handshake: auth.lastSeq must be a non-negative integer');
+      throw this.refusal(
+        'bad handshake',
+        badHandshake('/auth/lastSeq', 'auth.lastSeq must be a non-negative integer', 'must be a non-negative integer'),
+      );
     }
     try {
       await this.exercises.forViewer(exerciseId, principal);
     } catch (e) {
-      throw new Error(`forbidden: ${(e as Error).message}`, { cause: e });
+      throw this.refusal('forbidden', e);
     }
-    socket.data = { principal, exerciseId, sentSeq: await this.clampSeq(exerciseId, principal, lastSeq as number) };
+    const claimed = (lastSeq ?? undefined) as number | undefined;
+    const sentSeq = await this.clampSeq(exerciseId, principal, claimed);
+    socket.data = {
+      principal,
+      exerciseId,
+      sentSeq,
+      ...(claimed !== undefined && claimed > sentSeq ? { claimedSeq: claimed } : {}),
+    };
   }
 
   /**
    * `send` drops every delivery at or below `sentSeq`, so a claim beyond the team's last sequence number (a console
    * restored from an earlier drill, a database restored from backup) would silently drop every push up to it. The
    * team's `lastSeq` is read after the claim arrives and before the socket joins its team room: whatever is released
-   * in between comes with the catch-up of `handleConnection`.
+   * in between comes with the catch-up of `handleConnection`. The claim is not refused: the wire contract replays
+   * "the deliveries with a higher seq", and a console that cannot reconnect would miss everything that follows; it is
+   * told instead (`handshake.warning`), so it can drop what it holds beyond the team's sequence.
    */
   private async clampSeq(exerciseId: string, principal: Principal, claimed: number | undefined): Promise<number> {
     if (!claimed || !principal.teamId || isControl(principal.role)) return claimed ?? 0;
-    const team = await this.ds
-      .getRepository(ExerciseTeamEntity)
-      .findOne({ select: { lastSeq: true }, where: { exerciseId, teamId: principal.teamId } });
-    return Math.min(claimed, team?.lastSeq ?? 0);
+    return Math.min(claimed, await this.exerciseRepository.lastSeqOf(exerciseId, principal.teamId));
+  }
+
+  /** What a console learns when its `lastSeq` was past its team's: the number the server went by instead. */
+  private lastSeqWarning(claimed: number, teamLastSeq: number): HandshakeWarning {
+    const problem = `${claimed} is past the team's last sequence number, ${teamLastSeq}`;
+    return {
+      message: `auth.lastSeq ${problem}: nothing is replayed, injects from seq ${teamLastSeq + 1} on are sent`,
+      details: [{ path: '/auth/lastSeq', message: problem }],
+      lastSeq: teamLastSeq,
+    };
   }
 
   async handleConnection(socket: DrillSocket): Promise<void> {
@@ -165,6 +229,8 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     else await socket.join(teamRoom(exerciseId, principal.teamId!));
     const ex = await this.runtime.load(exerciseId);
     socket.emit('exercise.state', statePayload(ex, this.runtime.now()));
+    const { claimedSeq, sentSeq } = socket.data;
+    if (claimedSeq !== undefined) socket.emit('handshake.warning', this.lastSeqWarning(claimedSeq, sentSeq));
     if (principal.teamId && !isControl(principal.role)) await this.perSocket.run(socket.id, () => this.catchUp(socket));
   }
 
@@ -213,21 +279,16 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
    */
   private async resync(): Promise<void> {
     const sockets: DrillSocket[] = [];
-    for (const s of this.ns?.sockets.values() ?? []) {
-      const socket = s as DrillSocket;
+    for (const socket of this.ns?.sockets.values() ?? []) {
       const p = socket.data?.principal;
       if (p?.teamId && !isControl(p.role)) sockets.push(socket);
     }
     if (!sockets.length) return;
     const exerciseIds = [...new Set(sockets.map((s) => s.data.exerciseId))];
-    const rows = await this.ds.getRepository(ExerciseTeamEntity).find({
-      select: { exerciseId: true, teamId: true, lastSeq: true },
-      where: { exerciseId: In(exerciseIds) },
-    });
-    const lastSeq = new Map(rows.map((r) => [`${r.exerciseId}/${r.teamId}`, r.lastSeq]));
+    const lastSeq = await this.exerciseRepository.lastSeqs(exerciseIds);
     const behind = new Map<string, DrillSocket[]>();
     for (const socket of sockets) {
-      const key = `${socket.data.exerciseId}/${socket.data.principal.teamId}`;
+      const key = teamSeqKey(socket.data.exerciseId, socket.data.principal.teamId!);
       if (socket.data.sentSeq >= (lastSeq.get(key) ?? 0)) continue;
       const team = behind.get(key);
       if (team) team.push(socket);
@@ -261,7 +322,7 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
       releasedAt,
       scenarioTime,
     } = payload;
-    const wire = {
+    const wire: InjectPayload = {
       exerciseId,
       injectId,
       seq,
@@ -276,7 +337,7 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
       releasedAt,
       scenarioTime,
     };
-    socket.timeout(ACK_TIMEOUT_MS).emit('inject', wire, (err: Error | null) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit('inject', wire, (err) => {
       if (err) return; // no receipt: it stays released-but-undelivered, and replays on reconnect
       // Only the first receipt of a delivery counts, and every analyst's console acks it: past the first one in this
       // process, skip the database round trip (with 100 analysts a team that is 99 no-op UPDATEs per inject).
@@ -295,7 +356,7 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
   private deliverLocally(exerciseId: string, teamId: string, payload: InjectPayload): void {
     const ids = this.ns?.adapter.rooms.get(teamRoom(exerciseId, teamId));
     for (const id of ids ?? []) {
-      const socket = this.ns.sockets.get(id) as DrillSocket | undefined;
+      const socket = this.ns.sockets.get(id);
       if (!socket) continue;
       void this.perSocket.run(socket.id, async () => {
         if (payload.seq === socket.data.sentSeq + 1) this.send(socket, payload);
@@ -305,9 +366,14 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
   }
 
   /** TLP decides per socket: only viewers the report's label and recipients open it to receive it. */
-  private pushReportLocally(exerciseId: string, report: IsmReport, exerciseTeamIds: string[], view: unknown): void {
+  private pushReportLocally(
+    exerciseId: string,
+    report: IsmReport,
+    exerciseTeamIds: string[],
+    view: IsmReportView,
+  ): void {
     for (const id of this.ns?.adapter.rooms.get(exerciseRoom(exerciseId)) ?? []) {
-      const socket = this.ns.sockets.get(id) as DrillSocket | undefined;
+      const socket = this.ns.sockets.get(id);
       const p = socket?.data.principal;
       if (!socket || !p) continue;
       if (canSeeReport(report, { userId: p.userId, role: p.role, teamId: p.teamId }, { exerciseTeamIds }))
@@ -315,17 +381,18 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     }
   }
 
+  /**
+   * A person on the team acknowledged an inject. Refusals come back as `{error}` with the REST body (through
+   * DrillWsExceptionFilter): 403 for drill control, 400 for a malformed body, 404 for an inject the scenario does
+   * not have or that was not released to the team, 409 once the exercise has ended.
+   */
   @SubscribeMessage('inject.ack')
-  async onAck(@ConnectedSocket() socket: DrillSocket, @MessageBody() body: { injectId?: unknown }) {
+  async onAck(@ConnectedSocket() socket: DrillSocket, @MessageBody() body: unknown): Promise<InjectAckReply> {
     const { principal, exerciseId } = socket.data;
-    if (!principal.teamId || isControl(principal.role)) return { error: 'only participants acknowledge injects' };
-    if (typeof body?.injectId !== 'string') return { error: 'injectId is required' };
-    try {
-      const changed = await this.runtime.acknowledge(exerciseId, principal.teamId, body.injectId, principal.userId);
-      return { ok: true, firstAcknowledgement: changed };
-    } catch (e) {
-      if (e instanceof DrillError) return { error: toErrorBody(e) };
-      throw e;
-    }
+    if (!principal.teamId || isControl(principal.role)) throw new Forbidden('only participants acknowledge injects');
+    const { value, problems } = await validateDto(InjectAckDto, body);
+    if (!value) throw badRequest(problems);
+    const first = await this.runtime.acknowledge(exerciseId, principal.teamId, value.injectId, principal.userId);
+    return { ok: true, firstAcknowledgement: first };
   }
 }

@@ -1,20 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, IsNull, Not, type DataSource } from 'typeorm';
 import { Forbidden, NotFound, ValidationFailed } from '@drill/contracts';
 import { isControl, type Principal } from '@drill/auth';
 import { MAX_SPEED, MIN_SPEED } from '@drill/exercise';
-import {
-  AuditEventEntity,
-  DeliveryEntity,
-  ExerciseEntity,
-  ExerciseTeamEntity,
-  IsmReportEntity,
-  ScenarioVersionEntity,
-  TeamEntity,
-} from '@drill/persistence';
-import { ExerciseRuntime, injectPayload, statePayload } from './exercise-runtime.js';
+import { ExerciseEntity } from '@drill/persistence';
+import { AuditRepository } from '../audit/audit.repository.js';
+import { ReportRepository } from '../ism/report.repository.js';
+import { DeliveryRepository } from './delivery.repository.js';
+import { ExerciseRepository } from './exercise.repository.js';
+import { DrillClock, statePayload } from './drill-clock.js';
+import { injectPayload } from './release-engine.js';
 import { ScenarioCache } from './scenario-cache.js';
 import { InjectScheduler } from './scheduler.js';
 
@@ -33,8 +28,11 @@ const iso = (v: number | null) => (v === null ? null : new Date(v).toISOString()
 @Injectable()
 export class ExercisesService {
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
-    private readonly runtime: ExerciseRuntime,
+    private readonly exercises: ExerciseRepository,
+    private readonly deliveries: DeliveryRepository,
+    private readonly reports: ReportRepository,
+    private readonly auditLog: AuditRepository,
+    private readonly clock: DrillClock,
     private readonly scenarios: ScenarioCache,
     private readonly scheduler: InjectScheduler,
   ) {}
@@ -51,22 +49,13 @@ export class ExercisesService {
       if (Number.isNaN(startAt)) problems.push({ path: '/startAt', message: 'must be an ISO 8601 date-time' });
       else if (startAt < Date.now()) problems.push({ path: '/startAt', message: 'is in the past' });
     }
-    const versions = this.ds.getRepository(ScenarioVersionEntity);
-    const version =
-      input.version ??
-      (
-        await versions.findOne({
-          where: { scenarioId: input.scenarioId },
-          order: { version: 'DESC' },
-          select: { version: true },
-        })
-      )?.version;
-    if (version === undefined || !(await versions.existsBy({ scenarioId: input.scenarioId, version }))) {
+    const version = input.version ?? (await this.exercises.latestScenarioVersion(input.scenarioId));
+    if (version === undefined || !(await this.exercises.hasScenarioVersion(input.scenarioId, version))) {
       throw new NotFound(`no scenario ${input.scenarioId}${input.version ? ` version ${input.version}` : ''}`, [
         { path: input.version ? '/version' : '/scenarioId', message: 'unknown' },
       ]);
     }
-    const found = await this.ds.getRepository(TeamEntity).findBy({ id: In(uniqueTeams) });
+    const found = await this.exercises.findTeams(uniqueTeams);
     for (const id of uniqueTeams)
       if (!found.some((t) => t.id === id)) problems.push({ path: '/teamIds', message: `unknown team ${id}` });
     if (problems.length) throw new ValidationFailed('the exercise cannot be created as given', problems);
@@ -88,12 +77,7 @@ export class ExercisesService {
       createdBy: userId,
       createdAt: Date.now(),
     });
-    await this.ds.transaction(async (m) => {
-      await m.getRepository(ExerciseEntity).insert(ex);
-      await m
-        .getRepository(ExerciseTeamEntity)
-        .insert(uniqueTeams.map((teamId) => ({ exerciseId: ex.id, teamId, lastSeq: 0 })));
-    });
+    await this.exercises.create(ex, uniqueTeams);
     if (startAt !== null) await this.scheduler.wakeAt(ex.id, ex.epoch, startAt);
     return this.view(
       ex,
@@ -109,7 +93,7 @@ export class ExercisesService {
       scenarioVersion: ex.scenarioVersion,
       status: ex.status,
       speed: ex.speed,
-      clock: statePayload(ex, this.runtime.now()),
+      clock: statePayload(ex, this.clock.now()),
       scheduledStartAt: iso(ex.scheduledStartAt),
       startedAt: iso(ex.startedAt),
       endedAt: iso(ex.endedAt),
@@ -121,11 +105,9 @@ export class ExercisesService {
 
   /** Loads the exercise if the caller takes part in it: drill control always, participants of enrolled teams. */
   async forViewer(exerciseId: string, p: Principal): Promise<ExerciseEntity> {
-    const ex = await this.runtime.load(exerciseId);
+    const ex = await this.exercises.get(exerciseId);
     if (!isControl(p.role)) {
-      const enrolled =
-        p.teamId !== null &&
-        (await this.ds.getRepository(ExerciseTeamEntity).existsBy({ exerciseId, teamId: p.teamId }));
+      const enrolled = p.teamId !== null && (await this.exercises.isEnrolled(exerciseId, p.teamId));
       if (!enrolled) throw new Forbidden('your team does not take part in this exercise');
     }
     return ex;
@@ -139,12 +121,10 @@ export class ExercisesService {
   }
 
   async list(p: Principal) {
-    const all = await this.ds.getRepository(ExerciseEntity).find({ order: { createdAt: 'DESC' } });
+    const all = await this.exercises.listNewestFirst();
     let visible = all;
     if (!isControl(p.role)) {
-      const mine = new Set(
-        (await this.ds.getRepository(ExerciseTeamEntity).findBy({ teamId: p.teamId ?? '' })).map((r) => r.exerciseId),
-      );
+      const mine = new Set(await this.exercises.exerciseIdsOfTeam(p.teamId ?? ''));
       visible = all.filter((e) => mine.has(e.id));
     }
     return visible.map((ex) => ({
@@ -154,22 +134,19 @@ export class ExercisesService {
       scenarioVersion: ex.scenarioVersion,
       status: ex.status,
       speed: ex.speed,
-      clock: statePayload(ex, this.runtime.now()),
+      clock: statePayload(ex, this.clock.now()),
     }));
   }
 
   async teamsOf(exerciseId: string) {
-    return (await this.runtime.enrolledTeams(exerciseId)).map((t) => ({ id: t.id, code: t.code, name: t.name }));
+    return (await this.exercises.enrolledTeams(exerciseId)).map((t) => ({ id: t.id, code: t.code, name: t.name }));
   }
 
   /** The injects released to a team, in sequence order, as the socket would have pushed them. */
   async releasedTo(exerciseId: string, teamId: string, afterSeq = 0) {
-    const ex = await this.runtime.load(exerciseId);
+    const ex = await this.exercises.get(exerciseId);
     const pinned = await this.scenarios.get(ex.scenarioId, ex.scenarioVersion);
-    const rows = await this.ds.getRepository(DeliveryEntity).find({
-      where: { exerciseId, teamId, status: 'released', seq: Not(IsNull()) },
-      order: { seq: 'ASC' },
-    });
+    const rows = await this.deliveries.listReleasedTo(exerciseId, teamId);
     return rows
       .filter((d) => d.seq! > afterSeq && pinned.injects.has(d.injectId))
       .map((d) => ({
@@ -187,15 +164,11 @@ export class ExercisesService {
 
   /** Deliveries and audited events of the exercise in time order, for controllers and evaluators. */
   async timeline(exerciseId: string) {
-    const ex = await this.runtime.load(exerciseId);
+    const ex = await this.exercises.get(exerciseId);
     const codes = new Map((await this.teamsOf(exerciseId)).map((t) => [t.id, t.code]));
-    const deliveries = await this.ds
-      .getRepository(DeliveryEntity)
-      .find({ where: { exerciseId }, order: { releasedAt: 'ASC' } });
-    const events = await this.ds.getRepository(AuditEventEntity).find({ where: { exerciseId }, order: { seq: 'ASC' } });
-    const reports = await this.ds
-      .getRepository(IsmReportEntity)
-      .find({ where: { exerciseId }, order: { submittedAt: 'ASC' } });
+    const deliveries = await this.deliveries.listInReleaseOrder(exerciseId);
+    const events = await this.auditLog.list({ exerciseId });
+    const reports = await this.reports.listOf(exerciseId);
     const entries = [
       ...deliveries.map((d) => ({
         kind: 'delivery' as const,
@@ -245,6 +218,6 @@ export class ExercisesService {
     ];
     // Pending deliveries have no time yet; they go last.
     entries.sort((a, b) => (a.at ?? '\uffff').localeCompare(b.at ?? '\uffff'));
-    return { exerciseId, status: ex.status, clock: statePayload(ex, this.runtime.now()), entries };
+    return { exerciseId, status: ex.status, clock: statePayload(ex, this.clock.now()), entries };
   }
 }

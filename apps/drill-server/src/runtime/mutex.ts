@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
 /** Runs tasks one after another per key: two wake-ups of one exercise never interleave in this process. */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -13,3 +15,10 @@ export class KeyedMutex {
     return next;
   }
 }
+
+/**
+ * Lifecycle transitions, release passes and controller edits of one exercise run one at a time per process: one
+ * instance, shared by the runtime's parts, keyed by exercise id.
+ */
+@Injectable()
+export class ExerciseMutex extends KeyedMutex {}

@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
+import { DRILL_NAMESPACE, type ErrorBody } from '@drill/contracts';
 
 /**
  * A browser says where the page came from; bots and the CLI send no Origin and are let through (their token is
@@ -22,6 +23,19 @@ export function originAllowed(
   }
 }
 
+/** The `connect_error` of a socket on the main namespace, which serves nothing: it names the one that does. */
+export function mainNamespaceRefusal(): Error & { data: ErrorBody } {
+  const message = `namespace / serves nothing; connect to ${DRILL_NAMESPACE}`;
+  return Object.assign(new Error(message), {
+    data: {
+      statusCode: 404,
+      error: 'Not Found',
+      message,
+      details: [{ path: '/namespace', message: `must be ${DRILL_NAMESPACE}` }],
+    },
+  });
+}
+
 /**
  * socket.io with the deployment's origins: same origin only unless CORS_ORIGINS names others (the gateway's own
  * decorator cannot read configuration).
@@ -35,12 +49,15 @@ export class DrillIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       cors: { origin: this.corsOrigins.length ? [...this.corsOrigins] : false },
       // CORS binds the polling transport only; browsers open WebSockets to any origin, so the Origin is checked here.
       allowRequest: (req, done) => done(null, originAllowed(req.headers.origin, req.headers.host, this.corsOrigins)),
     } as ServerOptions) as Server;
+    // socket.io always has `/`: without this a socket there connects unauthenticated and waits for nothing forever.
+    server.of('/').use((_socket, next) => next(mainNamespaceRefusal()));
+    return server;
   }
 }
 

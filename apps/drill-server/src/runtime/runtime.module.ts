@@ -3,16 +3,33 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ENTITIES } from '@drill/persistence';
 import type { DrillConfig } from '../config/drill-config.js';
-import { HEALTH_PROBES, type HealthProbe } from '../health/health.controller.js';
+import { HEALTH_PROBES, type HealthProbe } from '../health/health-probe.js';
+import { ReportRepository } from '../ism/report.repository.js';
 import { BullmqScheduler, WAKEUP_QUEUE, WakeupProcessor } from './bullmq-scheduler.js';
+import { ControllerActionsService } from './controller-actions.service.js';
+import { DeliveryRepository } from './delivery.repository.js';
+import { DrillClock } from './drill-clock.js';
 import { DrillGateway } from './drill.gateway.js';
 import { ExerciseRuntime } from './exercise-runtime.js';
+import { ExerciseRepository } from './exercise.repository.js';
 import { ExercisesController } from './exercises.controller.js';
 import { ExercisesService } from './exercises.service.js';
+import { InjectEditRepository } from './inject-edit.repository.js';
+import { LifecycleService } from './lifecycle.service.js';
 import { LiveChannel } from './live-channel.js';
+import { ExerciseMutex } from './mutex.js';
 import { PresenceController } from './presence.controller.js';
+import { ReceiptsService } from './receipts.service.js';
+import { ReleaseEngine } from './release-engine.js';
+import { ReleaseSupervisor } from './release-supervisor.js';
 import { ScenarioCache } from './scenario-cache.js';
 import { InjectScheduler, InProcessScheduler } from './scheduler.js';
+
+/**
+ * The repositories the runtime and the features built on it share. The ISM reports' repository is here because
+ * the runtime's ReportLookup (conditional injects) reads it. (The audit log's is in CoreModule, with the log.)
+ */
+const REPOSITORIES = [ExerciseRepository, DeliveryRepository, InjectEditRepository, ReportRepository];
 
 /** Parses redis://[:password@]host:port[/db] into the options BullMQ's ioredis connection takes. */
 export function redisConnection(url: string) {
@@ -29,12 +46,12 @@ export function redisConnection(url: string) {
 }
 
 /** /health names every exercise whose release or start is overdue beyond what the sweep heals. */
-function stallProbe(runtime: ExerciseRuntime): HealthProbe {
+function stallProbe(supervisor: ReleaseSupervisor): HealthProbe {
   return {
     name: 'releases',
     readiness: false,
     check: async () => {
-      const stalled = (await runtime.overdue()).filter((o) => o.overdueMs > runtime.stallAfterMs);
+      const stalled = (await supervisor.overdue()).filter((o) => o.overdueMs > supervisor.stallAfterMs);
       if (stalled.length)
         throw new Error(
           `stalled: ${stalled.map((o) => `exercise ${o.exerciseId} ${o.status === 'scheduled' ? 'start' : 'release'} ${Math.round(o.overdueMs / 1000)} s overdue`).join('; ')}`,
@@ -73,8 +90,8 @@ export class RuntimeModule {
               // /health reports the replica unready while it cannot reach Redis (no wake-ups, no fan-out).
               {
                 provide: HEALTH_PROBES,
-                inject: [BullmqScheduler, ExerciseRuntime],
-                useFactory: (s: BullmqScheduler, r: ExerciseRuntime): HealthProbe[] => [
+                inject: [BullmqScheduler, ReleaseSupervisor],
+                useFactory: (s: BullmqScheduler, r: ReleaseSupervisor): HealthProbe[] => [
                   { name: 'redis', check: () => s.ping() },
                   stallProbe(r),
                 ],
@@ -84,18 +101,34 @@ export class RuntimeModule {
               { provide: InjectScheduler, useClass: InProcessScheduler },
               {
                 provide: HEALTH_PROBES,
-                inject: [ExerciseRuntime],
-                useFactory: (r: ExerciseRuntime) => [stallProbe(r)],
+                inject: [ReleaseSupervisor],
+                useFactory: (r: ReleaseSupervisor) => [stallProbe(r)],
               },
             ]),
         reportLookup,
+        ...REPOSITORIES,
         ScenarioCache,
         LiveChannel,
+        ExerciseMutex,
+        DrillClock,
+        LifecycleService,
+        ReleaseEngine,
+        ReleaseSupervisor,
+        ControllerActionsService,
+        ReceiptsService,
         ExerciseRuntime,
         ExercisesService,
         DrillGateway,
       ],
-      exports: [ExerciseRuntime, ExercisesService, LiveChannel, ScenarioCache, InjectScheduler, HEALTH_PROBES],
+      exports: [
+        ...REPOSITORIES,
+        ExerciseRuntime,
+        ExercisesService,
+        LiveChannel,
+        ScenarioCache,
+        InjectScheduler,
+        HEALTH_PROBES,
+      ],
     };
   }
 }

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
 import { NotFound } from '@drill/contracts';
 import type { Inject as ScenarioInject, Scenario } from '@drill/scenario';
-import { ScenarioVersionEntity } from '@drill/persistence';
+import { ExerciseRepository } from './exercise.repository.js';
 
 export interface PinnedScenario {
   scenario: Scenario;
@@ -19,7 +17,7 @@ export interface PinnedScenario {
 export class ScenarioCache {
   private readonly cache = new Map<string, Promise<PinnedScenario>>();
 
-  constructor(@InjectRepository(ScenarioVersionEntity) private readonly versions: Repository<ScenarioVersionEntity>) {}
+  constructor(private readonly exercises: ExerciseRepository) {}
 
   get(scenarioId: string, version: number): Promise<PinnedScenario> {
     const key = `${scenarioId}@${version}`;
@@ -33,9 +31,8 @@ export class ScenarioCache {
   }
 
   private async load(scenarioId: string, version: number): Promise<PinnedScenario> {
-    const row = await this.versions.findOneBy({ scenarioId, version });
-    if (!row) throw new NotFound(`scenario ${scenarioId} has no version ${version}`);
-    const scenario = row.definition;
+    const scenario = await this.exercises.scenarioDefinition(scenarioId, version);
+    if (!scenario) throw new NotFound(`scenario ${scenarioId} has no version ${version}`);
     const dependents = new Map<string, ScenarioInject[]>();
     for (const i of scenario.injects) {
       if (i.trigger) dependents.set(i.trigger.inject, [...(dependents.get(i.trigger.inject) ?? []), i]);

@@ -1,15 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Repository } from 'typeorm';
 import { NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
 import { MAX_REPORTED_PROBLEMS, type Scenario, type ScenarioValidation } from '@drill/scenario';
 import { ScenarioVersionEntity } from '@drill/persistence';
 import { repoRoot } from '../common/repo-files.js';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
+import { ScenarioRepository, type ScenarioVersionHeading } from './scenario.repository.js';
 import { ScenarioValidationRefused, ScenarioValidator } from './scenario-validator.js';
 
 export interface ScenarioSummary {
@@ -48,7 +47,7 @@ export class ScenariosService implements OnApplicationBootstrap {
   private readonly log = new Logger('scenarios');
 
   constructor(
-    @InjectRepository(ScenarioVersionEntity) private readonly versions: Repository<ScenarioVersionEntity>,
+    private readonly versions: ScenarioRepository,
     @Inject(DRILL_CONFIG) private readonly config: DrillConfig,
     private readonly validator: ScenarioValidator,
   ) {}
@@ -82,8 +81,8 @@ export class ScenariosService implements OnApplicationBootstrap {
       throw new ValidationFailed(`the scenario has ${count}`, errors);
     }
     for (let attempt = 0; ; attempt++) {
-      const last = await this.versions.findOne({ where: { scenarioId: scenario.id }, order: { version: 'DESC' } });
-      const row = this.versions.create({
+      const last = await this.versions.latest(scenario.id);
+      const row = Object.assign(new ScenarioVersionEntity(), {
         id: randomUUID(),
         scenarioId: scenario.id,
         version: (last?.version ?? 0) + 1,
@@ -105,11 +104,8 @@ export class ScenariosService implements OnApplicationBootstrap {
   }
 
   async list(): Promise<ScenarioSummary[]> {
-    const rows = await this.versions.find({
-      select: { scenarioId: true, version: true, title: true, createdAt: true, definition: true },
-      order: { scenarioId: 'ASC', version: 'ASC' },
-    });
-    const byId = new Map<string, ScenarioVersionEntity[]>();
+    const rows = await this.versions.listHeadings();
+    const byId = new Map<string, ScenarioVersionHeading[]>();
     for (const r of rows) byId.set(r.scenarioId, [...(byId.get(r.scenarioId) ?? []), r]);
     return [...byId.entries()].map(([id, vs]) => {
       const latest = vs[vs.length - 1]!;
@@ -126,9 +122,7 @@ export class ScenariosService implements OnApplicationBootstrap {
 
   async get(scenarioId: string, version?: number): Promise<ScenarioVersionView> {
     const row =
-      version === undefined
-        ? await this.versions.findOne({ where: { scenarioId }, order: { version: 'DESC' } })
-        : await this.versions.findOneBy({ scenarioId, version });
+      version === undefined ? await this.versions.latest(scenarioId) : await this.versions.version(scenarioId, version);
     if (!row)
       throw new NotFound(
         version === undefined ? `no scenario ${scenarioId}` : `scenario ${scenarioId} has no version ${version}`,
@@ -138,7 +132,7 @@ export class ScenariosService implements OnApplicationBootstrap {
 
   /** A fresh install gets the sample drills, so there is something to run straight away. */
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.loadSampleScenarios || (await this.versions.count()) > 0) return;
+    if (!this.config.loadSampleScenarios || !(await this.versions.none())) return;
     const dir = join(repoRoot(), 'scenarios');
     let files: string[];
     try {

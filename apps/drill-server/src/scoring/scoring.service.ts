@@ -1,7 +1,5 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { In, MoreThanOrEqual, type DataSource } from 'typeorm';
 import { Forbidden, NotFound } from '@drill/contracts';
 import { isControl, type Principal } from '@drill/auth';
 import { scenarioMsAt, wallTimeFor } from '@drill/exercise';
@@ -20,21 +18,17 @@ import {
   type ScoresOptions,
   type ScoringConfig,
 } from '@drill/scoring';
-import {
-  AarStateEntity,
-  DeliveryEntity,
-  ExerciseEntity,
-  RatingOverrideEntity,
-  ScoreOverrideEntity,
-  UserEntity,
-} from '@drill/persistence';
+import type { ExerciseEntity } from '@drill/persistence';
 import { AuditService } from '../audit/audit.service.js';
 import { IsmService } from '../ism/ism.service.js';
+import { AarRepository } from '../reporting/aar.repository.js';
+import { DeliveryRepository } from '../runtime/delivery.repository.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
 import { ExercisesService } from '../runtime/exercises.service.js';
 import { LiveChannel } from '../runtime/live-channel.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
 import { holdDraftAar } from './aar-freeze.js';
+import { ScoreRepository } from './score.repository.js';
 
 const MIN = 60_000;
 /** ENDEX: the exercise is over; from then on a team may read the full explanation of its own scores. */
@@ -80,7 +74,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
   private readonly kept = new Map<string, KeptScores>();
 
   constructor(
-    @InjectDataSource() private readonly ds: DataSource,
+    private readonly overrides: ScoreRepository,
+    private readonly aar: AarRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly exercises: ExercisesService,
     private readonly runtime: ExerciseRuntime,
     private readonly scenarios: ScenarioCache,
@@ -154,14 +150,14 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     const { live, exercise, pinned, teams, scoreOverrides, ratingOverrides } = await this.refresh(exerciseId);
     const scores = live.scores.scores(options);
     const byIds = [...new Set([...scoreOverrides.map((o) => o.byUserId), ...ratingOverrides.map((o) => o.byUserId)])];
-    const users = byIds.length ? await this.ds.getRepository(UserEntity).findBy({ id: In(byIds) }) : [];
+    const userNames = await this.aar.userNames(byIds);
     return {
       exercise,
       config: live.config,
       scores,
       teams,
       injectTitles: new Map(pinned.scenario.injects.map((i) => [i.id, i.title])),
-      userNames: new Map(users.map((u) => [u.id, u.name])),
+      userNames,
     };
   }
 
@@ -201,22 +197,10 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
     }
     const readAt = this.runtime.now();
     const since = live.readUpTo === undefined ? undefined : live.readUpTo - DELTA_MARGIN_MS;
-    const deliveries = await this.ds.getRepository(DeliveryEntity).find({
-      where:
-        since === undefined
-          ? { exerciseId, status: 'released' }
-          : [
-              { exerciseId, status: 'released', releasedAt: MoreThanOrEqual(since) },
-              { exerciseId, status: 'released', acknowledgedAt: MoreThanOrEqual(since) },
-            ],
-    });
+    const deliveries = await this.deliveries.listReleased(exerciseId, since);
     const reports = await this.ism.all(exerciseId, since);
-    const scoreOverrides = await this.ds
-      .getRepository(ScoreOverrideEntity)
-      .find({ where: { exerciseId }, order: { at: 'ASC' } });
-    const ratingOverrides = await this.ds
-      .getRepository(RatingOverrideEntity)
-      .find({ where: { exerciseId }, order: { at: 'ASC' } });
+    const scoreOverrides = await this.overrides.scoreOverrides(exerciseId);
+    const ratingOverrides = await this.overrides.ratingOverrides(exerciseId);
 
     live.scores
       .setScoreOverrides(
@@ -286,8 +270,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
 
   /** Whether the AAR is published: scores are then frozen (overrides refused) until an evaluator reopens it. */
   async scoresFrozen(exerciseId: string): Promise<boolean> {
-    const row = await this.ds.getRepository(AarStateEntity).findOneBy({ exerciseId });
-    return row?.status === 'published';
+    return (await this.aar.state(exerciseId))?.status === 'published';
   }
 
   /**
@@ -387,9 +370,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       );
     const at = Date.now();
     validateScoreOverride({ ...input, by: p.userId, at: new Date(at).toISOString() });
-    await this.ds.transaction(async (m) => {
-      await holdDraftAar(m, exerciseId, 'a score override');
-      await m.getRepository(ScoreOverrideEntity).insert({
+    await this.overrides.transaction(async (m) => {
+      await holdDraftAar(this.aar, m, exerciseId, 'a score override');
+      await this.overrides.addScoreOverride(m, {
         id: randomUUID(),
         exerciseId,
         teamId,
@@ -436,9 +419,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
       ]);
     const at = Date.now();
     validateRatingOverride({ objectiveId, ...input, by: p.userId, at: new Date(at).toISOString() });
-    await this.ds.transaction(async (m) => {
-      await holdDraftAar(m, exerciseId, 'a rating override');
-      await m.getRepository(RatingOverrideEntity).insert({
+    await this.overrides.transaction(async (m) => {
+      await holdDraftAar(this.aar, m, exerciseId, 'a rating override');
+      await this.overrides.addRatingOverride(m, {
         id: randomUUID(),
         exerciseId,
         objectiveId,
