@@ -34,10 +34,12 @@ const MIN = 60_000;
 /** ENDEX: the exercise is over; from then on a team may read the full explanation of its own scores. */
 const ended = (ex: ExerciseEntity) => ex.status === 'completed' || ex.status === 'aborted';
 /**
- * Reports arriving together are scored together: one recompute per exercise per this many ms. A recompute re-reads
- * the whole exercise, so under a burst of reports this bounds the cost; the live board lags by at most this much.
+ * Reports arriving together are scored together: one update per exercise per this many ms. An update reads only the
+ * rows changed since the last one and re-scores their pairs (see snapshot), so it is cheap; the wait bounds how
+ * often a burst of reports is pushed to the board, and the board lags a report by about this much (the issue asks
+ * for a `score.update` within 1 s of a report; the ingest benchmark measures it).
  */
-const RECOMPUTE_DEBOUNCE_MS = 1000;
+const RECOMPUTE_DEBOUNCE_MS = 250;
 /** Rows timestamped this long before the previous read are read again (a commit may land after its timestamp). */
 const DELTA_MARGIN_MS = 15_000;
 /** Exercises whose scores are kept between reads. */
