@@ -28,11 +28,12 @@ import {
   ratio,
   report,
   scenarioYaml,
+  sized,
   sleep,
   table,
 } from './support/common.js';
 
-const CLIENTS = Number(process.env.BENCH_MEMORY_CLIENTS ?? 1000);
+const CLIENTS = Number(process.env.BENCH_MEMORY_CLIENTS ?? sized(1000, 50));
 const TEAMS = 10;
 
 interface Mem {
@@ -179,6 +180,7 @@ async function main() {
     report(
       `Memory per connected client (${CLIENTS.toLocaleString('en')} clients, ${TEAMS} teams)`,
       `Server process only, after forced GC (--expose-gc), 2 s after the last handshake; websocket transport. ` +
+        `Target: heap per client ≤ 1.3× bare socket.io. ` +
         `${((Date.now() - started) / 1000).toFixed(0)} s. ${machine()}.\n\n` +
         table(
           ['server', 'RSS before MiB', 'RSS after MiB', 'RSS KiB/client', 'heap KiB/client', 'ratio RSS / heap'],

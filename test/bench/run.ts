@@ -1,10 +1,12 @@
 // `npm run bench [-- name…]`: runs the benchmarks under test/bench one after another, each in a fresh process (so
 // memory and timer figures do not leak between them), prints their tables, and writes the whole report with the
-// machine, Node version and load to test/artifacts/bench-results.md (copied into the README by hand).
+// commit, command, machine, Node version and load to test/artifacts/bench-results.md. That file is committed with
+// the README tables pasted from it, so a reader can tell which code and which run each figure came from.
 // Names: adapter, fanout, scheduler, ingest, scoring, scoring-validity, validation, memory, soak. Needs Redis and PostgreSQL on 127.0.0.1 for the
 // cluster figures (without them those rows are left out). `soak` (a 30-team drill at ×60 for 10 minutes with one
 // server kill; SOAK_MINUTES=2 for a short run) takes about 10½ minutes on its own. Not part of `npm test`.
-import { spawn } from 'node:child_process';
+// BENCH_QUICK=1 runs every benchmark at toy sizes (seconds each) to check the bench code itself; the header says so.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +32,18 @@ function cpuModel(): string {
     /* not Linux */
   }
   return cpus()[0]?.model ?? 'unknown';
+}
+
+/** The commit the figures come from, and whether the working tree differed from it (then they are not its figures). */
+function commit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  try {
+    const sha = git('rev-parse', '--short', 'HEAD');
+    const dirty = git('status', '--porcelain', '--untracked-files=no');
+    return dirty ? `${sha} + uncommitted changes (${dirty.split('\n').length} files modified)` : `${sha} (clean tree)`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 function runOne(
@@ -61,6 +75,7 @@ async function main() {
     throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; choose from ${Object.keys(ALL).join(', ')}`);
   const names = wanted.length ? wanted : Object.keys(ALL);
   const startedAt = new Date();
+  const commitAtStart = commit();
   const loadBefore = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
@@ -72,8 +87,13 @@ async function main() {
   const loadAfter = loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
+  const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
   const header = [
-    `Command: \`npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\` — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+    `Commit: ${commitAtStart}${commitAtStart === commit() ? '' : ` at the start, ${commit()} at the end`}.`,
+    '',
+    `Command: \`${quick ? 'BENCH_QUICK=1 ' : ''}npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\` — ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.` +
+      (quick ? ' **Quick mode: toy sizes, to check the bench code; these figures mean nothing.**' : ''),
+    '',
     `Machine: ${cpus().length} CPU (nproc), ${cpuModel()}, Node ${process.version}, ${process.platform}; load average ${loadBefore} before, ${loadAfter} after (1/5/15 min).`,
     '',
   ];

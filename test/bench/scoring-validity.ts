@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { runSimulation } from '../../apps/drill-cli/src/simulate/simulate.js';
 import { PROFILE_NAMES, type ProfileName } from '../../apps/drill-cli/src/simulate/profiles.js';
 import { REPO_ROOT } from '../support/cluster.js';
-import { fmt, machine, report, table } from './support/common.js';
+import { fmt, machine, report, sized, table } from './support/common.js';
 
-const SEEDS = Number(process.env.SEEDS ?? 5);
+const SEEDS = Number(process.env.SEEDS ?? sized(5, 1));
 const SPEED = 1200; // a three-hour drill in nine seconds; bots still answer within a scenario minute or two
 const GAP = 10;
 

@@ -41,6 +41,45 @@ export function canSeeReport(report: IsmReport, viewer: Viewer, ctx: { exerciseT
   }
 }
 
+/**
+ * Who may see a report, as groups to push it to: drill control always, the teams (`'all'`: every team of the
+ * exercise) and the named users. The same rule as `canSeeReport`: a viewer may see the report exactly when
+ * `inReportAudience` says so.
+ */
+export interface ReportAudience {
+  control: true;
+  teams: string[] | 'all';
+  users: string[];
+}
+
+export function reportAudience(report: IsmReport, ctx: { exerciseTeamIds: readonly string[] }): ReportAudience {
+  const users = [...new Set([report.authorUserId, ...report.recipients.users])];
+  if (report.tlp === 'TLP:RED') return { control: true, teams: [], users };
+  const own = report.teamId;
+  const everyTeam = report.tlp === 'TLP:CLEAR' || report.tlp === 'TLP:GREEN' || report.recipients.teams === 'all';
+  if (everyTeam) {
+    // 'all' names the exercise's teams; an author's team outside them (not a case the drill creates) is listed.
+    if (own === null || ctx.exerciseTeamIds.includes(own)) return { control: true, teams: 'all', users };
+    return { control: true, teams: [...ctx.exerciseTeamIds, own], users };
+  }
+  const teams = new Set((report.recipients.teams as string[]).filter((t) => ctx.exerciseTeamIds.includes(t)));
+  if (own !== null) teams.add(own);
+  return { control: true, teams: [...teams], users };
+}
+
+/** Whether `viewer` belongs to the audience (`ctx` as for `reportAudience`). */
+export function inReportAudience(
+  audience: ReportAudience,
+  viewer: Viewer,
+  ctx: { exerciseTeamIds: readonly string[] },
+): boolean {
+  if (isDrillControl(viewer)) return audience.control;
+  if (audience.users.includes(viewer.userId)) return true;
+  const team = viewer.teamId;
+  if (team === null) return false;
+  return audience.teams === 'all' ? ctx.exerciseTeamIds.includes(team) : audience.teams.includes(team);
+}
+
 /** Filters `reports` down to what `viewer` may see, keeping order. */
 export function visibleReports(
   reports: readonly IsmReport[],

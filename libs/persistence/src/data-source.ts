@@ -1,11 +1,46 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AdvancedConsoleLogger, DataSource, type DataSourceOptions, type QueryRunner } from 'typeorm';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { serializeSqlite } from './sqlite-queue.js';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+/** What a statement does: reads, writes, or opens and closes a transaction (BEGIN, COMMIT, SAVEPOINT, ...). */
+export type StatementKind = 'read' | 'write' | 'transaction';
+
+/** Statements sent to the database since the data source was built, by kind. */
+export type StatementTally = Record<StatementKind, number>;
+
+const TRANSACTION_CONTROL = /^\s*(BEGIN|START|COMMIT|ROLLBACK|SAVEPOINT|RELEASE|SET TRANSACTION|END)\b/i;
+const READ = /^\s*(SELECT|PRAGMA|SHOW|EXPLAIN|VALUES)\b/i;
+const WRITING_CTE = /^\s*WITH\b[\s\S]*\b(INSERT|UPDATE|DELETE)\b/i;
+
+export function statementKind(sql: string): StatementKind {
+  if (TRANSACTION_CONTROL.test(sql)) return 'transaction';
+  if (READ.test(sql)) return 'read';
+  return /^\s*WITH\b/i.test(sql) && !WRITING_CTE.test(sql) ? 'read' : 'write';
+}
+
+/**
+ * TypeORM's console logger that also counts every statement. TypeORM 1.x calls `logQuery` for every statement a
+ * query runner sends, whatever `logging` says (the logger itself decides what to print), so counting here sees
+ * all of them, transaction control included, at the cost of a regular expression per statement.
+ */
+export class StatementCountingLogger extends AdvancedConsoleLogger {
+  readonly tally: StatementTally = { read: 0, write: 0, transaction: 0 };
+
+  override logQuery(query: string, parameters?: unknown[], queryRunner?: QueryRunner): void {
+    this.tally[statementKind(query)] += 1;
+    super.logQuery(query, parameters, queryRunner);
+  }
+}
+
+/** The statements the data source has sent, if it was built by `dataSourceOptions`. */
+export function statementTally(ds: DataSource): Readonly<StatementTally> | undefined {
+  return ds.logger instanceof StatementCountingLogger ? ds.logger.tally : undefined;
+}
 
 /**
  * TypeORM options for either store. The schema comes from migrations, run on start; `synchronize` stays off so
@@ -18,6 +53,8 @@ export function dataSourceOptions(db: DatabaseTarget): DataSourceOptions {
     migrationsRun: true,
     synchronize: false,
     logging: false,
+    // Counts what the server sends (drill_db_statements_total); prints nothing, as `logging: false` says.
+    logger: new StatementCountingLogger(false),
   } as const;
   if (db.kind === 'postgres') return { ...common, type: 'postgres', url: db.url };
   if (db.path !== ':memory:') mkdirSync(dirname(db.path), { recursive: true });

@@ -6,6 +6,13 @@ import { io, type Socket } from 'socket.io-client';
 
 export const BENCH_ADMIN_TOKEN = 'drl_bench-admin-token-0123456789';
 
+/**
+ * BENCH_QUICK=1: every benchmark at toy sizes, so a change to the bench code can be checked end to end in seconds.
+ * Its figures mean nothing; the report says so in its header.
+ */
+export const QUICK = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true';
+export const sized = <T>(full: T, quick: T): T => (QUICK ? quick : full);
+
 export interface Summary {
   n: number;
   p50: number;
@@ -43,7 +50,32 @@ export function table(headers: string[], rows: (string | number)[][]): string {
 
 export function machine(): string {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}`;
+  return `${cpus().length} × ${cpu}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${process.platform}${QUICK ? ' — BENCH_QUICK (toy sizes, figures meaningless)' : ''}`;
+}
+
+/** min–max of a list, for the spread of repeated runs. */
+export const spread = (values: number[], digits = 2, unit = '') =>
+  values.length ? `${fmt(Math.min(...values), digits)}${unit}–${fmt(Math.max(...values), digits)}${unit}` : '—';
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * The server's own count of SQL statements (`drill_db_statements_total` on /metrics, summed over its labels), read
+ * with a controller's token. Undefined when the server does not expose the counter.
+ */
+export async function statementsCounted(url: string, token = BENCH_ADMIN_TOKEN): Promise<number | undefined> {
+  const r = await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+  if (r.status !== 200) throw new Error(`GET /metrics: ${r.status} ${(await r.text()).slice(0, 300)}`);
+  const text = await r.text();
+  let total: number | undefined;
+  for (const m of text.matchAll(/^drill_db_statements_total(?:\{[^}]*\})?\s+(\S+)/gm))
+    total = (total ?? 0) + Number(m[1]);
+  return total;
 }
 
 /** Runs `f` `warm` times untimed, then `runs` times timed; returns the durations in ms. */
@@ -96,7 +128,8 @@ export class Api {
 }
 
 export interface DrillSetup {
-  teams: { id: string; code: string; token: string }[];
+  /** userId: the team's participant. */
+  teams: { id: string; code: string; token: string; userId: string }[];
 }
 
 /** Creates `n` teams (tagged tier1) with one participant each. */
@@ -105,12 +138,12 @@ export async function createTeams(api: Api, n: number, prefix = 'T'): Promise<Dr
   for (let i = 0; i < n; i++) {
     const code = `${prefix}${String(i).padStart(2, '0')}`;
     const t = await api.post<{ id: string }>('/api/teams', { code, name: `${code} CERT`, tags: ['tier1'] });
-    const u = await api.post<{ token: string }>('/api/users', {
+    const u = await api.post<{ id: string; token: string }>('/api/users', {
       name: `${code} analyst`,
       role: 'participant',
       teamId: t.id,
     });
-    teams.push({ id: t.id, code, token: u.token });
+    teams.push({ id: t.id, code, token: u.token, userId: u.id });
   }
   return teams;
 }

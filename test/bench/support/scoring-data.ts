@@ -24,7 +24,9 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const iocOf = (i: number, j: number): { type: IocType; value: string } => {
   switch (j % 4) {
     case 0:
-      return { type: 'ip-dst', value: `10.${i % 250}.${j}.${(i * 7) % 250}` };
+      // i / 250 in the second octet: decoys (i + 10,000) and unforeseen IOCs (i + 20,000) never equal an expected one,
+      // which the scenario validator refuses (the server benchmark loads these answer keys as a scenario).
+      return { type: 'ip-dst', value: `10.${Math.floor(i / 250) % 250}.${i % 250}.${j}` };
     case 1:
       return { type: 'domain', value: `c2-${i}-${j}.evil.example` };
     case 2:

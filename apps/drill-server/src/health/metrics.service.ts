@@ -1,6 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { statementTally, type StatementKind } from '@drill/persistence';
+
+const STATEMENT_KINDS: readonly StatementKind[] = ['read', 'write', 'transaction'];
 
 /** The Prometheus registry of this replica, read at /metrics. */
 @Injectable()
@@ -44,8 +49,22 @@ export class MetricsService implements OnModuleDestroy {
   });
   private readonly loopTimer: NodeJS.Timeout;
 
-  constructor() {
+  constructor(@InjectDataSource() ds: DataSource) {
     collectDefaultMetrics({ register: this.registry });
+    // Counted by the data source's logger (a plain number per statement, no label lookup on the hot path) and
+    // copied into the counter when scraped.
+    const tally = statementTally(ds);
+    new Counter({
+      name: 'drill_db_statements_total',
+      help: 'SQL statements sent to the database, by kind (read, write, transaction: BEGIN, COMMIT, SAVEPOINT, ...)',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      collect() {
+        if (!tally) return;
+        this.reset();
+        for (const kind of STATEMENT_KINDS) this.inc({ kind }, tally[kind]);
+      },
+    });
     let last = performance.now();
     this.loopTimer = setInterval(() => {
       const now = performance.now();

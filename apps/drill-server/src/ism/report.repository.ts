@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, LessThanOrEqual, MoreThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { Person } from '@drill/ism';
-import { IsmReportEntity, UserEntity } from '@drill/persistence';
+import { ExerciseEntity, IsmReportEntity, UserEntity } from '@drill/persistence';
 import { DrillRepository } from '../runtime/drill.repository.js';
 
 /** ISM reports as submitted. Reports are never updated. */
@@ -12,8 +12,25 @@ export class ReportRepository extends DrillRepository {
     super(ds);
   }
 
-  async insert(row: IsmReportEntity): Promise<void> {
-    await this.ds.getRepository(IsmReportEntity).insert(row);
+  /**
+   * Inserts the report, in the caller's transaction, only while its exercise is still at schedule epoch `epoch`:
+   * every lifecycle transition (pause, resume, ENDEX, ...) moves the epoch, so a report checked against an exercise
+   * read earlier is stored only if that reading still holds, without a statement of its own to re-read it. False
+   * when the exercise has moved on (nothing stored). One statement: `INSERT … SELECT … WHERE EXISTS (…)`.
+   */
+  async insertAtEpoch(m: EntityManager, row: IsmReportEntity, epoch: number): Promise<boolean> {
+    // TypeORM writes the column list and converts the values (JSON columns, transformers); only the row source changes.
+    const [insert, params] = m.createQueryBuilder().insert().into(IsmReportEntity).values(row).getQueryAndParameters();
+    const values = / VALUES \((.*)\)$/s.exec(insert);
+    if (!values) throw new Error(`unexpected INSERT from TypeORM: ${insert.slice(0, 200)}`);
+    const ex = this.ds.getMetadata(ExerciseEntity);
+    const name = (property: string) => this.ds.driver.escape(ex.findColumnWithPropertyName(property)!.databaseName);
+    const param = (n: number) => (this.postgres ? `$${params.length + n}` : '?');
+    const sql =
+      `${insert.slice(0, values.index)} SELECT ${values[1]} WHERE EXISTS (SELECT 1 FROM ` +
+      `${this.ds.driver.escape(ex.tableName)} WHERE ${name('id')} = ${param(1)} AND ${name('epoch')} = ${param(2)})`;
+    const r = await m.queryRunner!.query(sql, [...params, row.exerciseId, epoch], true);
+    return r.affected === 1;
   }
 
   /** The report, if it belongs to the exercise. */

@@ -9,6 +9,7 @@ import {
   Not,
   type DataSource,
   type EntityManager,
+  type ObjectLiteral,
   type QueryDeepPartialEntity,
 } from 'typeorm';
 import { DeliveryEntity, type DeliveryStatus } from '@drill/persistence';
@@ -49,7 +50,62 @@ export function pendingDelivery(
 }
 
 /** What a release writes on the row it claims. */
-export type ReleaseStamp = Pick<DeliveryEntity, 'releasedAt' | 'releasedScenarioMs' | 'dueAt' | 'late' | 'releasedBy'>;
+export type ReleaseStamp = Pick<
+  DeliveryEntity,
+  'id' | 'releasedAt' | 'releasedScenarioMs' | 'dueAt' | 'late' | 'releasedBy'
+>;
+
+/**
+ * Rows per statement when a statement names every row of a batch: at two parameters a row (its id and its
+ * `releasedBy`), well under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+ */
+const ROWS_PER_STATEMENT = 2000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * Runs a write with a RETURNING clause in the caller's unit of work and returns the rows it returned. TypeORM's
+ * query builder refuses RETURNING on SQLite, which has had it since 3.35, so the statement is written here, with
+ * named parameters (`:name`, `:...list`) put into the driver's own placeholders.
+ */
+export async function returningRows<T>(m: EntityManager, sql: string, params: ObjectLiteral): Promise<T[]> {
+  if (!m.queryRunner) throw new Error('returningRows runs inside a transaction');
+  const [query, values] = m.connection.driver.escapeQueryWithParameters(sql, params);
+  return (await m.queryRunner.query(query, values, true)).records as T[];
+}
+
+/** A number or boolean written into a statement as a literal: both stores read these alike, with no parameter. */
+function literal(v: number | boolean | null): string {
+  if (v === null) return 'NULL';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (!Number.isSafeInteger(v)) throw new Error(`not an integer: ${v}`);
+  return String(v);
+}
+
+/**
+ * `(VALUES (:v0_0, 12, TRUE), …) AS v`: one row per entry of `rows`, read as `v.column1`, `v.column2`, … (the names
+ * both stores give a VALUES list's columns). Strings become parameters, added to `params`; numbers and booleans are
+ * literals, so that PostgreSQL, which types a VALUES list from its contents, reads them with their own types. An
+ * UPDATE … FROM such a list joins on the primary key: a few milliseconds for a thousand rows, where a CASE with a
+ * branch per row costs one comparison per row and branch.
+ */
+function valuesTable(rows: readonly (readonly (string | number | boolean | null)[])[], params: ObjectLiteral): string {
+  const list = rows.map(
+    (row, i) =>
+      `(${row
+        .map((v, j) => {
+          if (typeof v !== 'string') return literal(v);
+          params[`v${i}_${j}`] = v;
+          return `:v${i}_${j}`;
+        })
+        .join(', ')})`,
+  );
+  return `(VALUES ${list.join(', ')}) AS v`;
+}
 
 /** One row per (exercise, inject, team): planned, armed, released exactly once, delivered, acknowledged. */
 @Injectable()
@@ -65,7 +121,8 @@ export class DeliveryRepository extends DrillRepository {
 
   /** Inserts the rows whose (exercise, inject, team) has none yet; existing rows are left as they are. */
   async insertIfAbsent(rows: Partial<DeliveryEntity>[], m?: EntityManager): Promise<void> {
-    await this.manager(m).createQueryBuilder().insert().into(DeliveryEntity).values(rows).orIgnore().execute();
+    for (const chunk of chunks(rows, 200))
+      await this.manager(m).createQueryBuilder().insert().into(DeliveryEntity).values(chunk).orIgnore().execute();
   }
 
   find(exerciseId: string, injectId: string, teamId: string): Promise<DeliveryEntity> {
@@ -116,21 +173,45 @@ export class DeliveryRepository extends DrillRepository {
   }
 
   /**
-   * The exactly-once step of a release: marks the row released if it is still in one of the `from` states. False
-   * when another wake-up or replica claimed it first.
+   * The exactly-once step of a release: marks released, with its stamp, every row that is still in one of the
+   * `from` states, in one statement (per ROWS_PER_STATEMENT rows). Returns the ids it claimed; a row missing from
+   * them was claimed first by another wake-up or replica.
    */
-  async claim(m: EntityManager, deliveryId: string, from: DeliveryStatus[], stamp: ReleaseStamp): Promise<boolean> {
-    const claimed = await m
-      .createQueryBuilder()
-      .update(DeliveryEntity)
-      .set({ status: 'released', ...stamp })
-      .where('id = :id AND status IN (:...from)', { id: deliveryId, from })
-      .execute();
-    return Boolean(claimed.affected);
+  async claim(m: EntityManager, stamps: readonly ReleaseStamp[], from: DeliveryStatus[]): Promise<Set<string>> {
+    const claimed = new Set<string>();
+    for (const rows of chunks(stamps, ROWS_PER_STATEMENT)) {
+      const params: ObjectLiteral = { released: 'released', from };
+      const v = valuesTable(
+        rows.map((r) => [r.id, r.releasedAt, r.releasedScenarioMs, r.dueAt, r.late, r.releasedBy]),
+        params,
+      );
+      const returned = await returningRows<{ id: string }>(
+        m,
+        `UPDATE "deliveries" SET "status" = :released, "releasedAt" = v.column2, "releasedScenarioMs" = v.column3, ` +
+          `"dueAt" = v.column4, "late" = v.column5, "releasedBy" = v.column6 FROM ${v} ` +
+          `WHERE "deliveries"."id" = v.column1 AND "deliveries"."status" IN (:...from) ` +
+          `RETURNING "deliveries"."id" AS "id"`,
+        params,
+      );
+      for (const r of returned) claimed.add(r.id);
+    }
+    return claimed;
   }
 
-  async setSeq(m: EntityManager, deliveryId: string, seq: number): Promise<void> {
-    await m.getRepository(DeliveryEntity).update({ id: deliveryId }, { seq });
+  /** Gives claimed rows their sequence numbers, in one statement (per ROWS_PER_STATEMENT rows). */
+  async setSeqs(m: EntityManager, seqs: readonly { id: string; seq: number }[]): Promise<void> {
+    for (const rows of chunks(seqs, ROWS_PER_STATEMENT)) {
+      const params: ObjectLiteral = {};
+      const v = valuesTable(
+        rows.map((r) => [r.id, r.seq]),
+        params,
+      );
+      const [query, values] = m.connection.driver.escapeQueryWithParameters(
+        `UPDATE "deliveries" SET "seq" = v.column2 FROM ${v} WHERE "deliveries"."id" = v.column1`,
+        params,
+      );
+      await m.query(query, values);
+    }
   }
 
   /** The team's rows armed on a report (ifReportMatches: armed with no time yet). */
@@ -249,7 +330,10 @@ export class DeliveryRepository extends DrillRepository {
 
   /** Every row of the exercise, released ones in release order (pending rows have no release time). */
   listInReleaseOrder(exerciseId: string): Promise<DeliveryEntity[]> {
-    return this.ds.getRepository(DeliveryEntity).find({ where: { exerciseId }, order: { releasedAt: 'ASC' } });
+    // A batch's releases share one instant: within it, a team's come in its sequence order.
+    return this.ds
+      .getRepository(DeliveryEntity)
+      .find({ where: { exerciseId }, order: { releasedAt: 'ASC', seq: 'ASC' } });
   }
 
   /** Every row of the exercise. */

@@ -19,9 +19,7 @@ import {
   type HandshakeAuth,
   type HandshakeWarning,
   type InjectAckReply,
-  type IsmReportView,
 } from '@drill/contracts';
-import { canSeeReport, type IsmReport } from '@drill/ism';
 import { AuthService } from '../auth/auth.service.js';
 import { badRequest, toErrorBody } from '../common/error-filter.js';
 import { credentialParamIn } from '../common/http-hardening.js';
@@ -39,6 +37,7 @@ import {
   scoresRoom,
   teamRoom,
   tokenRoom,
+  userRoom,
   type DrillNamespace,
   type DrillSocket,
   type InjectPayload,
@@ -114,8 +113,7 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
       }
     });
     this.live.attach(ns, {
-      release: (exerciseId, teamId, payload) => this.deliverLocally(exerciseId, teamId, payload),
-      report: (exerciseId, report, teamIds, view) => this.pushReportLocally(exerciseId, report, teamIds, view),
+      release: (exerciseId, teamId, payloads) => this.deliverLocally(exerciseId, teamId, payloads),
     });
     ns.use((socket, next) => {
       this.authenticate(socket).then(
@@ -223,6 +221,7 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     if (!principal) return;
     await socket.join(exerciseRoom(exerciseId));
     if (principal.tokenId) await socket.join(tokenRoom(principal.tokenId));
+    await socket.join(userRoom(exerciseId, principal.userId)); // ISM reports that name this person (TLP audience)
     this.endAtExpiry(socket, principal.tokenExpiresAt ?? null);
     if (isControl(principal.role)) await socket.join(controlRoom(exerciseId));
     if (principal.role === 'controller' || principal.role === 'evaluator') await socket.join(scoresRoom(exerciseId));
@@ -352,32 +351,22 @@ export class DrillGateway implements OnGatewayInit, OnGatewayConnection, OnModul
     });
   }
 
-  /** Called on every replica when a delivery is released: send it to this replica's sockets of the team. */
-  private deliverLocally(exerciseId: string, teamId: string, payload: InjectPayload): void {
+  /**
+   * Called on every replica when deliveries are released (one batch of a team, in seq order): send them to this
+   * replica's sockets of the team, one `inject` event each.
+   */
+  private deliverLocally(exerciseId: string, teamId: string, payloads: InjectPayload[]): void {
     const ids = this.ns?.adapter.rooms.get(teamRoom(exerciseId, teamId));
     for (const id of ids ?? []) {
       const socket = this.ns.sockets.get(id);
       if (!socket) continue;
       void this.perSocket.run(socket.id, async () => {
-        if (payload.seq === socket.data.sentSeq + 1) this.send(socket, payload);
-        else if (payload.seq > socket.data.sentSeq) await this.catchUp(socket); // a gap: fetch what is missing, in order
+        for (const payload of payloads) {
+          if (payload.seq === socket.data.sentSeq + 1) this.send(socket, payload);
+          // A gap: fetch what is missing, in order (the rest of the batch with it).
+          else if (payload.seq > socket.data.sentSeq) return this.catchUp(socket);
+        }
       });
-    }
-  }
-
-  /** TLP decides per socket: only viewers the report's label and recipients open it to receive it. */
-  private pushReportLocally(
-    exerciseId: string,
-    report: IsmReport,
-    exerciseTeamIds: string[],
-    view: IsmReportView,
-  ): void {
-    for (const id of this.ns?.adapter.rooms.get(exerciseRoom(exerciseId)) ?? []) {
-      const socket = this.ns.sockets.get(id);
-      const p = socket?.data.principal;
-      if (!socket || !p) continue;
-      if (canSeeReport(report, { userId: p.userId, role: p.role, teamId: p.teamId }, { exerciseTeamIds }))
-        socket.emit('ism.report', view);
     }
   }
 

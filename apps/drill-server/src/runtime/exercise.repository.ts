@@ -5,6 +5,7 @@ import { NotFound } from '@drill/contracts';
 import type { EnrolledTeam } from '@drill/exercise';
 import type { Scenario } from '@drill/scenario';
 import { ExerciseEntity, ExerciseTeamEntity, ScenarioVersionEntity, TeamEntity } from '@drill/persistence';
+import { returningRows } from './delivery.repository.js';
 import { DrillRepository } from './drill.repository.js';
 
 export type EnrolledTeamRow = EnrolledTeam & { name: string };
@@ -135,27 +136,37 @@ export class ExerciseRepository extends DrillRepository {
     return teams;
   }
 
-  isEnrolled(exerciseId: string, teamId: string): Promise<boolean> {
-    return this.ds.getRepository(ExerciseTeamEntity).existsBy({ exerciseId, teamId });
-  }
-
   async exerciseIdsOfTeam(teamId: string): Promise<string[]> {
     return (await this.ds.getRepository(ExerciseTeamEntity).findBy({ teamId })).map((r) => r.exerciseId);
   }
 
-  /** The team's next sequence number. The row lock taken by the update serialises them per team until commit. */
-  async nextSeq(m: EntityManager, exerciseId: string, teamId: string): Promise<number> {
-    const bump = m
-      .createQueryBuilder()
-      .update(ExerciseTeamEntity)
-      .set({ lastSeq: () => '"lastSeq" + 1' })
-      .where('exerciseId = :e AND teamId = :t', { e: exerciseId, t: teamId });
-    if (this.postgres) {
-      const r = await bump.returning('"lastSeq"').execute();
-      return Number((r.raw as { lastSeq: number }[])[0]!.lastSeq);
-    }
-    await bump.execute();
-    return (await m.getRepository(ExerciseTeamEntity).findOneByOrFail({ exerciseId, teamId })).lastSeq;
+  /**
+   * Locks the team's sequence until the transaction ends (PostgreSQL). A release takes it before it claims any row,
+   * so a team's releases, on every replica, run one after the other: two batches whose rows overlap never lock them
+   * in opposite orders (a deadlock), and the second claims only what the first left. SQLite runs one transaction at
+   * a time already.
+   */
+  async lockSeq(m: EntityManager, exerciseId: string, teamId: string): Promise<void> {
+    if (!this.postgres) return;
+    await m
+      .getRepository(ExerciseTeamEntity)
+      .createQueryBuilder('et')
+      .select('et.lastSeq')
+      .where('et.exerciseId = :e AND et.teamId = :t', { e: exerciseId, t: teamId })
+      .setLock('pessimistic_write')
+      .getRawOne();
+  }
+
+  /** Takes the team's next `n` sequence numbers in one statement; returns the first of them. */
+  async takeSeqs(m: EntityManager, exerciseId: string, teamId: string, n: number): Promise<number> {
+    const [row] = await returningRows<{ lastSeq: number | string }>(
+      m,
+      `UPDATE "exercise_teams" SET "lastSeq" = "lastSeq" + :n WHERE "exerciseId" = :e AND "teamId" = :t ` +
+        `RETURNING "lastSeq"`,
+      { n, e: exerciseId, t: teamId },
+    );
+    if (!row) throw new NotFound(`team ${teamId} is not enrolled in exercise ${exerciseId}`);
+    return Number(row.lastSeq) - n + 1;
   }
 
   /** The last sequence number handed to the team in the exercise; 0 before its first release or if not enrolled. */

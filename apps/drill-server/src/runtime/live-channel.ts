@@ -8,7 +8,7 @@ import type {
   IsmReportView,
   ServerToClientEvents,
 } from '@drill/contracts';
-import type { IsmReport } from '@drill/ism';
+import type { ReportAudience } from '@drill/ism';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
 
@@ -27,8 +27,7 @@ export interface SocketData {
 
 /** Messages between replicas (socket.io `serverSideEmit`), never seen by clients. */
 export interface InterReplicaEvents {
-  'drill:release': (exerciseId: string, teamId: string, payload: InjectPayload) => void;
-  'drill:report': (exerciseId: string, report: IsmReport, exerciseTeamIds: string[], view: IsmReportView) => void;
+  'drill:release': (exerciseId: string, teamId: string, payloads: InjectPayload[]) => void;
 }
 
 export type DrillNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterReplicaEvents, SocketData>;
@@ -40,24 +39,17 @@ export type EventPayload<E extends keyof ServerToClientEvents> = Parameters<Serv
 export const exerciseRoom = (exerciseId: string) => `ex:${exerciseId}`;
 export const teamRoom = (exerciseId: string, teamId: string) => `ex:${exerciseId}:team:${teamId}`;
 export const controlRoom = (exerciseId: string) => `ex:${exerciseId}:control`;
+/** Every socket of one person in the exercise: ISM reports that name them (or that they wrote) reach them here. */
+export const userRoom = (exerciseId: string, userId: string) => `ex:${exerciseId}:user:${userId}`;
 /** Controllers and evaluators only: observers watch the drill but do not read scores. */
 export const scoresRoom = (exerciseId: string) => `ex:${exerciseId}:scores`;
 /** Every socket opened with one token: a revocation closes them all, on every replica. */
 export const tokenRoom = (tokenId: string) => `token:${tokenId}`;
 
-// Inter-replica message: "team T of exercise E has a new delivery"; every replica serves its own sockets.
+// Inter-replica message: "team T of exercise E has new deliveries", in seq order; every replica serves its own sockets.
 export const RELEASE_SIGNAL = 'drill:release' satisfies keyof InterReplicaEvents;
 
-export const REPORT_SIGNAL = 'drill:report' satisfies keyof InterReplicaEvents;
-
-export type LocalReleaseHandler = (exerciseId: string, teamId: string, payload: InjectPayload) => void;
-/** `report` decides who may see it (TLP); `view` is what is sent. */
-export type LocalReportHandler = (
-  exerciseId: string,
-  report: IsmReport,
-  exerciseTeamIds: string[],
-  view: IsmReportView,
-) => void;
+export type LocalReleaseHandler = (exerciseId: string, teamId: string, payloads: InjectPayload[]) => void;
 
 /**
  * The server events a room broadcast may carry: those whose listener takes the payload alone. `inject` is not one:
@@ -69,7 +61,6 @@ export type RoomEvent = {
 
 export interface LocalHandlers {
   release: LocalReleaseHandler;
-  report: LocalReportHandler;
 }
 
 /**
@@ -79,7 +70,7 @@ export interface LocalHandlers {
 @Injectable()
 export class LiveChannel {
   private ns?: DrillNamespace;
-  private handlers: LocalHandlers = { release: () => {}, report: () => {} };
+  private handlers: LocalHandlers = { release: () => {} };
   /** Only a Redis-backed adapter reaches other replicas; the in-memory one has none to reach. */
   private readonly clustered: boolean;
 
@@ -90,20 +81,38 @@ export class LiveChannel {
   attach(ns: DrillNamespace, handlers: LocalHandlers): void {
     this.ns = ns;
     this.handlers = handlers;
-    ns.on(RELEASE_SIGNAL, (exerciseId, teamId, payload) => handlers.release(exerciseId, teamId, payload));
-    ns.on(REPORT_SIGNAL, (exerciseId, report, teamIds, view) => handlers.report(exerciseId, report, teamIds, view));
+    ns.on(RELEASE_SIGNAL, (exerciseId, teamId, payloads) => handlers.release(exerciseId, teamId, payloads));
   }
 
-  /** Hands a released inject to every replica, each of which sends it to its own sockets of that team. */
+  /**
+   * Hands a team's released injects (one release batch, in seq order) to every replica in one message; each sends
+   * them to its own sockets of that team. A batch of one goes through `announceRelease`, the one-delivery entry
+   * point (test/delivery-resync wraps it to lose an announcement).
+   */
+  announceReleases(exerciseId: string, teamId: string, payloads: InjectPayload[]): void {
+    if (payloads.length === 1) return this.announceRelease(exerciseId, teamId, payloads[0]!);
+    this.handlers.release(exerciseId, teamId, payloads);
+    if (this.clustered) this.ns?.serverSideEmit(RELEASE_SIGNAL, exerciseId, teamId, payloads);
+  }
+
+  /** Hands one released inject to every replica, each of which sends it to its own sockets of that team. */
   announceRelease(exerciseId: string, teamId: string, payload: InjectPayload): void {
-    this.handlers.release(exerciseId, teamId, payload);
-    if (this.clustered) this.ns?.serverSideEmit(RELEASE_SIGNAL, exerciseId, teamId, payload);
+    this.handlers.release(exerciseId, teamId, [payload]);
+    if (this.clustered) this.ns?.serverSideEmit(RELEASE_SIGNAL, exerciseId, teamId, [payload]);
   }
 
-  /** Hands a new ISM report to every replica, each of which pushes it to those of its sockets TLP lets see it. */
-  announceReport(exerciseId: string, report: IsmReport, exerciseTeamIds: string[], view: IsmReportView): void {
-    this.handlers.report(exerciseId, report, exerciseTeamIds, view);
-    if (this.clustered) this.ns?.serverSideEmit(REPORT_SIGNAL, exerciseId, report, exerciseTeamIds, view);
+  /**
+   * Pushes a new ISM report to the rooms of its TLP audience (`reportAudience`), on every replica through the
+   * adapter: drill control, the teams it reaches (the exercise room when it reaches them all), the people it names.
+   * A socket in several of them receives it once.
+   */
+  announceReport(exerciseId: string, audience: ReportAudience, view: IsmReportView): void {
+    const rooms =
+      audience.teams === 'all'
+        ? [exerciseRoom(exerciseId)]
+        : [controlRoom(exerciseId), ...audience.teams.map((t) => teamRoom(exerciseId, t))];
+    for (const u of audience.users) rooms.push(userRoom(exerciseId, u));
+    this.ns?.to(rooms).emit('ism.report', view);
   }
 
   emitState(state: ExerciseStatePayload): void {

@@ -63,12 +63,26 @@ export function earliestMs(inject: ScenarioInject, edit: InjectEditEntity | unde
   return edit?.offsetMs ?? inject.offsetSeconds * 1000;
 }
 
+/** A due row, the inject it carries and how it is released. */
+interface Due {
+  row: DeliveryEntity;
+  inject: ScenarioInject;
+  by: string;
+}
+
+/** A committed release, as announced. */
+interface Released extends Due {
+  payload: InjectPayload;
+  late: boolean;
+}
+
 /**
- * The release of injects. Every release is a conditional update of its delivery row inside a transaction that also
- * hands out the team's next sequence number, arms the conditional injects that depend on it and writes the
- * release's audit row, so a release happens exactly once whatever replica or wake-up attempts it, and a crash
- * cannot leave a release without its sequence number or its audit. When passes run and what happens when one
- * fails is the ReleaseSupervisor's business.
+ * The release of injects. A team's due rows are released together in one transaction: one conditional update claims
+ * them, one update hands out a range of the team's sequence numbers as long as the rows claimed, and the same
+ * transaction arms the conditional injects that depend on them and writes an audit row for each release. So a
+ * release happens exactly once whatever replica or wake-up attempts it, a team's sequence has no gap, and a crash
+ * cannot leave a release without its sequence number or its audit. When passes run and what happens when one fails
+ * is the ReleaseSupervisor's business.
  */
 @Injectable()
 export class ReleaseEngine {
@@ -92,8 +106,9 @@ export class ReleaseEngine {
   }
 
   /**
-   * Releases everything of the exercise that is due, in order. Returns the exercise as read when it was running
-   * (the next wake-up is planned from it), undefined when it was not. Run under the exercise's mutex.
+   * Releases everything of the exercise that is due, each team's in order, one transaction per team. Returns the
+   * exercise as read when it was running (the next wake-up is planned from it), undefined when it was not. Run
+   * under the exercise's mutex.
    */
   async releaseDue(exerciseId: string): Promise<ExerciseEntity | undefined> {
     const ex = await this.exercises.get(exerciseId);
@@ -109,38 +124,37 @@ export class ReleaseEngine {
         (pinned.order.get(a.injectId) ?? 0) - (pinned.order.get(b.injectId) ?? 0) ||
         (codes.get(a.teamId) ?? '').localeCompare(codes.get(b.teamId) ?? ''),
     );
-    const releaseInOrder = async (rows: DeliveryEntity[]) => {
-      for (const row of rows) {
-        const inject = pinned.injects.get(row.injectId);
-        if (!inject) continue;
-        const by = inject.trigger ? `trigger:${inject.trigger.kind}` : 'scheduler';
-        if ((await this.release(ex, pinned, row, by, teams)) === STOPPED) return;
-      }
-    };
+    const byTeam = new Map<string, Due[]>();
+    for (const row of due) {
+      const inject = pinned.injects.get(row.injectId);
+      if (!inject) continue;
+      const by = inject.trigger ? `trigger:${inject.trigger.kind}` : 'scheduler';
+      const rows = byTeam.get(row.teamId);
+      if (rows) rows.push({ row, inject, by });
+      else byTeam.set(row.teamId, [{ row, inject, by }]);
+    }
     if (!this.exercises.postgres) {
-      await releaseInOrder(due); // one connection: the transactions would queue anyway
+      // One connection: the transactions would queue anyway.
+      for (const [teamId, rows] of byTeam)
+        if ((await this.releaseBatch(ex, pinned, teamId, rows, teams)) === STOPPED) break;
     } else {
-      // Teams are independent (each has its own sequence and row lock): on PostgreSQL their releases run side by
-      // side, each team's in order, so an inject for 30 teams costs about one transaction, not thirty in a row.
-      const byTeam = new Map<string, DeliveryEntity[]>();
-      for (const row of due) {
-        const rows = byTeam.get(row.teamId);
-        if (rows) rows.push(row);
-        else byTeam.set(row.teamId, [row]);
-      }
+      // Teams are independent (each has its own sequence and row lock): on PostgreSQL their batches run side by
+      // side, so an inject for 30 teams costs about one transaction, not thirty in a row.
       // allSettled: a failure must not end this pass (and free the mutex) while other teams are still releasing.
-      const failed = (await Promise.allSettled([...byTeam.values()].map(releaseInOrder))).find(
-        (r) => r.status === 'rejected',
-      );
+      const failed = (
+        await Promise.allSettled(
+          [...byTeam].map(([teamId, rows]) => this.releaseBatch(ex, pinned, teamId, rows, teams)),
+        )
+      ).find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
     }
     return ex;
   }
 
   /**
-   * Releases one delivery row. Returns the payload sent, undefined when the row was no longer releasable (another
-   * wake-up or replica released it first, or its ifNoReport condition no longer holds), or STOPPED when the
-   * exercise is no longer running (paused or ended on another replica since the pass began).
+   * Releases one delivery row (a controller's "release now"). Returns the payload sent, undefined when the row was
+   * no longer releasable (another wake-up or replica released it first, or its ifNoReport condition no longer
+   * holds), or STOPPED when the exercise is no longer running (paused or ended on another replica since).
    */
   async release(
     ex: ExerciseEntity,
@@ -152,6 +166,24 @@ export class ReleaseEngine {
     actor?: Actor,
   ): Promise<InjectPayload | undefined | typeof STOPPED> {
     const inject = pinned.injects.get(row.injectId)!;
+    const sent = await this.releaseBatch(ex, pinned, row.teamId, [{ row, inject, by }], teams, from, actor);
+    return sent === STOPPED ? STOPPED : sent[0];
+  }
+
+  /**
+   * Releases the team's `due` rows, in that order, in one transaction, then announces them in one message. Returns
+   * the payloads sent (without the rows that were no longer releasable), or STOPPED when the exercise is no longer
+   * running.
+   */
+  private async releaseBatch(
+    ex: ExerciseEntity,
+    pinned: PinnedScenario,
+    teamId: string,
+    due: Due[],
+    teams: EnrolledTeam[],
+    from: DeliveryStatus[] = PENDING,
+    actor?: Actor,
+  ): Promise<InjectPayload[] | typeof STOPPED> {
     const done = await this.exercises.transaction(async (m) => {
       // SQLite: one process, and every transition takes this exercise's lock before the pass does, so the pass's own
       // reading is current. PostgreSQL: another replica may have paused it since; re-read under a shared row lock.
@@ -159,76 +191,121 @@ export class ReleaseEngine {
         ? await this.clock.readLocked(m, ex.id, 'share')
         : { ex, now: Date.now() };
       if (current.status !== 'running') return STOPPED;
+      await this.exercises.lockSeq(m, ex.id, teamId);
       const clock = clockOf(current);
       const releasedScenarioMs = Math.floor(scenarioMsAt(clock, now));
-      if (row.status === 'armed' && inject.trigger?.kind === 'ifNoReport' && by !== 'controller') {
-        // Only a report sent by the deadline suppresses the escalation; checked in this transaction.
-        const deadline = row.conditionScenarioMs ?? row.dueScenarioMs ?? releasedScenarioMs;
-        if (await this.reports.hasReport(ex.id, row.teamId, inject.trigger.inject, deadline, m)) {
-          await this.deliveries.markNotTriggered(m, row.id);
-          return undefined;
+      const releasable: Due[] = [];
+      for (const d of due) {
+        const { row, inject, by } = d;
+        if (row.status === 'armed' && inject.trigger?.kind === 'ifNoReport' && by !== 'controller') {
+          // Only a report sent by the deadline suppresses the escalation; checked in this transaction.
+          const deadline = row.conditionScenarioMs ?? row.dueScenarioMs ?? releasedScenarioMs;
+          if (await this.reports.hasReport(ex.id, teamId, inject.trigger.inject, deadline, m)) {
+            await this.deliveries.markNotTriggered(m, row.id);
+            continue;
+          }
         }
+        releasable.push(d);
       }
-      const dueAt =
-        by === 'controller' || row.dueScenarioMs === null ? now : Math.round(wallTimeFor(clock, row.dueScenarioMs));
-      const late = now - dueAt > LATE_AFTER_MS;
-      const stamp = { releasedAt: now, releasedScenarioMs, dueAt, late, releasedBy: by };
-      if (!(await this.deliveries.claim(m, row.id, from, stamp))) return undefined;
-      const seq = await this.exercises.nextSeq(m, ex.id, row.teamId);
-      await this.deliveries.setSeq(m, row.id, seq);
-      await this.armDependents(m, ex, pinned, row.injectId, row.teamId, releasedScenarioMs, teams);
-      const payload = injectPayload(ex.id, inject, seq, now, releasedScenarioMs);
-      await this.audit.record(
-        {
+      if (!releasable.length) return { released: [], current, now };
+      const stamps = releasable.map(({ row, by }) => {
+        const dueAt =
+          by === 'controller' || row.dueScenarioMs === null ? now : Math.round(wallTimeFor(clock, row.dueScenarioMs));
+        return {
+          id: row.id,
+          releasedAt: now,
+          releasedScenarioMs,
+          dueAt,
+          late: now - dueAt > LATE_AFTER_MS,
+          releasedBy: by,
+        };
+      });
+      const claimed = await this.deliveries.claim(m, stamps, from);
+      const late = new Map(stamps.map((s) => [s.id, s.late]));
+      // Rows another wake-up or replica claimed first get no number: the range is exactly as long as the claim.
+      const batch = releasable.filter((d) => claimed.has(d.row.id));
+      if (!batch.length) return { released: [], current, now };
+      const first = await this.exercises.takeSeqs(m, ex.id, teamId, batch.length);
+      const released: Released[] = batch.map((d, i) => ({
+        ...d,
+        payload: injectPayload(ex.id, d.inject, first + i, now, releasedScenarioMs),
+        late: late.get(d.row.id)!,
+      }));
+      await this.deliveries.setSeqs(
+        m,
+        released.map((r) => ({ id: r.row.id, seq: r.payload.seq })),
+      );
+      await this.armDependents(
+        m,
+        ex,
+        pinned,
+        released.map((r) => r.row.injectId),
+        teamId,
+        releasedScenarioMs,
+        teams,
+      );
+      await this.audit.recordMany(
+        released.map(({ row, by, late, payload }) => ({
           actorUserId: actor?.userId ?? null,
           actorRole: actor?.role ?? 'scheduler',
           action: 'inject.release',
           targetType: 'delivery',
           targetId: row.id,
           exerciseId: ex.id,
-          after: { injectId: row.injectId, teamId: row.teamId, seq, by, late, scenarioTime: payload.scenarioTime },
+          after: { injectId: row.injectId, teamId, seq: payload.seq, by, late, scenarioTime: payload.scenarioTime },
           requestId: actor?.requestId,
           at: now,
-        },
+        })),
         m,
       );
-      return { payload, current, late, now };
+      return { released, current, now };
     });
-    if (done === undefined || done === STOPPED) return done;
+    if (done === STOPPED) return STOPPED;
+    const { released, current, now } = done;
+    if (!released.length) return [];
     // Fault-injection tests: die between commit and announce, as a replica can.
-    if (this.config.testKillAfterRelease === row.injectId) process.kill(process.pid, 'SIGKILL');
-    const { payload, current, late, now } = done;
-    this.live.announceRelease(ex.id, row.teamId, payload);
-    for (const l of this.releaseListeners) l(current, row.teamId, inject, now);
-    this.live.toControl(ex.id, 'delivery', {
-      teamId: row.teamId,
-      injectId: row.injectId,
-      seq: payload.seq,
-      releasedAt: payload.releasedAt,
-      late,
-      releasedBy: by,
-    });
-    return payload;
+    if (released.some((r) => r.row.injectId === this.config.testKillAfterRelease)) process.kill(process.pid, 'SIGKILL');
+    this.live.announceReleases(
+      ex.id,
+      teamId,
+      released.map((r) => r.payload),
+    );
+    for (const { row, inject, by, late, payload } of released) {
+      for (const l of this.releaseListeners) l(current, teamId, inject, now);
+      this.live.toControl(ex.id, 'delivery', {
+        teamId,
+        injectId: row.injectId,
+        seq: payload.seq,
+        releasedAt: payload.releasedAt,
+        late,
+        releasedBy: by,
+      });
+    }
+    return released.map((r) => r.payload);
   }
 
-  /** Conditional injects watching `injectId` get their row for this team, in the same transaction as its release. */
+  /**
+   * Conditional injects watching any of `injectIds` get their row for this team, in the same transaction as the
+   * release, in one statement.
+   */
   private async armDependents(
     m: EntityManager,
     ex: ExerciseEntity,
     pinned: PinnedScenario,
-    injectId: string,
+    injectIds: string[],
     teamId: string,
     releasedScenarioMs: number,
     teams: EnrolledTeam[],
   ): Promise<void> {
-    const dependents = (pinned.dependents.get(injectId) ?? []).filter((dep) =>
-      resolveTargets(dep.targets, teams).some((t) => t.id === teamId),
+    const watching = injectIds.flatMap((injectId) =>
+      (pinned.dependents.get(injectId) ?? [])
+        .filter((dep) => resolveTargets(dep.targets, teams).some((t) => t.id === teamId))
+        .map((dep) => ({ dep, watched: pinned.injects.get(injectId) })),
     );
-    if (!dependents.length) return;
-    const watched = pinned.injects.get(injectId);
+    if (!watching.length) return;
     const edits = await this.edits.editsOf(ex.id, m);
     const rows: Partial<DeliveryEntity>[] = [];
-    for (const dep of dependents) {
+    for (const { dep, watched } of watching) {
       const condition = conditionMs(dep, watched, releasedScenarioMs);
       if (condition === undefined) continue;
       const edit = edits.get(dep.id);
