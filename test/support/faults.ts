@@ -9,8 +9,11 @@ import { waitUntil } from './drill-client.js';
 export interface TransactionFaults {
   /** Fail the next `n` transactions. */
   failNext(n: number): void;
-  /** Fail every transaction until `heal()`. */
-  breakAll(): void;
+  /**
+   * Fail every transaction until `heal()`; with `spare`, those whose caller's stack it accepts go through (a test
+   * that holds back the release passes while reports still arrive).
+   */
+  breakAll(spare?: (stack: string) => boolean): void;
   /** Hold every transaction back this long before it starts (a slow database); 0 = off. */
   slowDown(ms: number): void;
   heal(): void;
@@ -19,15 +22,25 @@ export interface TransactionFaults {
   restore(): void;
 }
 
+/** The stack of whoever opened a transaction, deep enough to reach the service (and its async callers). */
+function callerStack(): string {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 60;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  return stack;
+}
+
 /** Makes `ds.transaction` fail as a lost connection does; everything else keeps working. */
 export function faultyTransactions(ds: DataSource): TransactionFaults {
   const original = ds.transaction;
   let next = 0;
   let broken = false;
+  let spared: ((stack: string) => boolean) | undefined;
   let injected = 0;
   let slowMs = 0;
   ds.transaction = function (this: DataSource, ...args: unknown[]) {
-    if (broken || next > 0) {
+    if ((broken && !spared?.(callerStack())) || next > 0) {
       next = Math.max(0, next - 1);
       injected++;
       return Promise.reject(new Error('injected fault: Connection terminated unexpectedly'));
@@ -52,10 +65,14 @@ export function faultyTransactions(ds: DataSource): TransactionFaults {
   } as DataSource['transaction'];
   return {
     failNext: (n) => void (next = n),
-    breakAll: () => void (broken = true),
+    breakAll: (spare) => {
+      broken = true;
+      spared = spare;
+    },
     slowDown: (ms) => void (slowMs = ms),
     heal: () => {
       broken = false;
+      spared = undefined;
       next = 0;
     },
     get injected() {
