@@ -93,7 +93,7 @@ function literal(v: number | boolean | null): string {
  * UPDATE … FROM such a list joins on the primary key: a few milliseconds for a thousand rows, where a CASE with a
  * branch per row costs one comparison per row and branch.
  */
-function valuesTable(rows: readonly (readonly (string | number | boolean | null)[])[], params: ObjectLiteral): string {
+export function valuesTable(rows: readonly (readonly (string | number | boolean | null)[])[], params: ObjectLiteral): string {
   const list = rows.map(
     (row, i) =>
       `(${row

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager, type ObjectLiteral } from 'typeorm';
 import { NotFound } from '@drill/contracts';
 import type { EnrolledTeam } from '@drill/exercise';
 import type { Scenario } from '@drill/scenario';
 import { ExerciseEntity, ExerciseTeamEntity, ScenarioVersionEntity, TeamEntity } from '@drill/persistence';
-import { returningRows } from './delivery.repository.js';
+import { returningRows, valuesTable } from './delivery.repository.js';
 import { DrillRepository } from './drill.repository.js';
 
 export type EnrolledTeamRow = EnrolledTeam & { name: string };
@@ -141,32 +141,43 @@ export class ExerciseRepository extends DrillRepository {
   }
 
   /**
-   * Locks the team's sequence until the transaction ends (PostgreSQL). A release takes it before it claims any row,
-   * so a team's releases, on every replica, run one after the other: two batches whose rows overlap never lock them
-   * in opposite orders (a deadlock), and the second claims only what the first left. SQLite runs one transaction at
-   * a time already.
+   * Locks these teams' sequences until the transaction ends (PostgreSQL; SQLite runs one transaction at a time
+   * already). A release takes them before it claims any row, so a team's releases, on every replica, run one after
+   * the other: two batches whose rows overlap never lock them in opposite orders (a deadlock), and the second claims
+   * only what the first left. Taken in team-id order, so passes that share some teams queue rather than deadlock.
    */
-  async lockSeq(m: EntityManager, exerciseId: string, teamId: string): Promise<void> {
-    if (!this.postgres) return;
+  async lockSeqs(m: EntityManager, exerciseId: string, teamIds: readonly string[]): Promise<void> {
+    if (!this.postgres || !teamIds.length) return;
     await m
       .getRepository(ExerciseTeamEntity)
       .createQueryBuilder('et')
-      .select('et.lastSeq')
-      .where('et.exerciseId = :e AND et.teamId = :t', { e: exerciseId, t: teamId })
+      .select('et.teamId')
+      .where('et.exerciseId = :e AND et.teamId IN (:...t)', { e: exerciseId, t: [...teamIds] })
+      .orderBy('et.teamId')
       .setLock('pessimistic_write')
-      .getRawOne();
+      .getRawMany();
   }
 
-  /** Takes the team's next `n` sequence numbers in one statement; returns the first of them. */
-  async takeSeqs(m: EntityManager, exerciseId: string, teamId: string, n: number): Promise<number> {
-    const [row] = await returningRows<{ lastSeq: number | string }>(
-      m,
-      `UPDATE "exercise_teams" SET "lastSeq" = "lastSeq" + :n WHERE "exerciseId" = :e AND "teamId" = :t ` +
-        `RETURNING "lastSeq"`,
-      { n, e: exerciseId, t: teamId },
+  /**
+   * Takes the next `n` sequence numbers of each team in one statement; returns the first of each team's range.
+   */
+  async takeSeqs(m: EntityManager, exerciseId: string, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+    const params: ObjectLiteral = { e: exerciseId };
+    const v = valuesTable(
+      [...counts].map(([teamId, n]) => [teamId, n]),
+      params,
     );
-    if (!row) throw new NotFound(`team ${teamId} is not enrolled in exercise ${exerciseId}`);
-    return Number(row.lastSeq) - n + 1;
+    const rows = await returningRows<{ teamId: string; lastSeq: number | string }>(
+      m,
+      `UPDATE "exercise_teams" SET "lastSeq" = "lastSeq" + v.column2 FROM ${v} ` +
+        `WHERE "exercise_teams"."exerciseId" = :e AND "exercise_teams"."teamId" = v.column1 ` +
+        `RETURNING "exercise_teams"."teamId" AS "teamId", "exercise_teams"."lastSeq" AS "lastSeq"`,
+      params,
+    );
+    const first = new Map(rows.map((r) => [r.teamId, Number(r.lastSeq) - counts.get(r.teamId)! + 1]));
+    for (const teamId of counts.keys())
+      if (!first.has(teamId)) throw new NotFound(`team ${teamId} is not enrolled in exercise ${exerciseId}`);
+    return first;
   }
 
   /** The last sequence number handed to the team in the exercise; 0 before its first release or if not enrolled. */

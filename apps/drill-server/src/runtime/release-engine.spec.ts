@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
@@ -280,12 +280,16 @@ describe.each(['sqlite', 'postgres'] as const)('release batches (%s)', (kind) =>
     return a !== undefined && b !== undefined;
   };
 
-  it('releases a team’s due rows as one batch: seqs 1..n in scenario order, one audit row each, dependants armed', async () => {
+  it('releases every team’s due rows as one batch: seqs 1..n per team in scenario order, one audit row each, dependants armed', async () => {
     if (!available()) return;
     const drill = await startedDrill(a!);
     a!.announced.length = 0;
     a!.toControl.length = 0;
+    const transactions = jest.spyOn(a!.exercises, 'transaction');
     await a!.pass(drill.exerciseId);
+    // Both teams' rows in one transaction (one claim, one sequence update, one audit insert), not one per team.
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
 
     for (const teamId of drill.teamIds) {
       const released = await drill.released(teamId);
@@ -413,7 +417,7 @@ describe.each(['sqlite', 'postgres'] as const)('release batches (%s)', (kind) =>
       let locked!: () => void;
       const isLocked = new Promise<void>((r) => (locked = r));
       const holder = a!.exercises.transaction(async (m) => {
-        await a!.exercises.lockSeq(m, drill.exerciseId, team);
+        await a!.exercises.lockSeqs(m, drill.exerciseId, [team]);
         locked();
         await new Promise<void>((r) => (free = r));
       });

@@ -55,6 +55,10 @@ export function injectPayload(
     deadlineMinutes: inject.deadlineMinutes ?? null,
     releasedAt: new Date(releasedAt).toISOString(),
     scenarioTime: formatScenarioTime(releasedScenarioMs),
+    releasedScenarioMs,
+    deadlineScenarioMs:
+      inject.deadlineMinutes === undefined ? null : releasedScenarioMs + inject.deadlineMinutes * 60_000,
+    from: inject.from ?? null,
   };
 }
 
@@ -77,12 +81,12 @@ interface Released extends Due {
 }
 
 /**
- * The release of injects. A team's due rows are released together in one transaction: one conditional update claims
- * them, one update hands out a range of the team's sequence numbers as long as the rows claimed, and the same
- * transaction arms the conditional injects that depend on them and writes an audit row for each release. So a
- * release happens exactly once whatever replica or wake-up attempts it, a team's sequence has no gap, and a crash
- * cannot leave a release without its sequence number or its audit. When passes run and what happens when one fails
- * is the ReleaseSupervisor's business.
+ * The release of injects. The due rows of every team are released together in one transaction: one conditional
+ * update claims them, one update hands out a range of each team's sequence numbers as long as the rows claimed for
+ * it, and the same transaction arms the conditional injects that depend on them and writes an audit row for each
+ * release. So a release happens exactly once whatever replica or wake-up attempts it, a team's sequence has no gap,
+ * and a crash cannot leave a release without its sequence number or its audit. When passes run and what happens
+ * when one fails is the ReleaseSupervisor's business.
  */
 @Injectable()
 export class ReleaseEngine {
@@ -106,7 +110,7 @@ export class ReleaseEngine {
   }
 
   /**
-   * Releases everything of the exercise that is due, each team's in order, one transaction per team. Returns the
+   * Releases everything of the exercise that is due, each team's in order, in one transaction. Returns the
    * exercise as read when it was running (the next wake-up is planned from it), undefined when it was not. Run
    * under the exercise's mutex.
    */
@@ -133,21 +137,9 @@ export class ReleaseEngine {
       if (rows) rows.push({ row, inject, by });
       else byTeam.set(row.teamId, [{ row, inject, by }]);
     }
-    if (!this.exercises.postgres) {
-      // One connection: the transactions would queue anyway.
-      for (const [teamId, rows] of byTeam)
-        if ((await this.releaseBatch(ex, pinned, teamId, rows, teams)) === STOPPED) break;
-    } else {
-      // Teams are independent (each has its own sequence and row lock): on PostgreSQL their batches run side by
-      // side, so an inject for 30 teams costs about one transaction, not thirty in a row.
-      // allSettled: a failure must not end this pass (and free the mutex) while other teams are still releasing.
-      const failed = (
-        await Promise.allSettled(
-          [...byTeam].map(([teamId, rows]) => this.releaseBatch(ex, pinned, teamId, rows, teams)),
-        )
-      ).find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
-    }
+    // Every team's due rows in one transaction: an inject for 30 teams costs one claim, one sequence update and one
+    // audit insert, not thirty transactions of each (SQLite would run them one after the other).
+    if (byTeam.size) await this.releaseBatch(ex, pinned, byTeam, teams);
     return ex;
   }
 
@@ -166,20 +158,26 @@ export class ReleaseEngine {
     actor?: Actor,
   ): Promise<InjectPayload | undefined | typeof STOPPED> {
     const inject = pinned.injects.get(row.injectId)!;
-    const sent = await this.releaseBatch(ex, pinned, row.teamId, [{ row, inject, by }], teams, from, actor);
+    const sent = await this.releaseBatch(
+      ex,
+      pinned,
+      new Map([[row.teamId, [{ row, inject, by }]]]),
+      teams,
+      from,
+      actor,
+    );
     return sent === STOPPED ? STOPPED : sent[0];
   }
 
   /**
-   * Releases the team's `due` rows, in that order, in one transaction, then announces them in one message. Returns
-   * the payloads sent (without the rows that were no longer releasable), or STOPPED when the exercise is no longer
-   * running.
+   * Releases each team's `due` rows, in that order, in one transaction, then announces them in one message per team.
+   * Returns the payloads sent (without the rows that were no longer releasable), or STOPPED when the exercise is no
+   * longer running.
    */
   private async releaseBatch(
     ex: ExerciseEntity,
     pinned: PinnedScenario,
-    teamId: string,
-    due: Due[],
+    byTeam: ReadonlyMap<string, Due[]>,
     teams: EnrolledTeam[],
     from: DeliveryStatus[] = PENDING,
     actor?: Actor,
@@ -191,16 +189,16 @@ export class ReleaseEngine {
         ? await this.clock.readLocked(m, ex.id, 'share')
         : { ex, now: Date.now() };
       if (current.status !== 'running') return STOPPED;
-      await this.exercises.lockSeq(m, ex.id, teamId);
+      await this.exercises.lockSeqs(m, ex.id, [...byTeam.keys()].sort());
       const clock = clockOf(current);
       const releasedScenarioMs = Math.floor(scenarioMsAt(clock, now));
       const releasable: Due[] = [];
-      for (const d of due) {
+      for (const d of [...byTeam.values()].flat()) {
         const { row, inject, by } = d;
         if (row.status === 'armed' && inject.trigger?.kind === 'ifNoReport' && by !== 'controller') {
           // Only a report sent by the deadline suppresses the escalation; checked in this transaction.
           const deadline = row.conditionScenarioMs ?? row.dueScenarioMs ?? releasedScenarioMs;
-          if (await this.reports.hasReport(ex.id, teamId, inject.trigger.inject, deadline, m)) {
+          if (await this.reports.hasReport(ex.id, row.teamId, inject.trigger.inject, deadline, m)) {
             await this.deliveries.markNotTriggered(m, row.id);
             continue;
           }
@@ -222,28 +220,26 @@ export class ReleaseEngine {
       });
       const claimed = await this.deliveries.claim(m, stamps, from);
       const late = new Map(stamps.map((s) => [s.id, s.late]));
-      // Rows another wake-up or replica claimed first get no number: the range is exactly as long as the claim.
+      // Rows another wake-up or replica claimed first get no number: each range is exactly as long as the claim.
       const batch = releasable.filter((d) => claimed.has(d.row.id));
       if (!batch.length) return { released: [], current, now };
-      const first = await this.exercises.takeSeqs(m, ex.id, teamId, batch.length);
-      const released: Released[] = batch.map((d, i) => ({
-        ...d,
-        payload: injectPayload(ex.id, d.inject, first + i, now, releasedScenarioMs),
-        late: late.get(d.row.id)!,
-      }));
+      const counts = new Map<string, number>();
+      for (const { row } of batch) counts.set(row.teamId, (counts.get(row.teamId) ?? 0) + 1);
+      const next = await this.exercises.takeSeqs(m, ex.id, counts);
+      const released: Released[] = batch.map((d) => {
+        const seq = next.get(d.row.teamId)!;
+        next.set(d.row.teamId, seq + 1);
+        return {
+          ...d,
+          payload: injectPayload(ex.id, d.inject, seq, now, releasedScenarioMs),
+          late: late.get(d.row.id)!,
+        };
+      });
       await this.deliveries.setSeqs(
         m,
         released.map((r) => ({ id: r.row.id, seq: r.payload.seq })),
       );
-      await this.armDependents(
-        m,
-        ex,
-        pinned,
-        released.map((r) => r.row.injectId),
-        teamId,
-        releasedScenarioMs,
-        teams,
-      );
+      await this.armDependents(m, ex, pinned, released, releasedScenarioMs, teams);
       await this.audit.recordMany(
         released.map(({ row, by, late, payload }) => ({
           actorUserId: actor?.userId ?? null,
@@ -252,7 +248,14 @@ export class ReleaseEngine {
           targetType: 'delivery',
           targetId: row.id,
           exerciseId: ex.id,
-          after: { injectId: row.injectId, teamId, seq: payload.seq, by, late, scenarioTime: payload.scenarioTime },
+          after: {
+            injectId: row.injectId,
+            teamId: row.teamId,
+            seq: payload.seq,
+            by,
+            late,
+            scenarioTime: payload.scenarioTime,
+          },
           requestId: actor?.requestId,
           at: now,
         })),
@@ -265,15 +268,18 @@ export class ReleaseEngine {
     if (!released.length) return [];
     // Fault-injection tests: die between commit and announce, as a replica can.
     if (released.some((r) => r.row.injectId === this.config.testKillAfterRelease)) process.kill(process.pid, 'SIGKILL');
-    this.live.announceReleases(
-      ex.id,
-      teamId,
-      released.map((r) => r.payload),
-    );
-    for (const { row, inject, by, late, payload } of released) {
-      for (const l of this.releaseListeners) l(current, teamId, inject, now);
-      this.live.toControl(ex.id, 'delivery', {
+    const perTeam = new Map<string, Released[]>();
+    for (const r of released) perTeam.set(r.row.teamId, [...(perTeam.get(r.row.teamId) ?? []), r]);
+    for (const [teamId, rows] of perTeam)
+      this.live.announceReleases(
+        ex.id,
         teamId,
+        rows.map((r) => r.payload),
+      );
+    for (const { row, inject, by, late, payload } of released) {
+      for (const l of this.releaseListeners) l(current, row.teamId, inject, now);
+      this.live.toControl(ex.id, 'delivery', {
+        teamId: row.teamId,
         injectId: row.injectId,
         seq: payload.seq,
         releasedAt: payload.releasedAt,
@@ -285,27 +291,26 @@ export class ReleaseEngine {
   }
 
   /**
-   * Conditional injects watching any of `injectIds` get their row for this team, in the same transaction as the
-   * release, in one statement.
+   * Conditional injects watching what was just released get their row for the team it went to, in the same
+   * transaction as the release, in one statement.
    */
   private async armDependents(
     m: EntityManager,
     ex: ExerciseEntity,
     pinned: PinnedScenario,
-    injectIds: string[],
-    teamId: string,
+    released: readonly Released[],
     releasedScenarioMs: number,
     teams: EnrolledTeam[],
   ): Promise<void> {
-    const watching = injectIds.flatMap((injectId) =>
-      (pinned.dependents.get(injectId) ?? [])
-        .filter((dep) => resolveTargets(dep.targets, teams).some((t) => t.id === teamId))
-        .map((dep) => ({ dep, watched: pinned.injects.get(injectId) })),
+    const watching = released.flatMap(({ row }) =>
+      (pinned.dependents.get(row.injectId) ?? [])
+        .filter((dep) => resolveTargets(dep.targets, teams).some((t) => t.id === row.teamId))
+        .map((dep) => ({ dep, watched: pinned.injects.get(row.injectId), teamId: row.teamId })),
     );
     if (!watching.length) return;
     const edits = await this.edits.editsOf(ex.id, m);
     const rows: Partial<DeliveryEntity>[] = [];
-    for (const { dep, watched } of watching) {
+    for (const { dep, watched, teamId } of watching) {
       const condition = conditionMs(dep, watched, releasedScenarioMs);
       if (condition === undefined) continue;
       const edit = edits.get(dep.id);
