@@ -77,6 +77,12 @@ program
     `seconds between progress lines (default ${DEFAULTS.progressEverySeconds})`,
     number('--progress-every'),
   )
+  .option(
+    '--history <n>',
+    'run n drills in a row against the same teams, some improving and some slipping between drills (1-20); ' +
+      'gives the capacity page a history',
+    number('--history'),
+  )
   .option('-q, --quiet', 'no progress lines; just the results')
   .action(async (opts: SimulateOptions & { progressEvery?: number }) => {
     // Loaded on demand: it pulls in socket.io-client and, for the embedded server, the whole of Nest.

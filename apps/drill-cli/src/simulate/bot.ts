@@ -9,7 +9,7 @@ import {
 } from '@drill/contracts';
 import type { Inject, Scenario } from '@drill/scenario';
 import type { Prng } from './prng.js';
-import type { ProfileName } from './profiles.js';
+import type { Behaviour, ProfileName } from './profiles.js';
 import { planResponse, windowOf, type PlannedReport } from './responder.js';
 
 /** A client of the drill's namespace, typed by the wire contract. */
@@ -31,6 +31,8 @@ export interface BotTeam {
   code: string;
   country: string;
   profile: ProfileName;
+  /** The profile's behaviour as it has drifted by this drill (drift.ts); the profile's own without it. */
+  behaviour?: Behaviour;
   token: string;
 }
 
@@ -165,6 +167,7 @@ export class Bot {
       this.lastDeadlineAt = Math.max(this.lastDeadlineAt, base + windowOf(inject).D * perMin);
     const plan = planResponse({
       profile: this.team.profile,
+      ...(this.team.behaviour ? { behaviour: this.team.behaviour } : {}),
       inject,
       rng: this.opts.rng,
       team: { code: this.team.code, country: this.team.country },

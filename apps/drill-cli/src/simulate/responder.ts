@@ -39,6 +39,8 @@ export interface ResponsePlan {
 
 export interface PlanInput {
   profile: ProfileName;
+  /** How the team behaves in this drill when it is not its profile's as written (drift, see drift.ts). */
+  behaviour?: Behaviour;
   inject: Inject;
   rng: Prng;
   team: { code: string; country: string };
@@ -341,7 +343,7 @@ function fullReport(input: PlanInput, q: ContentQuality, rng: Prng, at: number, 
  * to the team's profile. Pure: the same rng state gives the same plan.
  */
 export function planResponse(input: PlanInput): ResponsePlan {
-  const b = BEHAVIOURS[input.profile];
+  const b = input.behaviour ?? BEHAVIOURS[input.profile];
   const { inject, rng } = input;
   const { T, D } = windowOf(inject);
   const plan: ResponsePlan = { reports: [] };

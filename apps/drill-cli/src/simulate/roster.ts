@@ -1,3 +1,4 @@
+import type { TeamTier } from '@drill/contracts';
 import type { Scenario } from '@drill/scenario';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
 
@@ -6,21 +7,24 @@ export interface TeamPlan {
   name: string;
   country: string;
   tags: string[];
+  /** GCI 2024 tier, for the ASEAN teams the issue names; undefined for the others. */
+  tier?: TeamTier;
   profile: ProfileName;
 }
 
 // ASEAN member states first (the ACID drill), then APCERT economies, so a small run is always a plausible ACID.
-export const TEAM_CATALOGUE: readonly { code: string; name: string; country: string }[] = [
-  { code: 'SG', name: 'SingCERT', country: 'Singapore' },
-  { code: 'MY', name: 'MyCERT', country: 'Malaysia' },
-  { code: 'TH', name: 'ThaiCERT', country: 'Thailand' },
-  { code: 'ID', name: 'ID-SIRTII/CC', country: 'Indonesia' },
-  { code: 'PH', name: 'CERT-PH', country: 'Philippines' },
-  { code: 'VN', name: 'VNCERT/CC', country: 'Viet Nam' },
-  { code: 'BN', name: 'BruCERT', country: 'Brunei Darussalam' },
-  { code: 'KH', name: 'CamCERT', country: 'Cambodia' },
-  { code: 'LA', name: 'LaoCERT', country: 'Lao PDR' },
-  { code: 'MM', name: 'mmCERT', country: 'Myanmar' },
+// Tiers as the Global Cybersecurity Index 2024 places the ASEAN member states (capacity views group CERTs by them).
+export const TEAM_CATALOGUE: readonly { code: string; name: string; country: string; tier?: TeamTier }[] = [
+  { code: 'SG', name: 'SingCERT', country: 'Singapore', tier: 1 },
+  { code: 'MY', name: 'MyCERT', country: 'Malaysia', tier: 1 },
+  { code: 'TH', name: 'ThaiCERT', country: 'Thailand', tier: 1 },
+  { code: 'ID', name: 'ID-SIRTII/CC', country: 'Indonesia', tier: 1 },
+  { code: 'PH', name: 'CERT-PH', country: 'Philippines', tier: 2 },
+  { code: 'VN', name: 'VNCERT/CC', country: 'Viet Nam', tier: 1 },
+  { code: 'BN', name: 'BruCERT', country: 'Brunei Darussalam', tier: 3 },
+  { code: 'KH', name: 'CamCERT', country: 'Cambodia', tier: 4 },
+  { code: 'LA', name: 'LaoCERT', country: 'Lao PDR', tier: 4 },
+  { code: 'MM', name: 'mmCERT', country: 'Myanmar', tier: 3 },
   { code: 'JP', name: 'JPCERT/CC', country: 'Japan' },
   { code: 'KR', name: 'KrCERT/CC', country: 'Republic of Korea' },
   { code: 'AU', name: 'AusCERT', country: 'Australia' },
@@ -123,6 +127,7 @@ export function buildRoster(scenario: Scenario, n: number, profiles: readonly Pr
       name: known?.name ?? `${code} CERT`,
       country: known?.country ?? code,
       tags: tagsOf[i]!,
+      ...(known?.tier !== undefined ? { tier: known.tier } : {}),
       profile: profiles[i % profiles.length]!,
     };
   });

@@ -24,6 +24,9 @@ describe('drill simulate: what it refuses before starting anything', () => {
       [{ server: 'http://127.0.0.1:9' }, '--server needs --token'],
       [{ token: 'drl_x' }, '--token only makes sense with --server'],
       [{ seed: -1 }, '--seed must be a non-negative whole number'],
+      [{ history: 0 }, '--history must be a whole number from 1 to 20'],
+      [{ history: 21 }, '--history must be a whole number from 1 to 20'],
+      [{ history: 1.5 }, '--history must be a whole number from 1 to 20'],
       [
         { server: 'http://127.0.0.1:9', token: 'drl_x', database: 'sqlite::memory:' },
         '--database is for the embedded server',

@@ -6,10 +6,11 @@ import { EXIT, type Io } from '../scenario-commands.js';
 import { ApiError, DrillApi } from './api.js';
 import { Bot, type BotStats } from './bot.js';
 import { DEFAULTS } from './defaults.js';
+import { dealDrifts, driftedBehaviour, type Drift } from './drift.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded.js';
 import { Prng } from './prng.js';
 import { PROFILE_NAMES, type ProfileName } from './profiles.js';
-import { buildRoster, MAX_TEAMS, type TeamPlan } from './roster.js';
+import { buildRoster, MAX_TEAMS, TEAM_CATALOGUE, type TeamPlan } from './roster.js';
 import { scenarioClock } from './responder.js';
 
 export interface SimulateOptions {
@@ -31,9 +32,20 @@ export interface SimulateOptions {
   /** Embedded server only: LOG_LEVEL (default warn). */
   logLevel?: string;
   progressEverySeconds?: number;
+  /** Runs this many drills in a row against the same teams, their behaviour drifting between drills (runHistory). */
+  history?: number;
   /** Aborting it (Ctrl-C) aborts the exercise and stops the run. */
   signal?: AbortSignal;
 }
+
+/** Which drill of a history this run is: the drifts are dealt from the history's seed, so they hold across drills. */
+export interface HistoryStep {
+  index: number;
+  of: number;
+  driftSeed: number;
+}
+
+export const MAX_HISTORY = 20;
 
 export interface TeamOutcome {
   rank: number;
@@ -41,6 +53,8 @@ export interface TeamOutcome {
   code: string;
   name: string;
   profile: ProfileName;
+  /** In a history: how the team's behaviour moves from drill to drill. */
+  drift?: Drift;
   percent: number | null;
   injects: number;
   answered: number;
@@ -75,6 +89,7 @@ export class SimulationError extends Error {
 }
 
 const POLL_MS = 200;
+const TEAM_TIERS_OF = new Map(TEAM_CATALOGUE.flatMap((t) => (t.tier === undefined ? [] : [[t.code, t.tier] as const])));
 
 interface ExerciseView {
   id: string;
@@ -120,6 +135,8 @@ function checkOptions(o: SimulateOptions): { teams: number; speed: number; seed:
     throw new SimulationError('--database is for the embedded server; a running server has its own');
   if (o.seed !== undefined && (!Number.isInteger(o.seed) || o.seed < 0))
     throw new SimulationError('--seed must be a non-negative whole number');
+  if (o.history !== undefined && (!Number.isInteger(o.history) || o.history < 1 || o.history > MAX_HISTORY))
+    throw new SimulationError(`--history must be a whole number from 1 to ${MAX_HISTORY}`);
   const every = o.progressEverySeconds ?? DEFAULTS.progressEverySeconds;
   if (!(every > 0)) throw new SimulationError('--progress-every must be a positive number of seconds');
   return { teams, speed, seed: o.seed ?? Math.floor(Math.random() * 2 ** 31), progressMs: every * 1000 };
@@ -158,6 +175,7 @@ async function enrolTeam(
       code: plan.code,
       name: plan.name,
       country: plan.country,
+      ...(plan.tier !== undefined ? { tier: plan.tier } : {}),
       tags: plan.tags,
     });
     return t;
@@ -196,7 +214,7 @@ function table(rows: string[][]): string[] {
  * planned duration is over (and every deadline has passed and no bot has anything left to send), then prints the
  * ranking and writes the AAR files. Throws SimulationError when it cannot run.
  */
-export async function runSimulation(options: SimulateOptions, io: Io): Promise<SimulationResult> {
+export async function runSimulation(options: SimulateOptions, io: Io, step?: HistoryStep): Promise<SimulationResult> {
   const { teams: teamCount, speed, seed, progressMs } = checkOptions(options);
   const say = (s: string) => {
     if (!options.quiet) io.out(s);
@@ -259,7 +277,7 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
     const exercise = await api.post<ExerciseView>('/api/exercises', {
       scenarioId: saved.id,
       version: saved.version,
-      name: `Simulation — ${scenario.title}`.slice(0, 200),
+      name: `Simulation${step ? ` ${step.index + 1}/${step.of}` : ''} — ${scenario.title}`.slice(0, 200),
       speed,
       teamIds: enrolled.map((t) => t.id),
     });
@@ -269,8 +287,15 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
       `Scenario "${scenario.title}" v${saved.version}: ${scenario.injects.length} injects over ${scenarioClock(scenario.plannedDurationMinutes)} at ×${speed} (${wall} of wall time)`,
     );
     say(`Exercise ${exercise.id} on ${serverUrl}, seed ${seed} (repeat with --seed ${seed})`);
+    const drifts = step
+      ? dealDrifts(
+          enrolled.map((t) => t.plan.code),
+          step.driftSeed,
+        )
+      : new Map<string, Drift>();
+    const driftMark: Record<Drift, string> = { improves: ' ↑', slips: ' ↓', steady: '' };
     say(
-      `Teams: ${enrolled.map((t) => `${t.plan.code} ${t.plan.profile}${t.plan.tags.length ? ` [${t.plan.tags.join(',')}]` : ''}`).join(' · ')}`,
+      `Teams: ${enrolled.map((t) => `${t.plan.code} ${t.plan.profile}${drifts.has(t.plan.code) ? driftMark[drifts.get(t.plan.code)!] : ''}${t.plan.tags.length ? ` [${t.plan.tags.join(',')}]` : ''}`).join(' · ')}`,
     );
 
     const root = new Prng(seed);
@@ -278,7 +303,16 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
     for (const t of enrolled) {
       bots.push(
         new Bot(
-          { id: t.id, code: t.plan.code, country: t.plan.country, profile: t.plan.profile, token: t.token },
+          {
+            id: t.id,
+            code: t.plan.code,
+            country: t.plan.country,
+            profile: t.plan.profile,
+            ...(step
+              ? { behaviour: driftedBehaviour(t.plan.profile, drifts.get(t.plan.code)!, step.index, step.of) }
+              : {}),
+            token: t.token,
+          },
           {
             url: serverUrl,
             exerciseId: exercise.id,
@@ -365,6 +399,7 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
           code: t.code ?? bot.team.code,
           name: t.name ?? bot.team.code,
           profile: bot.team.profile,
+          ...(drifts.has(bot.team.code) ? { drift: drifts.get(bot.team.code)! } : {}),
           percent: t.percent,
           injects: t.injects.length,
           answered: t.injects.filter((i) => i.times.toReport !== undefined).length,
@@ -438,10 +473,12 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
           startedAt: startedAt.toISOString(),
           wallSeconds: tookSeconds,
           endedAt: view.clock.scenarioTime,
+          ...(step ? { history: { drill: step.index + 1, of: step.of, driftSeed: step.driftSeed } } : {}),
           teams: outcomes.map((o) => ({
             code: o.code,
             name: o.name,
             profile: o.profile,
+            ...(o.drift ? { drift: o.drift } : {}),
             tags: enrolled.find((e) => e.id === o.teamId)?.plan.tags ?? [],
             percent: o.percent,
             ...o.stats,
@@ -477,10 +514,80 @@ export async function runSimulation(options: SimulateOptions, io: Io): Promise<S
   }
 }
 
+/**
+ * `drill simulate --history N`: N drills in a row against the same teams on one server (the embedded one is started
+ * once, so the drills share its database), drill k with seed + k, each team's behaviour drifting from drill to
+ * drill as dealDrifts decides from the seed. Gives the capacity views (GET /api/capacity, capacity.html) a history
+ * to show on a fresh machine. Each drill's files go to <out>/drill-<k>/.
+ */
+export async function runHistory(options: SimulateOptions, io: Io): Promise<SimulationResult[]> {
+  const { seed } = checkOptions(options);
+  loadScenario(options.scenario, io); // a bad scenario is refused before any server starts
+  const of = options.history ?? 1;
+  const startedAt = new Date();
+  const outDir = resolve(options.out ?? join('simulation-output', stamp(startedAt)));
+  const database = options.database ?? `sqlite:./data/simulation-${stamp(startedAt)}.sqlite`;
+  let server: EmbeddedServer | undefined;
+  let serverUrl = options.server ?? '';
+  let token = options.token ?? '';
+  try {
+    if (!options.server) {
+      token = generateToken();
+      if (!options.quiet) io.out(`Starting an embedded drill server (${database}) for ${of} drills …`);
+      server = await startEmbeddedServer({
+        databaseUrl: database,
+        adminToken: token,
+        logLevel: options.logLevel ?? 'warn',
+      });
+      serverUrl = server.url;
+    }
+    const results: SimulationResult[] = [];
+    for (let index = 0; index < of; index++) {
+      io.out(`\n=== Drill ${index + 1} of ${of} (seed ${seed + index}) ===`);
+      const { history: _history, database: _database, ...rest } = options;
+      results.push(
+        await runSimulation(
+          { ...rest, server: serverUrl, token, seed: seed + index, out: join(outDir, `drill-${index + 1}`) },
+          io,
+          { index, of, driftSeed: seed },
+        ),
+      );
+    }
+    io.out('');
+    io.out(`History of ${of} drills (repeat with --history ${of} --seed ${seed}):`);
+    const rows = [['Team', 'Tier', 'Profile', 'Drift', ...results.map((_, k) => `#${k + 1}`), 'Change']];
+    for (const t of results[0]!.teams) {
+      const per = results.map((r) => r.teams.find((x) => x.code === t.code)?.percent ?? null);
+      const first = per[0] ?? null;
+      const last = per.at(-1) ?? null;
+      const tier = TEAM_TIERS_OF.get(t.code);
+      rows.push([
+        t.code,
+        tier === undefined ? '—' : String(tier),
+        t.profile,
+        t.drift ?? 'steady',
+        ...per.map(pct),
+        first === null || last === null ? '—' : `${last - first >= 0 ? '+' : ''}${(last - first).toFixed(1)}`,
+      ]);
+    }
+    for (const line of table(rows)) io.out(`  ${line}`);
+    if (!options.server && !database.endsWith(':memory:')) {
+      io.out(
+        `The drills stay in ${database.slice('sqlite:'.length)}: browse them with DATABASE_URL=${database} npm start, ` +
+          `controller token ${token}, then open /capacity.html`,
+      );
+    }
+    return results;
+  } finally {
+    await server?.close();
+  }
+}
+
 /** `drill simulate`: exit 0 when the drill ran to the end, 1 for a bad scenario, 2 when it could not run, 130 on Ctrl-C. */
 export async function simulateCommand(options: SimulateOptions, io: Io): Promise<number> {
   try {
-    await runSimulation(options, io);
+    if (options.history !== undefined) await runHistory(options, io);
+    else await runSimulation(options, io);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof SimulationError) {
