@@ -6,7 +6,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 // The domain rules are plain TypeScript: no Nest, no TypeORM, no persistence library.
-const DOMAIN_LIBRARIES = ['contracts', 'ioc', 'ism', 'exercise', 'scoring', 'reporting', 'scenario', 'auth'];
+const DOMAIN_LIBRARIES = [
+  'contracts',
+  'ioc',
+  'ism',
+  'exercise',
+  'scoring',
+  'reporting',
+  'scenario',
+  'auth',
+  'capacity',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'test/artifacts/**', 'simulation-output/**', 'data/**'] },

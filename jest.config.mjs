@@ -23,6 +23,8 @@ const common = {
 // them when coverage rises; never lower them.
 const coverageThreshold = {
   './libs/auth/src/': { statements: 100, branches: 100 },
+  // capacity: set 2026-12-02 from its unit spec alone (capacity.ts, csv.ts, from-aar.ts: 100 % statements, 92 % branches).
+  './libs/capacity/src/': { statements: 97, branches: 88 },
   './libs/contracts/src/': { statements: 100, branches: 100 },
   './libs/exercise/src/': { statements: 98, branches: 93 },
   './libs/ioc/src/': { statements: 98, branches: 90 },

@@ -22,6 +22,11 @@ const ENTRIES = {
   team: 'team/main.ts',
   control: 'control/main.ts',
   evaluator: 'evaluator/main.ts',
+  teams: 'setup/teams.ts',
+  users: 'setup/users.ts',
+  scenarios: 'setup/scenarios.ts',
+  exercises: 'setup/exercises.ts',
+  capacity: 'capacity/main.ts',
 };
 
 /** Tells esbuild the domain libraries have no side effects at load, so unused modules are dropped whole. */

@@ -3,6 +3,7 @@
 // fail as a dropped connection does) and the real scheduler (wake-ups that are lost); synchronisation polls the
 // clients, the timeline and /health, never a fixed sleep.
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { wasReleased } from '@drill/contracts';
 import { DataSource } from 'typeorm';
 import { InjectScheduler } from '../apps/drill-server/src/runtime/scheduler.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
@@ -325,7 +326,7 @@ for (const mode of modes) {
       const paused = await act(d.server, ex.id, 'pause'); // asked for in the middle of the burst
       d.faults.slowDown(0);
       const released = async () =>
-        (await timeline(d.server, ex.id)).filter((e) => e.kind === 'delivery' && e.status === 'released');
+        (await timeline(d.server, ex.id)).filter((e) => e.kind === 'delivery' && wasReleased(e.status));
       const atPause = await released();
       // A controller edit takes the exercise's turn like a release pass does: once it has answered, no pass that
       // began before the pause can still be running. Nothing may have gone out since the pause answered.

@@ -267,7 +267,7 @@ async function releaseErrors(rig: ServerRig, series: Series, lastTeam = false): 
   while (received.size < planned && Date.now() < deadline) await sleep(50);
   disconnectAll(sockets);
   const released = await rig.count(
-    `SELECT count(*) AS n FROM deliveries WHERE "exerciseId" = $1 AND status = 'released'`,
+    `SELECT count(*) AS n FROM deliveries WHERE "exerciseId" = $1 AND status IN ('released', 'delivered', 'acknowledged')`,
     ex.id,
   );
   const audited = await rig.count(

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateScenarioText, type Inject } from '@drill/scenario';
+import { wasReleased } from '@drill/contracts';
 import { Prng } from '../../apps/drill-cli/src/simulate/prng.js';
 import { PROFILE_NAMES } from '../../apps/drill-cli/src/simulate/profiles.js';
 import { TEAM_CATALOGUE } from '../../apps/drill-cli/src/simulate/roster.js';
@@ -652,7 +653,7 @@ function printResults(r: {
   // Deliveries in the database.
   const released = new Map<string, { seq: number; late: boolean; delivered: boolean }>(); // inject|code
   for (const e of entries)
-    if (e.kind === 'delivery' && e.status === 'released' && e.seq != null)
+    if (e.kind === 'delivery' && wasReleased(e.status) && e.seq != null)
       released.set(`${e.injectId}|${e.teamCode ?? codeOf.get(e.teamId!)}`, {
         seq: e.seq,
         late: !!e.late,

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, openDataSource } from '@drill/persistence';
 import { AuthModule } from './auth/auth.module.js';
 import { UsersModule } from './auth/users.module.js';
+import { CapacityModule } from './capacity/capacity.module.js';
 import { DrillConfigModule } from './config/config.module.js';
 import type { DrillConfig } from './config/drill-config.js';
 import { CoreModule } from './core.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         IsmModule,
         ScoringModule,
         ReportingModule,
+        CapacityModule,
       ],
     };
   }

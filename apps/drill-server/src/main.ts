@@ -1,14 +1,23 @@
+import type { AddressInfo } from 'node:net';
 import { ConfigError } from './config/drill-config.js';
 import { createDrillApp } from './app.factory.js';
+import { UsersService } from './auth/users.service.js';
+import { startupBanner } from './common/logger.js';
 
 async function main(): Promise<void> {
   const { app, config } = await createDrillApp();
   if (config.host) await app.listen(config.port, config.host);
   else await app.listen(config.port);
-  const mode = config.redisUrl ? 'cluster (Redis)' : 'embedded';
-  const db = config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL';
+  // The port actually bound (PORT=0 picks a free one).
+  const port = (app.getHttpServer().address() as AddressInfo).port;
   process.stdout.write(
-    `drill-server listening on http://localhost:${config.port} — ${mode}, ${db}; API docs at /api/docs\n`,
+    startupBanner({
+      host: config.host,
+      port,
+      mode: config.redisUrl ? 'cluster (Redis)' : 'embedded',
+      database: config.database.kind === 'sqlite' ? `SQLite ${config.database.path}` : 'PostgreSQL',
+      firstController: app.get(UsersService).takeFirstController(),
+    }),
   );
 }
 

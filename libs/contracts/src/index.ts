@@ -9,3 +9,4 @@ export * from './rsit.js';
 export * from './vocab.js';
 export * from './errors.js';
 export * from './socket.js';
+export * from './setup.js';

@@ -5,7 +5,7 @@
 import type { ErrorBody, FieldProblem } from './errors.js';
 import type { RsitClassification } from './rsit.js';
 import type { TlpLabel } from './tlp.js';
-import type { Determination, ExerciseStatus, IocType, ReportKind, Severity } from './vocab.js';
+import type { DeliveryStatus, Determination, ExerciseStatus, IocType, ReportKind, Severity } from './vocab.js';
 
 /** The one namespace clients connect to; the main namespace `/` refuses every connection. */
 export const DRILL_NAMESPACE = '/drill';
@@ -54,6 +54,15 @@ export interface InjectPayload {
   releasedAt: string;
   /** `T+HH:MM:SS`. */
   scenarioTime: string;
+  /** The scenario time of the release in ms (what `scenarioTime` writes out). */
+  releasedScenarioMs: number;
+  /**
+   * When the response is due, in scenario ms (release + `deadlineMinutes`); null without a deadline. In scenario
+   * time, not wall time: a pause stops it and the speed factor runs it, as the drill clock does.
+   */
+  deadlineScenarioMs: number | null;
+  /** The simulated sender (the scenario's `from`, the MSEL "From" column); null when the scenario names none. */
+  from: string | null;
 }
 
 /** `exercise.state`: on every lifecycle change, to everyone in the exercise, and to a socket when it connects. */
@@ -75,6 +84,8 @@ export interface DeliveryEvent {
   teamId: string;
   injectId: string;
   seq: number | null;
+  /** Where the delivery stands after this change (`released`, `delivered`, `acknowledged`). */
+  status?: DeliveryStatus;
   releasedAt?: string;
   deliveredAt?: string;
   acknowledgedAt?: string;

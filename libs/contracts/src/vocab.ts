@@ -39,3 +39,26 @@ export type Determination = (typeof DETERMINATIONS)[number];
 
 export const EXERCISE_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'aborted'] as const;
 export type ExerciseStatus = (typeof EXERCISE_STATUSES)[number];
+
+/**
+ * A delivery's way through the drill: planned (`scheduled`, or `armed` on a condition), then `released` to the team,
+ * `delivered` (a console of the team received it) and `acknowledged` (a person said "received"; it implies
+ * delivery). `skipped` and `not-triggered` end it without a release.
+ */
+export const DELIVERY_STATUSES = [
+  'scheduled',
+  'armed',
+  'released',
+  'delivered',
+  'acknowledged',
+  'skipped',
+  'not-triggered',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** The statuses of a delivery that has been released: `released` and every step after it. */
+export const RELEASED_STATUSES = ['released', 'delivered', 'acknowledged'] as const satisfies readonly DeliveryStatus[];
+
+/** Whether a delivery in this status was released to its team (and may since have been delivered, acknowledged). */
+export const wasReleased = (status: string | null | undefined): boolean =>
+  (RELEASED_STATUSES as readonly string[]).includes(status ?? '');

@@ -1,4 +1,4 @@
-import type { ReportKind } from '@drill/contracts';
+import { wasReleased, type ReportKind } from '@drill/contracts';
 import {
   COMPONENT_KEYS,
   explainInjectScore,
@@ -11,6 +11,7 @@ import {
 } from '@drill/scoring';
 import {
   AAR_SCHEMA,
+  DEFAULT_AAR_MARKING,
   type Aar,
   type AarInput,
   type AarInputDelivery,
@@ -44,7 +45,7 @@ export function buildAar(input: AarInput): Aar {
   const nameOf = (userId: string) => input.userNames?.[userId] ?? userId;
   const injectTitle = new Map(input.scenario.injects.map((i) => [i.id, i.title]));
 
-  const released = input.deliveries.filter((d) => d.status === 'released');
+  const released = input.deliveries.filter((d) => wasReleased(d.status));
   const releaseOf = new Map<string, AarInputDelivery>();
   for (const d of released) releaseOf.set(pairKey(d.teamId, d.injectId), d);
 
@@ -280,6 +281,7 @@ export function buildAar(input: AarInput): Aar {
     schema: AAR_SCHEMA,
     generatedAt: input.generatedAt,
     state: { ...input.state },
+    marking: input.marking ?? DEFAULT_AAR_MARKING,
     overview: {
       exercise: {
         id: input.exercise.id,
@@ -380,7 +382,7 @@ const KIND_ORDER = { release: 0, acknowledgement: 1, report: 2, event: 3 } as co
 function rawTimeline(input: AarInput, code: (teamId: string) => string): TimelineRow[] {
   const rows: TimelineRow[] = [];
   for (const d of input.deliveries) {
-    if (d.status !== 'released') continue;
+    if (!wasReleased(d.status)) continue;
     rows.push({
       at: d.releasedAt ?? null,
       scenarioMs: d.releasedScenarioMs ?? null,

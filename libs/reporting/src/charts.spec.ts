@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildAar } from './build.js';
-import { chartSpecs, renderChartSvg, sharingSpec } from './charts.js';
+import { accessibleSvg, chartSpecs, chartTexts, renderChartSvg, sharingSpec } from './charts.js';
 import { fixtureInput } from './spec-fixture.js';
 
 describe('AAR charts', () => {
@@ -27,5 +27,25 @@ describe('AAR charts', () => {
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) expect(id.startsWith('chart-x-')).toBe(true);
     for (const m of svg.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(m[1]);
+  });
+
+  it('become one image to assistive technology, named by a title and described in words, both escaped', () => {
+    const svg = accessibleSvg('<svg class="marks" width="10"><g role="graphics-document"></g></svg>', 'chart-x', {
+      title: 'Teams <A>',
+      description: 'B & "C" sent 2',
+    });
+    expect(svg).toBe(
+      '<svg class="marks" width="10" role="img" aria-labelledby="chart-x-title" aria-describedby="chart-x-desc">' +
+        '<title id="chart-x-title">Teams &lt;A&gt;</title><desc id="chart-x-desc">B &amp; &quot;C&quot; sent 2</desc>' +
+        '<g role="graphics-document"></g></svg>',
+    );
+  });
+
+  it('describe an empty drill without inventing figures', () => {
+    const empty = buildAar(fixtureInput({ deliveries: [], reports: [], events: [] }));
+    const texts = chartTexts(empty);
+    expect(texts.sharing.description).toMatch(/no team addressed a report to another team/);
+    expect(texts.timeline.description).toMatch(/0 inject releases, 0 acknowledgements and 0 reports\./);
+    for (const t of Object.values(texts)) expect(`${t.title} ${t.description}`).not.toMatch(/NaN|undefined|null/);
   });
 });

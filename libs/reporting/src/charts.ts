@@ -1,6 +1,7 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { COMPONENT_KEYS } from '@drill/scoring';
+import { escapeHtml } from './format.js';
 import type { Aar } from './model.js';
 
 // The four AAR charts as Vega-Lite specs with inline data only (nothing for Vega to fetch), rendered to SVG on
@@ -311,9 +312,105 @@ export async function renderChartSvg(spec: TopLevelSpec, idPrefix: string): Prom
   }
 }
 
+/** A chart's visible title and the text a screen reader gives for it: what it shows, and its main figures. */
+export interface ChartText {
+  title: string;
+  description: string;
+}
+
+const list = (items: string[], max = 8) =>
+  items.length <= max ? items.join('; ') : `${items.slice(0, max).join('; ')}; and ${items.length - max} more`;
+const m1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
+
+/**
+ * The title and text description of each chart, from the same figures it draws: a reader who cannot see the SVG
+ * learns what it shows and its main figures; the tables next to each chart hold every figure.
+ */
+export function chartTexts(aar: Aar): Record<ChartId, ChartText> {
+  const teams = aar.overview.teams.length;
+  const rows = aar.timeline.filter((r) => r.kind !== 'event' && r.teamCode !== null && r.scenarioMs !== null);
+  const count = (k: string) => rows.filter((r) => r.kind === k).length;
+  const lastMinute = rows.reduce((m, r) => Math.max(m, r.scenarioMs! / MIN), 0);
+
+  const scored = aar.injects.filter((i) => i.responseRequired && i.scored > 0);
+  const perInject = scored.map((i) =>
+    i.timeToReport
+      ? `${i.id} median ${m1(i.timeToReport.median)} min over ${i.timeToReport.n} of ${i.scored} teams` +
+        (i.targetMinutes !== undefined ? `, target ${i.targetMinutes}` : '') +
+        (i.deadlineMinutes !== undefined ? `, deadline ${i.deadlineMinutes}` : '')
+      : `${i.id} no report`,
+  );
+
+  const perTeam = aar.scorecards.map(
+    (t) => `${t.code} ${t.meanCompleteness === null ? 'n/a' : t.meanCompleteness.toFixed(2)}`,
+  );
+
+  const cells = [...aar.sharing.cells].sort((a, b) => b.total - a.total);
+  const shared = cells.reduce((n, c) => n + c.total, 0);
+
+  return {
+    timeline: {
+      title: 'Inject releases, acknowledgements and reports over scenario time',
+      description:
+        `Dot chart, one row per team (${teams}), scenario minutes after STARTEX across: ` +
+        `${count('release')} inject releases, ${count('acknowledgement')} acknowledgements and ${count('report')} ` +
+        `reports` +
+        (rows.length ? `, the last at minute ${m1(lastMinute)}.` : '.') +
+        ' Appendix C lists every entry.',
+    },
+    'response-times': {
+      title: 'Time to first report per inject',
+      description:
+        scored.length === 0
+          ? 'Box plot of minutes from release to first report per inject: no inject requiring a response was scored.'
+          : `Box plot of minutes from release to first report for ${scored.length} inject${scored.length === 1 ? '' : 's'}, ` +
+            `with target and deadline marks: ${list(perInject)}. The inject table below gives every figure.`,
+    },
+    completeness: {
+      title: 'Completeness by component per team',
+      description:
+        perTeam.length === 0
+          ? 'Heat map of completeness components per team: no team was scored.'
+          : `Heat map of the mean score (0 to 1) of each completeness component (${COMPONENT_KEYS.join(', ')}) ` +
+            `and of the final C, per team. Mean final C: ${list(perTeam, 12)}. The team scorecards give every figure.`,
+    },
+    sharing: {
+      title: 'Information sharing between teams',
+      description:
+        cells.length === 0
+          ? `Heat map of reports between ${aar.sharing.teams.length} teams: no team addressed a report to another team.`
+          : `Heat map of reports each author team addressed to each recipient team, ${aar.sharing.teams.length} teams: ` +
+            `${shared} reports over ${cells.length} pairs; most: ${list(
+              cells.map((c) => `${c.from} to ${c.to} ${c.total}`),
+              5,
+            )}. The table below lists every pair by TLP.`,
+    },
+  };
+}
+
+/**
+ * Makes a rendered chart one image to assistive technology: role="img" on the <svg>, named by its <title> and
+ * described by its <desc>. Vega's own ARIA roles on the marks inside are then presentational, as they should be:
+ * "graphics-symbol" for each of hundreds of dots reads as noise.
+ */
+export function accessibleSvg(svg: string, idPrefix: string, text: ChartText): string {
+  const titleId = `${idPrefix}-title`;
+  const descId = `${idPrefix}-desc`;
+  return svg.replace(
+    /^<svg\b([^>]*)>/,
+    (_, attrs: string) =>
+      `<svg${attrs} role="img" aria-labelledby="${titleId}" aria-describedby="${descId}">` +
+      `<title id="${titleId}">${escapeHtml(text.title)}</title><desc id="${descId}">${escapeHtml(text.description)}</desc>`,
+  );
+}
+
 export async function renderCharts(aar: Aar): Promise<Record<ChartId, string>> {
   const specs = chartSpecs(aar);
+  const texts = chartTexts(aar);
   const out = {} as Record<ChartId, string>;
-  for (const id of CHART_IDS) out[id] = await renderChartSvg(specs[id], `chart-${id}`);
+  for (const id of CHART_IDS) {
+    const prefix = `chart-${id}`;
+    out[id] = accessibleSvg(await renderChartSvg(specs[id], prefix), prefix, texts[id]);
+  }
   return out;
 }

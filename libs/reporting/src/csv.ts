@@ -3,6 +3,7 @@ import { COMPONENT_KEYS } from '@drill/scoring';
 import type { Aar, ScorecardRow, TeamScorecard } from './model.js';
 
 export const CSV_COLUMNS = [
+  'report_tlp',
   'team_code',
   'team_name',
   'team_percent',
@@ -28,7 +29,7 @@ type Cell = string | number | null | undefined;
 /**
  * One field per RFC 4180: quoted when it holds a comma, quote, CR or LF, quotes doubled. Text that a spreadsheet
  * would run as a formula (leading = + - @, tab or CR) gets a leading apostrophe — a report title is data, never
- * a formula. Numbers are written in full precision, exactly the figures the JSON carries.
+ * a formula. Numbers are written as given: renderAarCsv rounds them first (see `roundTo`).
  */
 export function csvField(v: Cell): string {
   if (v === null || v === undefined) return '';
@@ -41,32 +42,54 @@ export function csvRow(cells: readonly Cell[]): string {
   return cells.map(csvField).join(',');
 }
 
-function rowCells(t: TeamScorecard, r: ScorecardRow): Cell[] {
+/**
+ * `x` rounded half away from zero to `decimals` places, as the nearest double to that decimal, so that it prints
+ * as written (2.49, never 2.4899999999999998). Missing figures stay missing.
+ */
+export function roundTo(x: number | null | undefined, decimals: number): number | null | undefined {
+  if (x === null || x === undefined || !Number.isFinite(x)) return x;
+  const f = 10 ** decimals;
+  const r = Math.sign(x) * (Math.round(Math.abs(x) * f + Number.EPSILON * f) / f);
+  return r === 0 ? 0 : r; // no "-0"
+}
+
+// The CSV is for spreadsheets and for people, so its figures are those the HTML report prints, to one more place
+// where the HTML would lose information: scores (0–1) to three decimals as the report and the scorecards show them,
+// percentages to two, times in scenario minutes to two (0.01 min = 0.6 s). The JSON keeps every figure unrounded.
+const score = (x: number | null | undefined) => roundTo(x, 3);
+const pct = (x: number | null | undefined) => roundTo(x, 2);
+const min = (x: number | null | undefined) => roundTo(x, 2);
+
+function rowCells(aar: Aar, t: TeamScorecard, r: ScorecardRow): Cell[] {
   return [
+    aar.marking,
     t.code,
     t.name,
-    t.percent,
+    pct(t.percent),
     r.injectId,
     r.injectTitle,
     r.releasedAt,
     formatScenarioTime(r.releasedScenarioMs),
-    r.timeToAcknowledge,
-    r.timeToReport,
-    r.timeliness,
-    ...COMPONENT_KEYS.map((k) => r.components[k]),
-    r.completeness,
-    r.auto,
-    r.override?.timeliness,
-    r.override?.completeness,
+    min(r.timeToAcknowledge),
+    min(r.timeToReport),
+    score(r.timeliness),
+    ...COMPONENT_KEYS.map((k) => score(r.components[k])),
+    score(r.completeness),
+    score(r.auto),
+    score(r.override?.timeliness),
+    score(r.override?.completeness),
     r.override?.by,
     r.override?.justification,
-    r.final,
+    score(r.final),
   ];
 }
 
-/** The scorecards as CSV: one row per (team, inject) that required a response, CRLF line ends, header first. */
+/**
+ * The scorecards as CSV: one row per (team, inject) that required a response, CRLF line ends, header first. Every
+ * row carries the report's TLP marking (`report_tlp`), so a row copied out of the file keeps its handling rule.
+ */
 export function renderAarCsv(aar: Aar): string {
   const lines = [csvRow(CSV_COLUMNS)];
-  for (const t of aar.scorecards) for (const r of t.injects) lines.push(csvRow(rowCells(t, r)));
+  for (const t of aar.scorecards) for (const r of t.injects) lines.push(csvRow(rowCells(aar, t, r)));
   return lines.join('\r\n') + '\r\n';
 }

@@ -1,5 +1,6 @@
 import { formatScenarioTime } from '@drill/exercise';
 import { fmt, type Rating } from '@drill/scoring';
+import type { TlpLabel } from '@drill/contracts';
 import type { CapabilityElement } from './model.js';
 
 // Display formatting for the HTML report. Figures stay unrounded in the model; these functions are the only
@@ -20,6 +21,20 @@ export const RATING_TEXT: Readonly<Record<Rating, string>> = {
   S: 'Performed with some challenges',
   M: 'Performed with major challenges',
   U: 'Unable to be performed',
+};
+
+/**
+ * What the report's own TLP marking asks of its readers, in FIRST's TLP 2.0 words: the AAR leaves the drill, so the
+ * standard definitions apply, not the drill's visibility rules for ISM reports.
+ */
+export const AAR_MARKING_TEXT: Readonly<Record<TlpLabel, string>> = {
+  'TLP:CLEAR': 'Recipients can spread this to the world; there is no limit on disclosure.',
+  'TLP:GREEN': 'Limited disclosure: recipients can spread this within their community, not publicly.',
+  'TLP:AMBER':
+    'Limited disclosure: recipients can only spread this on a need-to-know basis within their organisation and its clients.',
+  'TLP:AMBER+STRICT':
+    'Limited disclosure: recipients can only spread this on a need-to-know basis within their organisation.',
+  'TLP:RED': 'For the eyes and ears of individual recipients only; no further disclosure.',
 };
 
 /** HSEEP capability elements of an improvement-plan item, in words. */

@@ -70,7 +70,9 @@ describe('renderAarHtml', () => {
     expect(html).not.toMatch(/\b(src|href)="(https?:)?\/\//i);
     expect(html).toMatch(/@media print/);
     for (const id of ['timeline', 'response-times', 'completeness', 'sharing']) {
-      expect(html).toMatch(new RegExp(`<figure class="chart" id="fig-${id}" data-chart="${id}"><svg[^>]*>`));
+      expect(html).toMatch(
+        new RegExp(`<figure class="chart" id="fig-${id}" data-chart="${id}"[^>]*>.*?</h3><svg[^>]*>`),
+      );
     }
     const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length); // chart clip paths and gradients included
@@ -93,7 +95,7 @@ describe('renderAarHtml', () => {
       meanTeamPercent: null,
     });
     const html = await renderAarHtml(aar);
-    expect(html.match(/<figure class="chart"[^>]*><svg/g)).toHaveLength(4);
+    expect(html.match(/<figure class="chart"[^>]*>.*?<\/h3><svg/g)).toHaveLength(4);
     expect(html).toContain('No inject required a response from this team.');
     expect(html).not.toMatch(/NaN|undefined|Infinity/);
   });
@@ -137,5 +139,59 @@ describe('renderAarHtml', () => {
     expect(html).toMatch(/<tr data-team="A">.*?<td class="num" data-figure="percent"><strong>93\.4%<\/strong><\/td>/);
     expect(html).toMatch(/data-team="C" data-inject="I-1">.*?data-figure="final"><strong>0\.35<\/strong><sup/);
     expect(html).toContain('missed by 2/3 (B, C)');
+  });
+
+  it('gives every chart a visible title and makes it one image named by its title, described in words', async () => {
+    const aar = buildAar(fixtureInput());
+    const html = await renderAarHtml(aar);
+    const figures = [...html.matchAll(/<figure class="chart" id="fig-([\w-]+)"[^>]*>([\s\S]*?)<\/figure>/g)];
+    expect(figures.map((f) => f[1])).toEqual(['completeness', 'timeline', 'response-times', 'sharing']);
+    for (const [open, id, inner] of figures) {
+      expect(open).toContain(`aria-labelledby="fig-${id}-title"`);
+      // The visible title: a heading inside the figure, before the chart.
+      expect(inner).toMatch(
+        new RegExp(
+          `^<h3 class="fig-title" id="fig-${id}-title"><span class="fig-no">Figure \\d\\.</span> [A-Z][^<]{10,}</h3>`,
+        ),
+      );
+      const svgOpen = /<svg\b[^>]*>/.exec(inner!)![0];
+      expect(svgOpen).toContain('role="img"');
+      expect(svgOpen).toContain(`aria-labelledby="chart-${id}-title"`);
+      expect(svgOpen).toContain(`aria-describedby="chart-${id}-desc"`);
+      expect(inner).toMatch(
+        new RegExp(
+          `<svg[^>]*><title id="chart-${id}-title">[^<]{10,}</title><desc id="chart-${id}-desc">[^<]{40,}</desc>`,
+        ),
+      );
+    }
+    // The descriptions carry the figures the charts draw, not just what kind of chart they are.
+    const desc = (id: string) => new RegExp(`<desc id="chart-${id}-desc">([^<]*)</desc>`).exec(html)![1]!;
+    for (const t of aar.scorecards)
+      expect(desc('completeness')).toContain(`${t.code} ${t.meanCompleteness!.toFixed(2)}`);
+    expect(desc('response-times')).toMatch(/I-1 median \d+\.\d min over \d of \d teams/);
+    expect(desc('sharing')).toMatch(/B to [AC] 1/);
+  });
+
+  it('marks the report with its TLP label: title, header band, footer and every printed page', async () => {
+    const amber = await renderAarHtml(buildAar(fixtureInput()));
+    expect(amber).toContain('<title>TLP:AMBER — After-Action Report');
+    expect(amber).toContain('<meta name="tlp" content="TLP:AMBER">');
+    expect(amber).toMatch(/<div class="marking marking-top"[^>]*><span class="tlp tlp-amber">TLP:AMBER<\/span>/);
+    expect(amber).toMatch(/<div class="marking marking-bottom"[^>]*><span class="tlp tlp-amber">TLP:AMBER<\/span>/);
+    expect(amber).toMatch(/@top-center \{ content: "TLP:AMBER";/);
+    expect(amber).toMatch(/@bottom-center \{ content: "TLP:AMBER";/);
+
+    const red = await renderAarHtml(buildAar({ ...fixtureInput(), marking: 'TLP:AMBER+STRICT' }));
+    expect(red).toContain('<title>TLP:AMBER+STRICT — After-Action Report');
+    expect(red).toMatch(/@top-center \{ content: "TLP:AMBER\+STRICT";/);
+    expect(red).toContain('<span class="tlp tlp-amber-strict">TLP:AMBER+STRICT</span>');
+    expect(red).not.toMatch(/content: "TLP:AMBER";/);
+  });
+
+  it('carries a Content-Security-Policy of its own that forbids scripts and fetching', async () => {
+    const html = await renderAarHtml(buildAar(fixtureInput()));
+    expect(html).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:;/,
+    );
   });
 });

@@ -1,7 +1,8 @@
-import { TLP_LABELS } from '@drill/contracts';
+import { TLP_LABELS, type TlpLabel } from '@drill/contracts';
 import { COMPONENT_KEYS, type ComponentKey, type Rating } from '@drill/scoring';
-import { renderCharts, type ChartId } from './charts.js';
+import { chartTexts, renderCharts, type ChartId, type ChartText } from './charts.js';
 import {
+  AAR_MARKING_TEXT,
   CAPABILITY_ELEMENT_TEXT,
   DASH,
   escapeHtml as esc,
@@ -43,9 +44,45 @@ function table(cls: string, head: string[], rows: string[], caption?: string): s
 
 const th = (text: string, cls = '') => `<th${cls ? ` class="${cls}"` : ''} scope="col">${text}</th>`;
 
-function figure(id: ChartId, n: number, svg: string, caption: string): string {
-  return `<figure class="chart" id="fig-${id}" data-chart="${id}">${svg}<figcaption><span class="fig-no">Figure ${n}.</span> ${caption}</figcaption></figure>`;
+/** A chart with a visible title (a heading, so it is in the document outline) above it and its caption below. */
+function figure(id: ChartId, n: number, svg: string, text: ChartText, caption: string): string {
+  return (
+    `<figure class="chart" id="fig-${id}" data-chart="${id}" aria-labelledby="fig-${id}-title">` +
+    `<h3 class="fig-title" id="fig-${id}-title"><span class="fig-no">Figure ${n}.</span> ${esc(text.title)}</h3>${svg}` +
+    `<figcaption>${caption}</figcaption></figure>`
+  );
 }
+
+const tlpClass = (l: string) => l.replace('TLP:', '').replace('+', '-').toLowerCase();
+
+/** The report's TLP marking as a band, at the top and the foot of the document (TLP 2.0: label, then its rule). */
+function markingBand(marking: TlpLabel, where: 'top' | 'bottom'): string {
+  return (
+    `<div class="marking marking-${where}" role="note" aria-label="Traffic Light Protocol marking of this report">` +
+    `<span class="tlp tlp-${tlpClass(marking)}">${esc(marking)}</span> <span class="marking-rule">${esc(AAR_MARKING_TEXT[marking])}</span></div>`
+  );
+}
+
+/**
+ * The marking on every printed page: CSS page-margin boxes at the top and bottom centre of each page (Chromium ≥
+ * 131 prints them). Black with the label's colour, as TLP 2.0 asks. The label is one of five fixed strings.
+ */
+function markingPageRule(marking: TlpLabel): string {
+  const colour: Record<TlpLabel, string> = {
+    'TLP:CLEAR': '#ffffff',
+    'TLP:GREEN': '#33ff00',
+    'TLP:AMBER': '#ffc000',
+    'TLP:AMBER+STRICT': '#ffc000',
+    'TLP:RED': '#ff2b2b',
+  };
+  // A margin box is as tall as the page margin (16 mm): its own margins shrink the black band to ~6 mm.
+  const box = `content: "${marking}"; font: bold 10pt "SFMono-Regular", Consolas, monospace; color: ${colour[marking]}; background: #000; padding: 0 3mm; vertical-align: middle; -webkit-print-color-adjust: exact; print-color-adjust: exact;`;
+  return `@page { @top-center { ${box} margin: 7mm 0 3mm; } @bottom-center { ${box} margin: 3mm 0 7mm; } }`;
+}
+
+// Defence in depth for a copy opened from disk or handed to a PDF renderer: the same policy the API serves it with
+// (minus what a <meta> cannot carry), so a rendering slip can neither run code nor fetch anything.
+const META_CSP = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`;
 
 function notesList(notes: AarNote[], empty: string): string {
   if (notes.length === 0) return `<p class="empty">${empty}</p>`;
@@ -60,11 +97,14 @@ function notesList(notes: AarNote[], empty: string): string {
  */
 export async function renderAarHtml(aar: Aar): Promise<string> {
   const charts = await renderCharts(aar);
+  const texts = chartTexts(aar);
+  const marking = aar.marking;
   const ex = aar.overview.exercise;
   const sc = aar.overview.scenario;
   const kf = aar.keyFigures;
   const draft = aar.state.status !== 'published';
-  const title = `After-Action Report — ${ex.name}`;
+  // The marking leads the title, so it is the first thing a PDF viewer, a tab or a file list shows.
+  const title = `${marking} — After-Action Report — ${ex.name}`;
 
   const statusLine = draft
     ? `<div class="banner banner-draft" role="note"><strong>DRAFT</strong> — this after-action report has not been published; figures, findings and the improvement plan may still change.</div>`
@@ -72,6 +112,7 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
 
   const cover = `
 <header class="cover">
+  ${markingBand(marking, 'top')}
   ${statusLine}
   <p class="eyebrow">After-Action Report / Improvement Plan</p>
   <h1>${esc(ex.name)}</h1>
@@ -83,6 +124,7 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
     <div><dt>Clock speed</dt><dd>×${esc(ex.speed)}</dd></div>
     <div><dt>Participating teams</dt><dd>${aar.overview.teams.length}</dd></div>
     <div><dt>Report generated</dt><dd>${utc(aar.generatedAt)}</dd></div>
+    <div><dt>Report marking</dt><dd><span class="tlp tlp-${tlpClass(marking)}">${esc(marking)}</span></dd></div>
   </dl>
   <p class="handling"><strong>Handling:</strong> this report evaluates the performance of participating teams in an exercise. Share it with drill control and the participating organisations only. Exercise injects are fictional.</p>
 </header>`;
@@ -203,7 +245,7 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
         `</tr>`,
     ),
   )}
-  ${figure('completeness', 1, charts.completeness, 'Completeness by component per team: the mean automatic score of each component over the team’s scored injects (n/a where no answer key defines it), and the mean final C after evaluator overrides.')}
+  ${figure('completeness', 1, charts.completeness, texts.completeness, 'Completeness by component per team: the mean automatic score of each component over the team’s scored injects (n/a where no answer key defines it), and the mean final C after evaluator overrides.')}
   ${aar.scorecards.map((t) => teamBlock(t)).join('\n')}
 </section>`;
 
@@ -211,8 +253,8 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
   const injects = `
 <section id="injects" class="section">
   <h2><span class="sec-no">5</span> Inject analysis</h2>
-  ${figure('timeline', 2, charts.timeline, 'Timeline of inject releases, acknowledgements and reports per team (scenario minutes after STARTEX).')}
-  ${figure('response-times', 3, charts['response-times'], 'Minutes from release to first report per inject: box = interquartile range, line = median, whiskers = min–max, dots = teams; green = target, red = deadline.')}
+  ${figure('timeline', 2, charts.timeline, texts.timeline, 'Timeline of inject releases, acknowledgements and reports per team (scenario minutes after STARTEX).')}
+  ${figure('response-times', 3, charts['response-times'], texts['response-times'], 'Minutes from release to first report per inject: box = interquartile range, line = median, whiskers = min–max, dots = teams; green = target, red = deadline.')}
   ${table(
     'grid injects',
     [
@@ -249,7 +291,7 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
   <h2><span class="sec-no">6</span> Information sharing</h2>
   <p class="lead">${aar.sharing.reportsToTeams} team reports were addressed to other teams and ${aar.sharing.reportsControlOnly} to drill control only.
   A report to “all” counts once for every other team; drill control receives every report and is not shown.</p>
-  ${figure('sharing', 4, charts.sharing, 'Information-sharing matrix: reports each author team (rows) addressed to each recipient team (columns), all TLP labels.')}
+  ${figure('sharing', 4, charts.sharing, texts.sharing, 'Information-sharing matrix: reports each author team (rows) addressed to each recipient team (columns), all TLP labels.')}
   ${
     aar.sharing.cells.length === 0
       ? '<p class="empty">No team addressed a report to another team.</p>'
@@ -348,8 +390,11 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="ACID Drill Orchestrator">
+<meta name="tlp" content="${esc(marking)}">
+${META_CSP}
 <title>${esc(title)}</title>
-<style>${AAR_STYLES}</style>
+<style>${AAR_STYLES}
+${markingPageRule(marking)}</style>
 </head>
 <body class="${draft ? 'is-draft' : 'is-published'}">
 ${draft ? '<div class="watermark" aria-hidden="true">DRAFT</div>' : ''}
@@ -366,14 +411,13 @@ ${plan}
 ${participants}
 ${timeline}
 ${method}
+${markingBand(marking, 'bottom')}
 </main>
-<footer class="doc-footer">${esc(ex.name)} · After-Action Report${draft ? ' · DRAFT' : ''} · generated ${utc(aar.generatedAt)}</footer>
+<footer class="doc-footer"><span class="tlp tlp-${tlpClass(marking)}">${esc(marking)}</span> · ${esc(ex.name)} · After-Action Report${draft ? ' · DRAFT' : ''} · generated ${utc(aar.generatedAt)}</footer>
 </body>
 </html>
 `;
 }
-
-const tlpClass = (l: string) => l.replace('TLP:', '').replace('+', '-').toLowerCase();
 
 function objectiveBlock(o: ObjectiveAnalysis): string {
   const perTeam =

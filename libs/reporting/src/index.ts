@@ -9,9 +9,9 @@ export * from './model.js';
 export { buildAar, commonMisses } from './build.js';
 export { sharingMatrix } from './sharing.js';
 export { mean, median, quantileSorted, summarize } from './stats.js';
-export { CSV_COLUMNS, csvField, csvRow, renderAarCsv } from './csv.js';
+export { CSV_COLUMNS, csvField, csvRow, renderAarCsv, roundTo } from './csv.js';
 export { renderAarHtml } from './html.js';
-export { CAPABILITY_ELEMENT_TEXT, escapeHtml, RATING_TEXT } from './format.js';
+export { AAR_MARKING_TEXT, CAPABILITY_ELEMENT_TEXT, escapeHtml, RATING_TEXT } from './format.js';
 export {
   isSafeHref,
   markdownToHtml,
@@ -25,8 +25,10 @@ export {
   type MarkdownTag,
 } from './markdown.js';
 export {
+  accessibleSvg,
   CHART_IDS,
   chartSpecs,
+  chartTexts,
   completenessSpec,
   renderChartSvg,
   renderCharts,
@@ -34,5 +36,6 @@ export {
   sharingSpec,
   timelineSpec,
   type ChartId,
+  type ChartText,
 } from './charts.js';
 export { renderAarAll, syntheticAarInput, type SyntheticAarOptions } from './synthetic.js';

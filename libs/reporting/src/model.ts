@@ -14,6 +14,12 @@ import type {
 export const AAR_SCHEMA = 'acid-aar/1' as const;
 
 export const AAR_STATUSES = ['draft', 'published'] as const;
+
+/**
+ * The report's own TLP marking until an evaluator picks another: an AAR names teams and how well they did, which is
+ * for the participating organisations and their constituents, not the public.
+ */
+export const DEFAULT_AAR_MARKING = 'TLP:AMBER' satisfies TlpLabel;
 export type AarStatus = (typeof AAR_STATUSES)[number];
 
 export const NOTE_KINDS = ['strength', 'improvement'] as const;
@@ -147,6 +153,8 @@ export interface AarInput {
   notes: readonly AarNote[];
   plan: readonly ImprovementItem[];
   state: AarState;
+  /** The report's own TLP marking; DEFAULT_AAR_MARKING when absent. */
+  marking?: TlpLabel;
   /** Display names of users by id (evaluators who overrode scores or ratings). */
   userNames?: Readonly<Record<string, string>>;
   generatedAt: string;
@@ -385,6 +393,8 @@ export interface Aar {
   schema: typeof AAR_SCHEMA;
   generatedAt: string;
   state: AarState;
+  /** The report's own TLP marking, printed in its header and footer and carried by every format. */
+  marking: TlpLabel;
   overview: AarOverview;
   method: { timelinessWeight: number; ratingThresholds: RatingThresholds; weights: ComponentWeights };
   keyFigures: KeyFigures;

@@ -101,9 +101,14 @@ details.per-team summary { cursor: pointer; color: var(--muted); font-size: 12px
 .tlp { font-family: "SFMono-Regular", Consolas, monospace; font-size: 11px; background: #000; padding: 0 4px; border-radius: 2px; white-space: nowrap; }
 .tlp-clear { color: #fff; } .tlp-green { color: #33ff00; } .tlp-amber, .tlp-amber-strict { color: #ffc000; } .tlp-red { color: #ff2b2b; }
 .grid thead .tlp { font-size: 10px; }
+.marking { display: flex; gap: 10px; align-items: baseline; font-size: 12px; color: var(--muted); margin: 0 0 14px; }
+.marking .tlp { font-size: 14px; font-weight: 700; padding: 2px 8px; }
+.marking-bottom { margin: 32px 0 0; padding-top: 10px; border-top: 1px solid var(--line); }
+.doc-footer .tlp { font-size: 11px; font-weight: 700; }
 
 figure.chart { margin: 16px 0 22px; padding: 12px; border: 1px solid var(--line); border-radius: 6px; text-align: center; break-inside: avoid-page; }
 figure.chart svg { max-width: 100%; height: auto; }
+.fig-title { font-size: 14px; text-align: left; margin: 0 0 8px; }
 figcaption { font-size: 12px; color: var(--muted); text-align: left; margin-top: 6px; }
 .fig-no { font-weight: 700; color: var(--ink); }
 .timeline td { font-size: 11px; }

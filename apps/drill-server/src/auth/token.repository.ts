@@ -57,6 +57,19 @@ export class TokenRepository {
     return this.ds.getRepository(TokenEntity).find({ where: { userId }, order: { createdAt: 'DESC' } });
   }
 
+  /** How many tokens of each user sign in at `now` (not revoked, not expired); users with none are absent. */
+  async activeCountByUser(now: number): Promise<Map<string, number>> {
+    const rows = await this.ds
+      .createQueryBuilder(TokenEntity, 't')
+      .select('t.userId', 'userId')
+      .addSelect('COUNT(*)', 'n')
+      .where('t.revokedAt IS NULL')
+      .andWhere('(t.expiresAt IS NULL OR t.expiresAt > :now)', { now })
+      .groupBy('t.userId')
+      .getRawMany<{ userId: string; n: string | number }>();
+    return new Map(rows.map((r) => [r.userId, Number(r.n)]));
+  }
+
   /** One token of a user (`tokenId`), or all of them. */
   ofUser(userId: string, tokenId?: string): Promise<TokenEntity[]> {
     const repo = this.ds.getRepository(TokenEntity);

@@ -1,7 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { generateToken, hashToken, tokenPrefix, type Principal } from '@drill/auth';
-import { Forbidden, NotFound, ValidationFailed, type Role } from '@drill/contracts';
+import {
+  Forbidden,
+  NotFound,
+  ValidationFailed,
+  type CreatedUser,
+  type IssuedToken,
+  type Role,
+  type TokenView,
+  type UserView,
+} from '@drill/contracts';
 import { TokenEntity, UserEntity } from '@drill/persistence';
 import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
@@ -9,39 +18,6 @@ import { TeamRepository } from '../teams/team.repository.js';
 import { AuthService } from './auth.service.js';
 import { TokenRepository } from './token.repository.js';
 import { UserRepository } from './user.repository.js';
-
-export interface CreatedUser {
-  id: string;
-  name: string;
-  role: Role;
-  teamId: string | null;
-  token: string;
-  tokenId: string;
-}
-
-export interface UserView {
-  id: string;
-  name: string;
-  role: Role;
-  teamId: string | null;
-  createdAt: string;
-}
-
-export interface TokenView {
-  id: string;
-  userId: string;
-  prefix: string;
-  label: string | null;
-  createdAt: string;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  status: 'active' | 'expired' | 'revoked';
-}
-
-export interface IssuedToken extends TokenView {
-  /** The token itself: shown once, in this answer, and never again. */
-  token: string;
-}
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -103,13 +79,16 @@ export class UsersService implements OnApplicationBootstrap {
     return { id: user.id, name: user.name, role: user.role, teamId: user.teamId, token, tokenId: issued.id };
   }
 
+  /** Every user, oldest first, with how many of their tokens sign in now (none: they cannot sign in). */
   async listUsers(): Promise<UserView[]> {
-    return (await this.users.listByCreation()).map((u) => ({
+    const [users, active] = await Promise.all([this.users.listByCreation(), this.tokens.activeCountByUser(Date.now())]);
+    return users.map((u) => ({
       id: u.id,
       name: u.name,
       role: u.role,
       teamId: u.teamId,
       createdAt: new Date(u.createdAt).toISOString(),
+      activeTokens: active.get(u.id) ?? 0,
     }));
   }
 
@@ -154,6 +133,15 @@ export class UsersService implements OnApplicationBootstrap {
     return targets.map((t) => tokenView(t, now));
   }
 
+  private firstController: { name: string; token: string } | undefined;
+
+  /** The first controller and its generated token, when this start created them; given out once, then forgotten. */
+  takeFirstController(): { name: string; token: string } | undefined {
+    const first = this.firstController;
+    this.firstController = undefined;
+    return first;
+  }
+
   /** An empty database gets one controller, so a fresh install can be driven at all. */
   async onApplicationBootstrap(): Promise<void> {
     if (!(await this.users.none())) return;
@@ -170,10 +158,8 @@ export class UsersService implements OnApplicationBootstrap {
       throw e;
     }
     if (!this.config.adminToken) {
-      // Printed once, on stdout, outside the JSON log stream: it is never shown again.
-      process.stdout.write(
-        `\nFirst start: created controller "${created.name}".\nIts bearer token (store it now, it is not shown again):\n\n  ${created.token}\n\n`,
-      );
+      // main.ts prints it once, on stdout, outside the JSON log stream, as the last line of the start.
+      this.firstController = { name: created.name, token: created.token };
     } else {
       this.log.log('first start: created the controller for DRILL_ADMIN_TOKEN');
     }

@@ -22,6 +22,7 @@ describe('parseDrillConfig', () => {
       authFailuresPerMinute: 20,
       reportsPerMinute: 60,
       trustProxy: undefined,
+      chromiumPath: undefined, // the PDF uses the first of CHROMIUM_CANDIDATES that exists
     });
   });
 
@@ -33,6 +34,7 @@ describe('parseDrillConfig', () => {
       AUTH_FAILURES_PER_MINUTE: '0',
       REPORTS_PER_MINUTE: '600',
       TRUST_PROXY: 'loopback',
+      DRILL_CHROMIUM_PATH: '/opt/google/chrome/chrome',
     });
     expect(c).toMatchObject({
       host: '127.0.0.1',
@@ -41,6 +43,7 @@ describe('parseDrillConfig', () => {
       authFailuresPerMinute: 0,
       reportsPerMinute: 600,
       trustProxy: 'loopback',
+      chromiumPath: '/opt/google/chrome/chrome',
     });
   });
 
@@ -52,6 +55,7 @@ describe('parseDrillConfig', () => {
     [{ METRICS_TOKEN: 'short' }, /^METRICS_TOKEN: must be at least 16/],
     [{ AUTH_FAILURES_PER_MINUTE: '-1' }, /^AUTH_FAILURES_PER_MINUTE: "-1"/],
     [{ REPORTS_PER_MINUTE: '2000000' }, /^REPORTS_PER_MINUTE: "2000000"/],
+    [{ DRILL_CHROMIUM_PATH: 'chromium' }, /^DRILL_CHROMIUM_PATH: "chromium" must be an absolute path/],
   ])('refuses %j naming the setting', (env, message) => {
     expect(() => parseDrillConfig(env)).toThrow(message);
   });

@@ -36,7 +36,17 @@ export interface DrillConfig {
   reportsPerMinute: number;
   /** Express's `trust proxy` value when a reverse proxy sits in front (client addresses from X-Forwarded-For). */
   trustProxy?: string;
+  /** The Chromium that prints the AAR as PDF; undefined = the first of CHROMIUM_CANDIDATES that exists. */
+  chromiumPath?: string;
 }
+
+/** Where Chromium is looked for when DRILL_CHROMIUM_PATH is unset (Debian/Ubuntu packages, Google's build). */
+export const CHROMIUM_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+] as const;
 
 export class ConfigError extends Error {}
 
@@ -128,6 +138,13 @@ export const SETTINGS = {
     help:
       'behind a reverse proxy: Express `trust proxy` (`loopback`, an address or subnet, a hop count) so that ' +
       "sign-in limits count client addresses, not the proxy's",
+  },
+  DRILL_CHROMIUM_PATH: {
+    default: '',
+    help:
+      'absolute path of the Chromium (or Chrome) that prints the AAR as PDF (`report?format=pdf`, headless, no ' +
+      'network, at most two at a time, 30 s each); unset = `/usr/bin/chromium`, `chromium-browser` or ' +
+      '`google-chrome`, whichever exists; none: PDF requests get `501` saying how to install one',
   },
 } as const;
 
@@ -237,6 +254,11 @@ export function parseDrillConfig(env: Env): DrillConfig {
       throw new ConfigError(`CORS_ORIGINS: "${o}" is not an origin such as https://drill.example.org`);
   }
 
+  const chromiumPath = setting(env, 'DRILL_CHROMIUM_PATH') || undefined;
+  // Existence is checked per PDF request (501 naming the path), so a server without Chromium still starts.
+  if (chromiumPath && !chromiumPath.startsWith('/'))
+    throw new ConfigError(`DRILL_CHROMIUM_PATH: "${chromiumPath}" must be an absolute path such as /usr/bin/chromium`);
+
   const metricsToken = setting(env, 'METRICS_TOKEN') || undefined;
   if (metricsToken && metricsToken.length < 16) throw new ConfigError('METRICS_TOKEN: must be at least 16 characters');
 
@@ -258,5 +280,6 @@ export function parseDrillConfig(env: Env): DrillConfig {
     authFailuresPerMinute: parseCount(env, 'AUTH_FAILURES_PER_MINUTE'),
     reportsPerMinute: parseCount(env, 'REPORTS_PER_MINUTE'),
     trustProxy: setting(env, 'TRUST_PROXY') || undefined,
+    chromiumPath,
   });
 }

@@ -12,6 +12,7 @@ import {
   TeamEntity,
   UserEntity,
 } from '@drill/persistence';
+import { RELEASED_STATUSES } from '@drill/contracts';
 import { DrillRepository } from '../runtime/drill.repository.js';
 
 /** What publishing stores on the AAR's state row. */
@@ -45,6 +46,24 @@ export class AarRepository extends DrillRepository {
     return held.affected === 1;
   }
 
+  /**
+   * Sets the report's TLP marking while it is a draft (creating the draft state row if need be): one conditional
+   * update, so it cannot slip in after a publication. False when the AAR is published.
+   */
+  async setMarking(exerciseId: string, marking: string): Promise<boolean> {
+    return this.transaction(async (m) => {
+      const repo = m.getRepository(AarStateEntity);
+      await repo
+        .createQueryBuilder()
+        .insert()
+        .values({ exerciseId, status: 'draft', publishedAt: null, publishedBy: null, snapshot: null, marking: null })
+        .orIgnore()
+        .execute();
+      const done = await repo.update({ exerciseId, status: 'draft' }, { marking });
+      return done.affected === 1;
+    });
+  }
+
   /** Draft → published with the frozen copy; false when it was not a draft. */
   async publish(m: EntityManager, exerciseId: string, publication: Publication): Promise<boolean> {
     const done = await m
@@ -74,7 +93,7 @@ export class AarRepository extends DrillRepository {
       on.getRepository(ScoreOverrideEntity).countBy({ exerciseId }),
       on.getRepository(RatingOverrideEntity).countBy({ exerciseId }),
       on.getRepository(IsmReportEntity).countBy({ exerciseId }),
-      on.getRepository(DeliveryEntity).countBy({ exerciseId, status: 'released' }),
+      on.getRepository(DeliveryEntity).countBy({ exerciseId, status: In([...RELEASED_STATUSES]) }),
     ]);
   }
 

@@ -1,11 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ValidationFailed } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import type { AuditedRequest } from '../audit/audit.interceptor.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { AarNoteDto, AarReopenDto, PlanItemDto } from './reporting.dto.js';
+import { AarMarkingDto, AarNoteDto, AarReopenDto, PlanItemDto } from './reporting.dto.js';
 import { REPORT_FORMATS, ReportingService, type ReportFormat } from './reporting.service.js';
 
 // The HTML report is served from the API's origin: forbid everything it does not need (it has no scripts and
@@ -28,11 +41,14 @@ const slug = (s: string) =>
 export class ReportingController {
   constructor(private readonly reporting: ReportingService) {}
 
-  /** The after-action report. Drill control only: participants and observers never read the AAR. */
+  /**
+   * The after-action report. Drill control only: participants and observers never read the AAR. `pdf` is the HTML
+   * printed by headless Chromium: 501 when the server has none, 429 when too many are printing, 504 past 30 s.
+   */
   @Get('report')
   @Roles('controller', 'evaluator')
   @ApiQuery({ name: 'format', enum: REPORT_FORMATS, required: false, description: 'default html' })
-  @ApiProduces('text/html', 'application/json', 'text/csv')
+  @ApiProduces('text/html', 'application/pdf', 'application/json', 'text/csv')
   async report(
     @Param('id', ParseUUIDPipe) id: string,
     @Query('format') format: string | undefined,
@@ -47,9 +63,12 @@ export class ReportingController {
     const base = `aar-${slug(aar.overview.exercise.name)}${aar.state.status === 'published' ? '' : '-draft'}`;
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-AAR-Status', aar.state.status);
+    res.setHeader('X-AAR-Marking', aar.marking);
     if (f === 'html') {
       res.type('text/html; charset=utf-8').setHeader('Content-Security-Policy', HTML_CSP);
       res.setHeader('Content-Disposition', `inline; filename="${base}.html"`);
+    } else if (f === 'pdf') {
+      res.type('application/pdf').setHeader('Content-Disposition', `attachment; filename="${base}.pdf"`);
     } else if (f === 'csv') {
       res.type('text/csv; charset=utf-8').setHeader('Content-Disposition', `attachment; filename="${base}.csv"`);
     } else {
@@ -62,6 +81,23 @@ export class ReportingController {
   @Roles('controller', 'evaluator')
   workspace(@Param('id', ParseUUIDPipe) id: string) {
     return this.reporting.workspace(id);
+  }
+
+  /** The report's own TLP marking (default TLP:AMBER), printed on every page; evaluators, while it is a draft. */
+  @Put('aar/marking')
+  @HttpCode(200)
+  @Roles('evaluator')
+  async setMarking(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AarMarkingDto, @Req() req: AuditedRequest) {
+    const { before, marking } = await this.reporting.setMarking(id, dto.marking);
+    req.audit = {
+      action: 'aar.marking',
+      targetType: 'aar',
+      targetId: id,
+      exerciseId: id,
+      before: { marking: before },
+      after: { marking },
+    };
+    return { exerciseId: id, marking };
   }
 
   @Get('aar/notes')

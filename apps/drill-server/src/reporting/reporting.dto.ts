@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { TLP_LABELS, type TlpLabel } from '@drill/contracts';
 import { CAPABILITY_ELEMENTS, NOTE_KINDS, type CapabilityElement, type NoteKind } from '@drill/reporting';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -82,4 +83,15 @@ export class AarReopenDto {
   @IsString()
   @MaxLength(5000)
   reason?: string;
+}
+
+/** The report's own TLP marking (TLP 2.0 label); 400 naming /marking when it is not one of the five. */
+export class AarMarkingDto {
+  @ApiProperty({
+    enum: TLP_LABELS,
+    example: 'TLP:AMBER',
+    description: 'printed in the header and footer of every page',
+  })
+  @IsIn(TLP_LABELS, { message: `marking must be one of ${TLP_LABELS.join(', ')}` })
+  marking!: TlpLabel;
 }

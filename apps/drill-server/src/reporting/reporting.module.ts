@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { IsmModule } from '../ism/ism.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
+import { AarPdfPrinter } from './aar-pdf.js';
 import { ReportingController } from './reporting.controller.js';
 import { ReportingService } from './reporting.service.js';
 
-/** The after-action report: evaluators' notes and improvement plan, the report in HTML/JSON/CSV, publishing. */
+/** The after-action report: evaluators' notes, improvement plan and marking, the report in HTML/PDF/JSON/CSV, publishing. */
 @Module({
   imports: [ScoringModule, IsmModule],
   controllers: [ReportingController],
-  providers: [ReportingService],
+  providers: [ReportingService, AarPdfPrinter],
+  exports: [ReportingService],
 })
 export class ReportingModule {}

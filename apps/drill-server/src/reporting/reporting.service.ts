@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { Conflict, NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
+import { Conflict, NotFound, ValidationFailed, type FieldProblem, type TlpLabel } from '@drill/contracts';
 import type { Principal } from '@drill/auth';
 import { scenarioMsAt } from '@drill/exercise';
 import { AarNoteEntity, AarPlanItemEntity, type AarStateEntity } from '@drill/persistence';
 import {
   buildAar,
+  DEFAULT_AAR_MARKING,
   renderAarCsv,
   renderAarHtml,
   type Aar,
@@ -23,10 +24,11 @@ import { ExercisesService } from '../runtime/exercises.service.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
 import { holdDraftAar } from '../scoring/aar-freeze.js';
 import { ScoringService } from '../scoring/scoring.service.js';
+import { AarPdfPrinter } from './aar-pdf.js';
 import { AarRepository } from './aar.repository.js';
 import type { AarNoteDto, PlanItemDto } from './reporting.dto.js';
 
-export const REPORT_FORMATS = ['html', 'json', 'csv'] as const;
+export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -37,6 +39,9 @@ const inTimeline = (action: string) =>
   action !== 'ism.report' &&
   action !== 'inject.acknowledge' &&
   !action.startsWith('aar.');
+
+/** The marking stored on the AAR's state row; none (or one from before markings) is the default. */
+const markingOf = (row: AarStateEntity | null): TlpLabel => (row?.marking as TlpLabel | null) ?? DEFAULT_AAR_MARKING;
 
 /** A real calendar date: 2027-02-30 matches the pattern but is not one. */
 function isCalendarDate(s: string): boolean {
@@ -60,6 +65,7 @@ export class ReportingService {
     private readonly runtime: ExerciseRuntime,
     private readonly exercises: ExercisesService,
     private readonly audit: AuditService,
+    private readonly pdf: AarPdfPrinter,
   ) {}
 
   private async names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
@@ -121,6 +127,7 @@ export class ReportingService {
     return {
       exerciseId,
       state: this.stateView(row, names),
+      marking: markingOf(row),
       notes: notes.map((n) => this.noteView(n, names)),
       plan: plan.map((p) => this.planView(p, names)),
     };
@@ -133,6 +140,19 @@ export class ReportingService {
       throw new Conflict(
         `the AAR of exercise ${exerciseId} was published on ${iso(row.publishedAt)} and can no longer be changed`,
       );
+  }
+
+  /**
+   * Sets the report's TLP marking. Draft only: a published report keeps the marking it was published with (reopen
+   * it to change it). Returns the marking before and after, for the audit log.
+   */
+  async setMarking(exerciseId: string, marking: TlpLabel): Promise<{ before: TlpLabel; marking: TlpLabel }> {
+    await this.runtime.load(exerciseId);
+    await this.assertDraft(exerciseId);
+    const before = markingOf(await this.aar.state(exerciseId));
+    if (!(await this.aar.setMarking(exerciseId, marking)))
+      throw new Conflict(`the AAR of exercise ${exerciseId} was published meanwhile; reopen it to change its marking`);
+    return { before, marking };
   }
 
   private async objectivesOf(exerciseId: string) {
@@ -227,8 +247,8 @@ export class ReportingService {
     return this.planView(row, await this.names([row.createdBy]));
   }
 
-  /** Assembles the report from the current record; `state` says how it is to be labelled. */
-  private async assemble(exerciseId: string, state: AarState): Promise<Aar> {
+  /** Assembles the report from the current record; `state` and `marking` say how it is to be labelled. */
+  private async assemble(exerciseId: string, state: AarState, marking: TlpLabel): Promise<Aar> {
     const snap = await this.scoring.snapshot(exerciseId);
     const ex = snap.exercise;
     const scenario = (await this.scenarios.get(ex.scenarioId, ex.scenarioVersion)).scenario;
@@ -296,6 +316,7 @@ export class ReportingService {
       notes: notes.map((n) => this.noteView(n, names)),
       plan: plan.map((p) => this.planView(p, names)),
       state,
+      marking,
       userNames: Object.fromEntries(names),
       generatedAt: new Date().toISOString(),
     });
@@ -305,12 +326,20 @@ export class ReportingService {
   async report(exerciseId: string): Promise<Aar> {
     await this.runtime.load(exerciseId);
     const row = await this.aar.state(exerciseId);
-    if (row?.status === 'published' && row.snapshot) return JSON.parse(row.snapshot) as Aar;
-    return this.assemble(exerciseId, { status: 'draft' });
+    if (row?.status === 'published' && row.snapshot) {
+      // A report published before reports carried a marking has none in its frozen copy.
+      const aar = JSON.parse(row.snapshot) as Omit<Aar, 'marking'> & { marking?: TlpLabel };
+      return { ...aar, marking: aar.marking ?? markingOf(row) };
+    }
+    return this.assemble(exerciseId, { status: 'draft' }, markingOf(row));
   }
 
-  async render(exerciseId: string, format: ReportFormat): Promise<{ aar: Aar; body: string }> {
+  async render(exerciseId: string, format: ReportFormat): Promise<{ aar: Aar; body: string | Buffer }> {
     const aar = await this.report(exerciseId);
+    if (format === 'pdf') {
+      await this.pdf.chromium(); // 501 before the report is rendered for nothing
+      return { aar, body: await this.pdf.print(await renderAarHtml(aar)) };
+    }
     const body =
       format === 'html' ? await renderAarHtml(aar) : format === 'csv' ? renderAarCsv(aar) : JSON.stringify(aar);
     return { aar, body };
@@ -340,21 +369,23 @@ export class ReportingService {
     for (let attempt = 1; ; attempt++) {
       const inputs = await this.scoreInputs(exerciseId);
       const at = Date.now();
-      const aar = await this.assemble(exerciseId, {
-        status: 'published',
-        publishedAt: new Date(at).toISOString(),
-        publishedBy: p.name,
-      });
+      const marking = markingOf(await this.aar.state(exerciseId));
+      const aar = await this.assemble(
+        exerciseId,
+        { status: 'published', publishedAt: new Date(at).toISOString(), publishedBy: p.name },
+        marking,
+      );
       const published = await this.aar.transaction(async (m) => {
         await holdDraftAar(this.aar, m, exerciseId, 'publishing again');
         if ((await this.scoreInputs(exerciseId, m)) !== inputs) return undefined; // assemble again
+        if (markingOf(await this.aar.state(exerciseId, m)) !== marking) return undefined; // re-marked meanwhile
         const done = await this.aar.publish(m, exerciseId, {
           publishedAt: at,
           publishedBy: p.userId,
           snapshot: JSON.stringify(aar),
         });
         if (!done) throw new Conflict(`the AAR of exercise ${exerciseId} is already published`);
-        const result = { exerciseId, state: aar.state, keyFigures: aar.keyFigures };
+        const result = { exerciseId, state: aar.state, marking: aar.marking, keyFigures: aar.keyFigures };
         await this.audit.record(
           {
             actorUserId: p.userId,
@@ -364,7 +395,7 @@ export class ReportingService {
             targetId: exerciseId,
             exerciseId,
             before: { state: { status: 'draft' } },
-            after: { state: aar.state, keyFigures: aar.keyFigures },
+            after: { state: aar.state, marking: aar.marking, keyFigures: aar.keyFigures },
             requestId,
             at,
           },

@@ -10,13 +10,15 @@ import {
   type DataSource,
   type EntityManager,
   type ObjectLiteral,
-  type QueryDeepPartialEntity,
 } from 'typeorm';
+import { RELEASED_STATUSES } from '@drill/contracts';
 import { DeliveryEntity, type DeliveryStatus } from '@drill/persistence';
 import { DrillRepository } from './drill.repository.js';
 
 /** Rows that still wait for their release: planned for a time, or armed on a condition. */
 export const PENDING: DeliveryStatus[] = ['scheduled', 'armed'];
+/** Rows released to their team, whatever receipts they have had since (delivered, acknowledged). */
+const RELEASED: DeliveryStatus[] = [...RELEASED_STATUSES];
 
 /** A delivery row not yet released. */
 export function pendingDelivery(
@@ -93,7 +95,10 @@ function literal(v: number | boolean | null): string {
  * UPDATE … FROM such a list joins on the primary key: a few milliseconds for a thousand rows, where a CASE with a
  * branch per row costs one comparison per row and branch.
  */
-export function valuesTable(rows: readonly (readonly (string | number | boolean | null)[])[], params: ObjectLiteral): string {
+export function valuesTable(
+  rows: readonly (readonly (string | number | boolean | null)[])[],
+  params: ObjectLiteral,
+): string {
   const list = rows.map(
     (row, i) =>
       `(${row
@@ -252,54 +257,70 @@ export class DeliveryRepository extends DrillRepository {
     await m.getRepository(DeliveryEntity).update({ id: row.id, status: row.status }, { dueScenarioMs });
   }
 
-  /** The first client receipt of a released delivery; false when it was already recorded (or is not released). */
-  markDelivered(exerciseId: string, teamId: string, injectId: string, at: number): Promise<boolean> {
-    return this.setFirst(exerciseId, teamId, injectId, 'deliveredAt', {
-      deliveredAt: at,
-      lagMs: () => `${at} - "dueAt"`,
-    });
+  /**
+   * The first client receipt of a released delivery: `delivered`, unless a person acknowledged it already (the ack
+   * set deliveredAt then, so this changes nothing). False when it was already recorded (or is not released).
+   */
+  async markDelivered(exerciseId: string, teamId: string, injectId: string, at: number): Promise<boolean> {
+    // Never after an acknowledgement: a person cannot have said "received" before it arrived.
+    const deliveredAt = `CASE WHEN "acknowledgedAt" < ${literal(at)} THEN "acknowledgedAt" ELSE ${literal(at)} END`;
+    const r = await this.ds
+      .createQueryBuilder()
+      .update(DeliveryEntity)
+      .set({
+        status: () =>
+          `CASE WHEN "acknowledgedAt" IS NOT NULL THEN 'acknowledged' WHEN "status" = 'released' THEN 'delivered' ` +
+          `ELSE "status" END`,
+        deliveredAt: () => deliveredAt,
+        lagMs: () => `${deliveredAt} - "dueAt"`,
+      })
+      .where(
+        '"exerciseId" = :e AND "teamId" = :t AND "injectId" = :i AND "status" IN (:...released) AND "deliveredAt" IS NULL',
+        { e: exerciseId, t: teamId, i: injectId, released: RELEASED },
+      )
+      .execute();
+    return Boolean(r.affected);
   }
 
-  /** The first acknowledgement of a released delivery; false when it was already acknowledged (or is not released). */
-  markAcknowledged(
+  /**
+   * The first acknowledgement of a released delivery: `acknowledged`. An acknowledgement implies delivery: a
+   * delivery not yet marked delivered (the console acknowledged inside its `inject` handler, before its receipt
+   * came back) is delivered at the same instant, so deliveredAt is never after acknowledgedAt. False when it was
+   * already acknowledged (or is not released).
+   */
+  async markAcknowledged(
     exerciseId: string,
     teamId: string,
     injectId: string,
     ack: Pick<DeliveryEntity, 'acknowledgedAt' | 'acknowledgedBy' | 'acknowledgedScenarioMs'>,
   ): Promise<boolean> {
-    return this.setFirst(exerciseId, teamId, injectId, 'acknowledgedAt', ack);
-  }
-
-  /** Sets a released delivery's receipt columns unless `first` is already set: the first receipt is the one kept. */
-  private async setFirst(
-    exerciseId: string,
-    teamId: string,
-    injectId: string,
-    first: 'deliveredAt' | 'acknowledgedAt',
-    set: QueryDeepPartialEntity<DeliveryEntity>,
-  ): Promise<boolean> {
+    const at = ack.acknowledgedAt!;
+    const deliveredAt = `CASE WHEN "deliveredAt" IS NULL OR "deliveredAt" > ${literal(at)} THEN ${literal(at)} ELSE "deliveredAt" END`;
     const r = await this.ds
       .createQueryBuilder()
       .update(DeliveryEntity)
-      .set(set)
-      .where(`exerciseId = :e AND teamId = :t AND injectId = :i AND status = :s AND ${first} IS NULL`, {
-        e: exerciseId,
-        t: teamId,
-        i: injectId,
-        s: 'released',
+      .set({
+        ...ack,
+        status: 'acknowledged',
+        deliveredAt: () => deliveredAt,
+        lagMs: () => `${deliveredAt} - "dueAt"`,
       })
+      .where(
+        '"exerciseId" = :e AND "teamId" = :t AND "injectId" = :i AND "status" IN (:...released) AND "acknowledgedAt" IS NULL',
+        { e: exerciseId, t: teamId, i: injectId, released: RELEASED },
+      )
       .execute();
     return Boolean(r.affected);
   }
 
   isReleased(exerciseId: string, teamId: string, injectId: string): Promise<boolean> {
-    return this.ds.getRepository(DeliveryEntity).existsBy({ exerciseId, teamId, injectId, status: 'released' });
+    return this.ds.getRepository(DeliveryEntity).existsBy({ exerciseId, teamId, injectId, status: In(RELEASED) });
   }
 
   /** The deliveries released to the team, in sequence order. */
   listReleasedTo(exerciseId: string, teamId: string): Promise<DeliveryEntity[]> {
     return this.ds.getRepository(DeliveryEntity).find({
-      where: { exerciseId, teamId, status: 'released', seq: Not(IsNull()) },
+      where: { exerciseId, teamId, status: In(RELEASED), seq: Not(IsNull()) },
       order: { seq: 'ASC' },
     });
   }
@@ -308,7 +329,7 @@ export class DeliveryRepository extends DrillRepository {
   async releasedInjectIds(exerciseId: string, teamId: string): Promise<Set<string>> {
     const rows = await this.ds
       .getRepository(DeliveryEntity)
-      .find({ where: { exerciseId, teamId, status: 'released' }, select: { injectId: true } });
+      .find({ where: { exerciseId, teamId, status: In(RELEASED) }, select: { injectId: true } });
     return new Set(rows.map((r) => r.injectId));
   }
 
@@ -320,10 +341,10 @@ export class DeliveryRepository extends DrillRepository {
     return this.ds.getRepository(DeliveryEntity).find({
       where:
         since === undefined
-          ? { exerciseId, status: 'released' }
+          ? { exerciseId, status: In(RELEASED) }
           : [
-              { exerciseId, status: 'released', releasedAt: MoreThanOrEqual(since) },
-              { exerciseId, status: 'released', acknowledgedAt: MoreThanOrEqual(since) },
+              { exerciseId, status: In(RELEASED), releasedAt: MoreThanOrEqual(since) },
+              { exerciseId, status: In(RELEASED), acknowledgedAt: MoreThanOrEqual(since) },
             ],
     });
   }
@@ -342,6 +363,8 @@ export class DeliveryRepository extends DrillRepository {
   }
 
   countReleased(exerciseId: string, m?: EntityManager): Promise<number> {
-    return this.manager(m).getRepository(DeliveryEntity).countBy({ exerciseId, status: 'released' });
+    return this.manager(m)
+      .getRepository(DeliveryEntity)
+      .countBy({ exerciseId, status: In(RELEASED) });
   }
 }

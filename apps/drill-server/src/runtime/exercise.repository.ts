@@ -161,7 +161,11 @@ export class ExerciseRepository extends DrillRepository {
   /**
    * Takes the next `n` sequence numbers of each team in one statement; returns the first of each team's range.
    */
-  async takeSeqs(m: EntityManager, exerciseId: string, counts: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  async takeSeqs(
+    m: EntityManager,
+    exerciseId: string,
+    counts: ReadonlyMap<string, number>,
+  ): Promise<Map<string, number>> {
     const params: ObjectLiteral = { e: exerciseId };
     const v = valuesTable(
       [...counts].map(([teamId, n]) => [teamId, n]),

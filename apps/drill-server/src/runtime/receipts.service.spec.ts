@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Conflict, NotFound } from '@drill/contracts';
+import { Conflict, NotFound, wasReleased } from '@drill/contracts';
 import {
   AuditEventEntity,
   DeliveryEntity,
@@ -113,6 +113,7 @@ async function startedDrill() {
     name: `${code} CERT`,
     country: null,
     tags: [],
+    pointsOfContact: [],
     createdAt: Date.now(),
   }));
   await ds.getRepository(TeamEntity).insert(teams);
@@ -143,7 +144,7 @@ async function startedDrill() {
   const row = (teamId: string, injectId: string) =>
     ds.getRepository(DeliveryEntity).findOneByOrFail({ exerciseId: ex.id, teamId, injectId });
   const acks = () => ds.getRepository(AuditEventEntity).countBy({ action: 'inject.acknowledge' });
-  return { ds, exercises, lifecycle, receipts, exerciseId: ex.id, a, b, row, acks };
+  return { ds, exercises, deliveries, lifecycle, receipts, exerciseId: ex.id, a, b, row, acks };
 }
 
 describe('receipts', () => {
@@ -195,6 +196,74 @@ describe('receipts', () => {
     const delivered = await row(a, 'I-01');
     expect([delivered.deliveredAt, delivered.lagMs]).toEqual([released.dueAt! + 40, 40]);
     expect((await row(b, 'I-01')).deliveredAt).toBeNull();
+  });
+
+  it('moves a delivery released → delivered → acknowledged, keeping the receipt times', async () => {
+    const { receipts, exerciseId, a, row } = drill;
+    const released = await row(a, 'I-01');
+    expect(released.status).toBe('released');
+    await receipts.markDelivered(exerciseId, a, 'I-01', released.releasedAt!);
+    const delivered = await row(a, 'I-01');
+    expect([delivered.status, delivered.deliveredAt]).toEqual(['delivered', released.releasedAt]);
+    expect(await receipts.acknowledge(exerciseId, a, 'I-01', 'user-1')).toBe(true);
+    const acknowledged = await row(a, 'I-01');
+    expect([acknowledged.status, acknowledged.deliveredAt]).toEqual(['acknowledged', released.releasedAt]);
+    expect(acknowledged.acknowledgedAt!).toBeGreaterThanOrEqual(acknowledged.deliveredAt!);
+  });
+
+  it('takes an acknowledgement before the receipt as delivery, and a later receipt does not move it', async () => {
+    const { receipts, exerciseId, a, row } = drill;
+    const released = await row(a, 'I-01');
+    // A console that acknowledges inside its `inject` handler: the person's ack reaches the server first.
+    expect(await receipts.acknowledge(exerciseId, a, 'I-01', 'user-1')).toBe(true);
+    const acked = await row(a, 'I-01');
+    expect(acked.status).toBe('acknowledged');
+    expect(acked.deliveredAt).toBe(acked.acknowledgedAt);
+    expect(acked.lagMs).toBe(acked.acknowledgedAt! - released.dueAt!);
+    await receipts.markDelivered(exerciseId, a, 'I-01', acked.acknowledgedAt! + 250);
+    const after = await row(a, 'I-01');
+    expect([after.status, after.deliveredAt, after.lagMs]).toEqual(['acknowledged', acked.deliveredAt, acked.lagMs]);
+  });
+
+  it('never leaves deliveredAt after acknowledgedAt, whichever clock stamped the receipt', async () => {
+    const { ds, receipts, exerciseId, a, b, row } = drill;
+    // A receipt stamped ahead of the acknowledgement (another replica's clock): the acknowledgement brings it back.
+    const released = await row(a, 'I-01');
+    await receipts.markDelivered(exerciseId, a, 'I-01', Date.now() + 60_000);
+    await receipts.acknowledge(exerciseId, a, 'I-01', 'user-1');
+    const acked = await row(a, 'I-01');
+    expect([acked.status, acked.deliveredAt]).toEqual(['acknowledged', acked.acknowledgedAt]);
+    expect(acked.lagMs).toBe(acked.acknowledgedAt! - released.dueAt!);
+    // A row acknowledged before deliveries advanced (still `released`, no delivery time): its first receipt is
+    // moved back to the acknowledgement and the status catches up.
+    const old = await row(b, 'I-01');
+    await ds.getRepository(DeliveryEntity).update(old.id, { acknowledgedAt: old.dueAt! + 10, acknowledgedBy: 'u' });
+    await receipts.markDelivered(exerciseId, b, 'I-01', old.dueAt! + 500);
+    const healed = await row(b, 'I-01');
+    expect([healed.status, healed.deliveredAt, healed.lagMs]).toEqual(['acknowledged', old.dueAt! + 10, 10]);
+  });
+
+  it('still counts delivered and acknowledged rows as released (replay, reports, scoring, the AAR)', async () => {
+    const { deliveries, receipts, exerciseId, a, b } = drill;
+    await receipts.markDelivered(exerciseId, a, 'I-01', Date.now());
+    await receipts.acknowledge(exerciseId, b, 'I-01', 'user-2');
+    expect(await receipts.acknowledge(exerciseId, a, 'I-01', 'user-1')).toBe(true);
+    expect(await receipts.acknowledge(exerciseId, b, 'I-01', 'user-2')).toBe(false); // a repeat, not a NotFound
+    for (const team of [a, b]) {
+      expect((await deliveries.listReleasedTo(exerciseId, team)).map((d) => [d.injectId, d.seq])).toEqual([
+        ['I-01', 1],
+      ]);
+      expect(await deliveries.releasedInjectIds(exerciseId, team)).toEqual(new Set(['I-01']));
+      expect(await deliveries.isReleased(exerciseId, team, 'I-01')).toBe(true);
+    }
+    expect((await deliveries.listReleased(exerciseId)).map((d) => d.status).sort()).toEqual([
+      'acknowledged',
+      'acknowledged',
+    ]);
+    expect(await deliveries.listReleased(exerciseId, Date.now() - 60_000)).toHaveLength(2);
+    expect(await deliveries.countReleased(exerciseId)).toBe(2);
+    const statuses = ['released', 'delivered', 'acknowledged', 'scheduled', 'armed', 'skipped', null, undefined];
+    expect(statuses.map(wasReleased)).toEqual([true, true, true, false, false, false, false, false]);
   });
 
   it('hands each team its own sequence, read back one team or many exercises at a time', async () => {

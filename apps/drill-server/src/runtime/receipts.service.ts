@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Conflict, NotFound } from '@drill/contracts';
+import { Conflict, NotFound, type DeliveryEvent } from '@drill/contracts';
 import { scenarioMsAt } from '@drill/exercise';
 import { AuditService } from '../audit/audit.service.js';
 import { DeliveryRepository } from './delivery.repository.js';
@@ -12,7 +12,9 @@ const iso = (v: number | null) => (v === null ? undefined : new Date(v).toISOStr
 
 /**
  * A released inject's receipts: delivered (the first client's socket ack) and acknowledged (a person said
- * "received"). Each is recorded once; the control room's live board is told of each.
+ * "received"). Each is recorded once and moves the delivery on, released → delivered → acknowledged, never back;
+ * an acknowledgement implies delivery (a console may acknowledge before its receipt comes back), so deliveredAt is
+ * never after acknowledgedAt. The control room's live board is told of each.
  */
 @Injectable()
 export class ReceiptsService {
@@ -25,7 +27,10 @@ export class ReceiptsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The first client's receipt marks the delivery delivered; later receipts change nothing. */
+  /**
+   * The first client's receipt marks the delivery delivered (an acknowledged one keeps its status and the delivery
+   * time its acknowledgement gave it); later receipts change nothing.
+   */
   async markDelivered(exerciseId: string, teamId: string, injectId: string, hostAt: number): Promise<void> {
     const at = this.clock.fromHost(hostAt);
     if (await this.deliveries.markDelivered(exerciseId, teamId, injectId, at))
@@ -70,12 +75,13 @@ export class ReceiptsService {
     return true;
   }
 
-  private async deliveryEvent(exerciseId: string, teamId: string, injectId: string) {
+  private async deliveryEvent(exerciseId: string, teamId: string, injectId: string): Promise<DeliveryEvent> {
     const d = await this.deliveries.find(exerciseId, injectId, teamId);
     return {
       teamId,
       injectId,
       seq: d.seq,
+      status: d.status,
       releasedAt: iso(d.releasedAt),
       deliveredAt: iso(d.deliveredAt),
       acknowledgedAt: iso(d.acknowledgedAt),

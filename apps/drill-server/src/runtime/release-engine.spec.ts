@@ -165,6 +165,8 @@ async function startedDrill(r: Replica) {
     name: `${code} CERT`,
     country: null,
     tags: [],
+    tier: null,
+    pointsOfContact: [],
     createdAt: Date.now(),
   }));
   await ds.getRepository(TeamEntity).insert(teams);

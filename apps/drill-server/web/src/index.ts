@@ -41,12 +41,33 @@ function links(me: Me, exerciseId: string): HTMLAnchorElement[] {
   }
 }
 
+const EMPTY_LIST = 'No exercise includes you yet. Drill control will tell you when one is ready.';
+
+/** What a controller does before there is any exercise to open, in the order it has to be done. */
+function firstSteps(): HTMLLIElement {
+  const step = (href: string, page: string, what: string) => h('li', {}, h('a', { href }, page), `: ${what}`);
+  return h(
+    'li',
+    { class: 'first-steps' },
+    h('p', {}, 'No exercise yet. To run your first drill:'),
+    h(
+      'ol',
+      {},
+      step('teams.html', 'Teams', 'add the participating CERTs, with tags to enrol them by'),
+      step('users.html', 'Users', 'give each analyst, evaluator and observer an access token'),
+      step('scenarios.html', 'Scenarios', 'upload a scenario or an MSEL and check it'),
+      step('exercises.html', 'New exercise', 'pick the scenario, enrol the teams, set the speed'),
+    ),
+  );
+}
+
 async function showExercises(me: Me): Promise<void> {
   byId('signin-panel').hidden = true;
   byId('exercises-panel').hidden = false;
   byId('sign-out').hidden = false;
   setupHeader(me);
   byId('role-help').textContent = ROLE_HELP[me.role] ?? '';
+  byId('controller-setup').hidden = me.role !== 'controller';
   const list = byId('exercise-list');
   let exercises: ExerciseListItem[];
   try {
@@ -56,10 +77,7 @@ async function showExercises(me: Me): Promise<void> {
     return;
   }
   if (exercises.length === 0) {
-    clear(
-      list,
-      h('li', { class: 'empty' }, 'No exercise includes you yet. Drill control will tell you when one is ready.'),
-    );
+    clear(list, me.role === 'controller' ? firstSteps() : h('li', { class: 'empty' }, EMPTY_LIST));
     return;
   }
   clear(

@@ -46,4 +46,6 @@ export class AarStateEntity {
   @Column({ type: 'bigint', nullable: true, transformer: epochMs }) publishedAt!: number | null;
   @Column({ type: 'varchar', length: 36, nullable: true }) publishedBy!: string | null;
   @Column({ type: 'text', nullable: true }) snapshot!: string | null;
+  /** The report's TLP marking (TLP:CLEAR … TLP:RED); null = the default, TLP:AMBER. */
+  @Column({ type: 'varchar', length: 20, nullable: true }) marking!: string | null;
 }

@@ -1,14 +1,18 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { DeliveryStatus } from '@drill/contracts';
 import { epochMs } from '../columns.js';
 
 /**
- * scheduled — will be released when the clock reaches dueScenarioMs;
- * armed     — a conditional inject waiting for its trigger (ifNoReport is checked at dueScenarioMs,
- *             ifReportMatches when a report arrives; dueScenarioMs null = no time check);
- * released  — handed to the team (seq assigned), pushed to its connected clients;
- * skipped   — the controller skipped it; not-triggered — its condition did not hold.
+ * scheduled    — will be released when the clock reaches dueScenarioMs;
+ * armed        — a conditional inject waiting for its trigger (ifNoReport is checked at dueScenarioMs,
+ *                ifReportMatches when a report arrives; dueScenarioMs null = no time check);
+ * released     — handed to the team (seq assigned), pushed to its connected clients;
+ * delivered    — a console of the team received it (deliveredAt);
+ * acknowledged — a person on the team said "received" (acknowledgedAt; deliveredAt is set too, never later);
+ * skipped      — the controller skipped it; not-triggered — its condition did not hold.
+ * The vocabulary is @drill/contracts' DELIVERY_STATUSES; "was released" is any of RELEASED_STATUSES.
  */
-export type DeliveryStatus = 'scheduled' | 'armed' | 'released' | 'skipped' | 'not-triggered';
+export type { DeliveryStatus };
 
 /** One row per (exercise, inject, team). Release is a conditional update on this row: exactly once. */
 @Entity('deliveries')

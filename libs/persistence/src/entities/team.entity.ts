@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { PointOfContact } from '@drill/contracts';
 import { epochMs } from '../columns.js';
 
 @Entity('teams')
@@ -17,6 +18,13 @@ export class TeamEntity {
 
   @Column({ type: 'simple-json' })
   tags!: string[];
+
+  /** GCI 2024 tier (1–4); null until drill control records it. */
+  @Column({ type: 'integer', nullable: true })
+  tier!: number | null;
+
+  @Column({ type: 'simple-json' })
+  pointsOfContact!: PointOfContact[];
 
   @Column({ type: 'bigint', transformer: epochMs })
   createdAt!: number;

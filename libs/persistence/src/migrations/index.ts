@@ -6,6 +6,8 @@ import { Scoring1764115200005 } from './0005-scoring.js';
 import { Aar1764115200006 } from './0006-aar.js';
 import { RuntimeEdits1764115200007 } from './0007-runtime-edits.js';
 import { Tokens1764115200008 } from './0008-tokens.js';
+import { TeamProfile1764115200009 } from './0009-team-profile.js';
+import { AarMarking1764115200010 } from './0010-aar-marking.js';
 
 // In order; a migration once released is never edited, only followed by a new one.
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   Aar1764115200006,
   RuntimeEdits1764115200007,
   Tokens1764115200008,
+  TeamProfile1764115200009,
+  AarMarking1764115200010,
 ];

@@ -24,6 +24,10 @@ export interface ApiOptions {
   body?: unknown;
   token?: string | null;
   accept?: string;
+  /** Sends `body` as it is with this media type (YAML text) rather than as JSON; a FormData body always goes as it is. */
+  contentType?: string;
+  /** Answers a successful response as a Blob (a PDF, say) instead of text or JSON; errors stay ApiError. */
+  binary?: boolean;
 }
 
 /**
@@ -32,17 +36,21 @@ export interface ApiOptions {
  */
 export async function api<T = unknown>(
   path: string,
-  { method = 'GET', body, token = session.token, accept = 'application/json' }: ApiOptions = {},
+  { method = 'GET', body, token = session.token, accept = 'application/json', contentType, binary }: ApiOptions = {},
 ): Promise<T> {
   const headers: Record<string, string> = { Accept: accept };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // A FormData body gets its multipart type, boundary included, from the browser.
+  const asIs = body instanceof FormData || contentType !== undefined;
+  if (body !== undefined && !(body instanceof FormData)) headers['Content-Type'] = contentType ?? 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const payload = body === undefined ? undefined : asIs ? (body as BodyInit) : JSON.stringify(body);
+    res = await fetch(path, { method, headers, body: payload });
   } catch {
     throw new ApiError(0, { message: 'the server cannot be reached; check the connection and try again' });
   }
+  if (binary && res.ok) return (await res.blob()) as T;
   const text = await res.text();
   let data: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) {

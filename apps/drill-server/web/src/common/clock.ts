@@ -10,6 +10,7 @@ export type ClockState = Pick<ExerciseStatePayload, 'status' | 'speed' | 'scenar
 export class DrillClock {
   private state: ClockState | null = null;
   private receivedAt = 0;
+  private receivedWall = 0;
 
   constructor(private readonly onTick: (state: ClockState, scenarioMs: number) => void) {
     setInterval(() => this.tick(), 1000);
@@ -18,6 +19,7 @@ export class DrillClock {
   update(state: ClockState): void {
     this.state = state;
     this.receivedAt = performance.now();
+    this.receivedWall = Date.now();
     this.tick();
   }
 
@@ -25,6 +27,16 @@ export class DrillClock {
     if (!this.state) return 0;
     const running = this.state.status === 'running';
     return this.state.scenarioMs + (running ? (performance.now() - this.receivedAt) * this.state.speed : 0);
+  }
+
+  /**
+   * The wall instant (epoch ms) the clock will reach `scenarioMs` at, if it keeps running at its speed; undefined
+   * while it is not running (a paused clock gives no time). Counted from the state's arrival, like `scenarioMs`, so
+   * it holds still between states instead of jittering with each tick.
+   */
+  wallAt(scenarioMs: number): number | undefined {
+    if (this.state?.status !== 'running' || !(this.state.speed > 0)) return undefined;
+    return this.receivedWall + (scenarioMs - this.state.scenarioMs) / this.state.speed;
   }
 
   private tick(): void {

@@ -92,7 +92,7 @@ export function toast(text: string, kind: 'info' | 'ok' | 'error' = 'info'): voi
 }
 
 /** Offers `content` as a file download without a server round trip. */
-export function downloadText(name: string, mediaType: string, content: string): void {
+export function downloadText(name: string, mediaType: string, content: string | Blob): void {
   const blob = new Blob([content], { type: mediaType || 'text/plain' });
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: name });

@@ -14,10 +14,35 @@ export function formatAge(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')}`;
 }
 
-/** A wall-clock instant in the reader's own time zone, to the second. */
-export function formatWall(iso: string | null | undefined): string {
-  if (!iso) return '';
-  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+const instant = (at: string | number | null | undefined): Date | undefined => {
+  if (at === null || at === undefined || at === '') return undefined;
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+};
+const two = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * A wall-clock instant in UTC, to the second ("14:03:07 UTC"). A regional drill spans time zones, and the AAR,
+ * the server's logs and the other teams all say UTC: a local time on one console would not match any of them.
+ */
+export function formatWall(at: string | number | null | undefined): string {
+  const d = instant(at);
+  return d ? `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC` : '';
+}
+
+/** The same instant in the reader's own time zone, with its date and zone, for a tooltip. */
+export function formatLocal(at: string | number | null | undefined): string {
+  const d = instant(at);
+  if (!d) return '';
+  const local = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'long' });
+  return `${local} (your local time)`;
+}
+
+/** A wall-clock instant as an element: UTC on the page, the reader's local time on hover, machine-readable. */
+export function wallTime(at: string | number | null | undefined): HTMLTimeElement | '' {
+  const d = instant(at);
+  if (!d) return '';
+  return h('time', { datetime: d.toISOString(), title: formatLocal(d.getTime()) }, formatWall(d.getTime()));
 }
 
 export function statusBadge(status: string): HTMLSpanElement {

@@ -1,15 +1,16 @@
-// The teams × injects board: one cell per delivery with how far it got and since when, the consoles each team
-// has open and its score. One tab stop for the whole grid; arrow keys move between cells.
+// The teams × injects grid: one cell per delivery with how far it got and how long ago in scenario time, the
+// consoles each team has open and its score. Columns run in scenario time (msel.ts); the team, online and score
+// columns stay put while the injects scroll under them. One tab stop for the whole grid; arrow keys move between
+// the inject headers, the team names and the cells.
 import { byId, clear, h } from '../common/dom.js';
-import { formatAge, formatScenario } from '../common/format.js';
-import { cellKey, clock, state, type Cell, type DeliveryStatus, type InjectColumn } from './context.js';
-import { selectInject } from './inject-actions.js';
-
-/** How far a (team, inject) pair has got: the delivery's status, or for a released one, its latest receipt. */
-type Progress = DeliveryStatus | 'none' | 'delivered' | 'acknowledged' | 'reported';
+import { formatAge, formatLocal, formatScenario, formatWall } from '../common/format.js';
+import { cellKey, clock, state, type Cell, type InjectColumn, type Progress } from './context.js';
+import { openInject, openTeam, rebuild } from './detail.js';
+import { renderMsel } from './msel-view.js';
+import { compactAge, conditionText, isReleased, placeInjects, progressOf } from './msel.js';
 
 const STATUS_LABEL: Readonly<Record<Progress, string>> = {
-  none: '—',
+  none: 'not for this team',
   scheduled: 'Scheduled',
   armed: 'Armed',
   released: 'Released',
@@ -19,7 +20,8 @@ const STATUS_LABEL: Readonly<Record<Progress, string>> = {
   skipped: 'Skipped',
   'not-triggered': 'Not triggered',
 };
-// One line per cell keeps twenty teams on a laptop screen; the full words are in the legend and the cell's label.
+// One short word per cell keeps twenty-odd injects across a laptop screen; the legend and the cell's label say it
+// in full.
 const SHORT: Readonly<Record<Progress, string>> = {
   none: '—',
   scheduled: 'Sched',
@@ -33,107 +35,157 @@ const SHORT: Readonly<Record<Progress, string>> = {
 };
 
 export const statusLabel = (p: Progress) => STATUS_LABEL[p] ?? p;
+export const shortLabel = (p: Progress) => SHORT[p] ?? p;
 
-const shortAge = (ms: number) => {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}`;
-};
+/** How far a (team, inject) pair has got, and since when in scenario time. */
+export const progress = (c: Cell | undefined) => progressOf(c, state.speed);
 
-/** The furthest a (team, inject) pair has got, and since when (ms epoch). */
-export function progress(c: Cell | undefined): { st: Progress; since?: number } {
-  if (!c?.status) return { st: 'none' };
-  if (c.status !== 'released') return { st: c.status };
-  if (c.reportedAt) return { st: 'reported', since: Date.parse(c.reportedAt) };
-  if (c.acknowledgedAt) return { st: 'acknowledged', since: Date.parse(c.acknowledgedAt) };
-  if (c.deliveredAt) return { st: 'delivered', since: Date.parse(c.deliveredAt) };
-  return { st: 'released', since: c.releasedAt ? Date.parse(c.releasedAt) : undefined };
-}
-
-function isOverdue(c: Cell | undefined, inject: InjectColumn | undefined): boolean {
-  if (!c || c.status !== 'released' || c.reportedAt || !inject?.responseRequired || inject.deadlineMinutes == null)
-    return false;
+/** Whether a team is past the inject's deadline (scenario time since release) without a report. */
+export function isOverdue(c: Cell | undefined, inject: InjectColumn | undefined): boolean {
+  if (!c || !isReleased(c) || c.reportedAt || !inject?.responseRequired || inject.deadlineMinutes == null) return false;
   if (c.releasedScenarioMs == null) return false;
   return clock.scenarioMs - c.releasedScenarioMs > inject.deadlineMinutes * 60_000;
 }
 
+/**
+ * A pair's state in words, with its age in scenario time; `wall` adds the wall time of the change (UTC and local),
+ * for a tooltip.
+ */
+export function describeCell(teamCode: string, injectId: string, c: Cell | undefined, wall = false): string {
+  const inject = state.injects.find((i) => i.id === injectId);
+  const { st, sinceMs, sinceWall } = progress(c);
+  const due = (st === 'scheduled' || st === 'armed') && c?.dueScenarioMs != null ? formatScenario(c.dueScenarioMs) : '';
+  const when =
+    sinceMs != null
+      ? `, ${formatAge(clock.scenarioMs - sinceMs)} ago in scenario time (at ${formatScenario(sinceMs)})`
+      : due
+        ? ` at ${due}`
+        : '';
+  const text = `${teamCode}, ${injectId}: ${statusLabel(st)}${when}${isOverdue(c, inject) ? ', past its deadline' : ''}`;
+  return wall && sinceWall ? `${text}\n${wallTitle(sinceWall)}` : text;
+}
+
+/** A wall instant for a tooltip beside a scenario time: UTC, as the drill writes it, and the reader's own time. */
+export const wallTitle = (iso: string) => `Wall time: ${formatWall(iso)} · ${formatLocal(iso)}`;
+
+/** The planned scenario time a column shows: its offset, or for a conditional inject where it now sits. */
+function columnTime(i: InjectColumn, atMs: number | undefined): string {
+  if (!i.trigger) return i.offset ?? (atMs != null && Number.isFinite(atMs) ? formatScenario(atMs).slice(1, 7) : '');
+  return atMs != null && Number.isFinite(atMs) ? `if ${formatScenario(atMs).slice(1, 7)}` : 'cond.';
+}
+
+/** The focusable buttons of the grid by row (0: inject headers) and column (0: team names), for arrow keys. */
+let grid: (HTMLButtonElement | null)[][] = [];
+
 export function buildBoard(): void {
   state.cellEls.clear();
+  const placedAt = new Map(placeInjects(state.injects, state.cells.values()).placed.map((p) => [p.inject.id, p.atMs]));
+  const colButtons = state.injects.map((i) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'col',
+        title: [
+          `${i.id} · ${i.title}`,
+          i.offset ? `planned ${i.offset}` : '',
+          i.trigger ? `conditional: ${conditionText(i.trigger)}` : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        'aria-label': `${i.id}, ${i.title}: preview`,
+        dataset: { inject: i.id, focusKey: `grid-col-${i.id}` },
+        tabindex: '-1',
+        onclick: () => openInject(i.id, ''),
+      },
+      h('span', { class: 'col-id' }, i.id),
+      h('span', { class: 'col-time' }, columnTime(i, placedAt.get(i.id))),
+    ),
+  );
   const head = h(
     'thead',
     {},
     h(
       'tr',
       {},
-      h('th', { scope: 'col', class: 'team' }, 'Team'),
-      h('th', { scope: 'col' }, h('span', { title: 'Consoles open' }, 'Online')),
-      h('th', { scope: 'col' }, 'Score'),
-      state.injects.map((i) =>
-        h(
-          'th',
-          { scope: 'col' },
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'col',
-              title: `${i.id} · ${i.title}${i.offset ? ` · ${i.offset}` : ''}`,
-              'aria-pressed': String(state.selectedInject === i.id && !state.selectedTeam),
-              dataset: { inject: i.id },
-              onclick: () => selectInject(i.id, ''),
-            },
-            i.id,
-            h(
-              'span',
-              { class: 'hint', style: 'display:block;font-weight:400' },
-              i.trigger ? 'conditional' : (i.offset ?? ''),
-            ),
-          ),
-        ),
-      ),
+      h('th', { scope: 'col', class: 'team pin-team' }, 'Team'),
+      h('th', { scope: 'col', class: 'pin-online' }, h('span', { title: 'Consoles open' }, 'Online')),
+      h('th', { scope: 'col', class: 'pin-score' }, 'Score'),
+      colButtons.map((b) => h('th', { scope: 'col', dataset: { inject: b.dataset.inject ?? '' } }, b)),
     ),
   );
+  grid = [[null, ...colButtons]];
   const body = h(
     'tbody',
     {},
-    state.teams.map((t) =>
-      h(
+    state.teams.map((t) => {
+      const teamButton = h(
+        'button',
+        {
+          type: 'button',
+          class: 'team-link',
+          title: `${t.name}: deliveries, reports and score`,
+          dataset: { team: t.code, focusKey: `grid-team-${t.id}` },
+          tabindex: '-1',
+          onclick: () => openTeam(t.id),
+        },
+        t.code,
+      );
+      const cells = state.injects.map((i) => {
+        const b = h('button', {
+          type: 'button',
+          class: 'cell',
+          dataset: { team: t.code, inject: i.id, focusKey: `grid-cell-${t.id}-${i.id}` },
+          tabindex: '-1',
+          onclick: () => openInject(i.id, t.id),
+        });
+        state.cellEls.set(cellKey(t.id, i.id), b);
+        return b;
+      });
+      grid.push([teamButton, ...cells]);
+      return h(
         'tr',
         { dataset: { team: t.code } },
-        h('th', { scope: 'row', class: 'team', title: t.name }, t.code),
-        h('td', { class: 'presence', id: `presence-${t.id}` }),
-        h('td', { class: 'score', id: `score-${t.id}` }),
-        state.injects.map((i) => {
-          const b = h('button', {
-            type: 'button',
-            class: 'cell',
-            dataset: { team: t.code, inject: i.id },
-            onclick: () => selectInject(i.id, t.id),
-          });
-          state.cellEls.set(cellKey(t.id, i.id), b);
-          return h('td', {}, b);
-        }),
-      ),
-    ),
+        h('th', { scope: 'row', class: 'team pin-team' }, teamButton),
+        h('td', { class: 'presence pin-online', id: `presence-${t.id}` }),
+        h('td', { class: 'score pin-score', id: `score-${t.id}` }),
+        cells.map((b) => h('td', {}, b)),
+      );
+    }),
   );
-  clear(
-    byId('board'),
+  const table = byId('board');
+  rebuild(
+    table,
     h(
       'caption',
       { class: 'visually-hidden' },
-      'Delivery state of every inject for every team. Arrow keys move between cells.',
+      'Delivery state of every inject for every team, injects in scenario-time order. Arrow keys move between cells.',
     ),
     head,
     body,
   );
-  // One tab stop for the whole grid (roving tabindex): 20 teams × 20 injects would otherwise be 400 Tab presses.
-  [...state.cellEls.values()].forEach((c, n) => (c.tabIndex = n === 0 ? 0 : -1));
+  // One tab stop for the whole grid (roving tabindex): 20 teams × 25 injects would otherwise be 500 Tab presses.
+  // It stays on the button that had focus when the grid was redrawn.
+  const focused = grid.flat().find((b) => b && b === document.activeElement);
+  (focused ?? grid[1]?.[1] ?? grid[0]?.[1] ?? grid[1]?.[0])?.setAttribute('tabindex', '0');
   for (const t of state.teams) {
     renderPresence(t.id);
     renderScore(t.id);
   }
   refreshAges();
+  pinColumns(table);
+}
+
+/**
+ * The team, online and score columns are sticky on the left; each one's offset is the width of those before it,
+ * measured, since the team codes set the first width.
+ */
+function pinColumns(table: HTMLElement): void {
+  const first = table.querySelector<HTMLElement>('thead th.pin-team');
+  const second = table.querySelector<HTMLElement>('thead th.pin-online');
+  if (!first || !second) return;
+  table.style.setProperty('--pin-online', `${first.offsetWidth}px`);
+  table.style.setProperty('--pin-score', `${first.offsetWidth + second.offsetWidth}px`);
 }
 
 const MOVES: Readonly<Record<string, readonly [number, number]>> = {
@@ -144,29 +196,34 @@ const MOVES: Readonly<Record<string, readonly [number, number]>> = {
 };
 
 function moveInGrid(e: KeyboardEvent): void {
-  const cell = (e.target as Element).closest?.<HTMLButtonElement>('button.cell');
-  if (!cell) return;
-  const r = state.teams.findIndex((t) => t.code === cell.dataset.team);
-  const c = state.injects.findIndex((i) => i.id === cell.dataset.inject);
+  const from = (e.target as Element).closest?.<HTMLButtonElement>('button');
+  if (!from) return;
+  const r = grid.findIndex((row) => row.includes(from));
+  if (r < 0) return;
+  const c = grid[r]!.indexOf(from);
   const move = MOVES[e.key];
   let to: [number, number];
   if (move) to = [r + move[0], c + move[1]];
   else if (e.key === 'Home') to = [r, 0];
-  else if (e.key === 'End') to = [r, state.injects.length - 1];
+  else if (e.key === 'End') to = [r, grid[r]!.length - 1];
   else return;
   e.preventDefault();
-  const team = state.teams[Math.max(0, Math.min(state.teams.length - 1, to[0]))];
-  const inject = state.injects[Math.max(0, Math.min(state.injects.length - 1, to[1]))];
-  const next = team && inject ? state.cellEls.get(cellKey(team.id, inject.id)) : undefined;
+  const row = grid[Math.max(0, Math.min(grid.length - 1, to[0]))] ?? [];
+  const next = row[Math.max(0, Math.min(row.length - 1, to[1]))];
   if (!next) return;
-  cell.tabIndex = -1;
+  from.tabIndex = -1;
   next.tabIndex = 0;
   next.focus();
 }
 
 export function setupBoard(): void {
   byId('board').addEventListener('keydown', moveInGrid);
-  setInterval(refreshAges, 5000);
+  setInterval(() => {
+    refreshAges();
+    renderMsel();
+  }, 5000);
+  // Scores and presence arrive after the grid is drawn and may widen its first columns.
+  new ResizeObserver(() => pinColumns(byId('board'))).observe(byId('board'));
 }
 
 export function renderCell(teamId: string, injectId: string): void {
@@ -174,25 +231,39 @@ export function renderCell(teamId: string, injectId: string): void {
   if (!b) return;
   const c = state.cells.get(cellKey(teamId, injectId));
   const inject = state.injects.find((i) => i.id === injectId);
-  const { st, since } = progress(c);
+  const { st, sinceMs } = progress(c);
   const overdue = isOverdue(c, inject);
-  const due = st === 'scheduled' && c?.dueScenarioMs != null ? formatScenario(c.dueScenarioMs) : '';
-  const age = since ? formatAge(Date.now() - since) : due;
-  const short = since ? shortAge(Date.now() - since) : due.slice(2, 7);
+  const due = (st === 'scheduled' || st === 'armed') && c?.dueScenarioMs != null ? formatScenario(c.dueScenarioMs) : '';
+  const short = sinceMs != null ? compactAge(clock.scenarioMs - sinceMs) : due.slice(2, 7);
   b.className = `cell st-${st}${overdue ? ' overdue' : ''}`;
-  b.setAttribute('aria-pressed', String(state.selectedInject === injectId && state.selectedTeam === teamId));
-  const team = state.teams.find((t) => t.id === teamId);
-  b.setAttribute(
-    'aria-label',
-    `${team?.code ?? teamId}, ${injectId}: ${statusLabel(st)}${age ? (since ? `, ${age} ago` : ` at ${age}`) : ''}${overdue ? ', overdue' : ''}`,
-  );
+  const selected = state.detail === 'inject' && state.selectedInject === injectId && state.selectedTeam === teamId;
+  b.setAttribute('aria-pressed', String(selected));
+  const code = state.teams.find((t) => t.id === teamId)?.code ?? teamId;
+  b.setAttribute('aria-label', describeCell(code, injectId, c));
+  b.title = describeCell(code, injectId, c, true);
   b.dataset.state = st;
-  b.title = b.getAttribute('aria-label') ?? '';
-  clear(b, SHORT[st] ?? st, short ? h('span', { class: 'age' }, ` ${short}`) : '');
+  // A scheduled cell is its due time alone: the narrowest cell, and the one most of the grid holds.
+  const word = st === 'scheduled' && short ? '' : shortLabel(st);
+  clear(b, word, short ? h('span', { class: 'age' }, word ? ` ${short}` : short) : '');
+}
+
+/** Marks the selected inject's header (its preview is open for all its teams). */
+export function renderSelection(): void {
+  for (const b of byId('board').querySelectorAll<HTMLElement>('button.col'))
+    b.setAttribute(
+      'aria-pressed',
+      String(state.detail === 'inject' && b.dataset.inject === state.selectedInject && !state.selectedTeam),
+    );
+  for (const b of byId('board').querySelectorAll<HTMLElement>('button.team-link'))
+    b.setAttribute(
+      'aria-pressed',
+      String(state.detail === 'team' && state.teams.find((t) => t.id === state.selectedTeam)?.code === b.dataset.team),
+    );
 }
 
 export function refreshAges(): void {
   for (const t of state.teams) for (const i of state.injects) renderCell(t.id, i.id);
+  renderSelection();
   renderSummary();
 }
 
@@ -216,10 +287,10 @@ export function renderScore(teamId: string): void {
 
 export function renderSummary(): void {
   const cells = [...state.cells.values()];
-  const released = cells.filter((c) => c.status === 'released').length;
-  const acked = cells.filter((c) => c.status === 'released' && c.acknowledgedAt).length;
-  const reported = cells.filter((c) => c.status === 'released' && c.reportedAt).length;
+  const released = cells.filter(isReleased);
+  const acked = released.filter((c) => c.acknowledgedAt || c.status === 'acknowledged').length;
+  const reported = released.filter((c) => c.reportedAt).length;
   const online = [...state.presence.values()].filter((n) => n > 0).length;
   byId('summary').textContent =
-    `${state.teams.length} teams (${online} online) · ${released} deliveries released, ${acked} acknowledged, ${reported} reported · ${state.feed.size} ISM reports`;
+    `${state.teams.length} teams (${online} online) · ${released.length} deliveries released, ${acked} acknowledged, ${reported} reported · ${state.feed.size} ISM reports`;
 }

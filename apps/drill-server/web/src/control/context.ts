@@ -5,6 +5,7 @@ import { byId } from '../common/dom.js';
 import { formatScenario } from '../common/format.js';
 import { exerciseIdFromUrl, requireUser, setupHeader } from '../common/page.js';
 import type { ExerciseView, TeamRef } from '../common/views.js';
+import type { Cell, InjectColumn } from './msel.js';
 
 export const exerciseId = exerciseIdFromUrl();
 export const me = await requireUser(['controller', 'evaluator', 'observer']);
@@ -12,39 +13,22 @@ setupHeader(me);
 /** Evaluators and observers watch; only controllers change the exercise. */
 export const canControl = me.role === 'controller';
 
-/** A column of the board: an inject of the scenario (or, for observers, one seen in a live event). */
-export interface InjectColumn {
-  id: string;
-  title: string;
-  offset?: string;
-  offsetSeconds?: number;
-  responseRequired?: boolean;
-  deadlineMinutes?: number | null;
-  /** Present on conditional injects. */
-  trigger?: unknown;
-}
-
-export type DeliveryStatus = 'scheduled' | 'armed' | 'released' | 'skipped' | 'not-triggered';
-
-/** A cell: one delivery, as the timeline lists it and live events update it, plus when the team first reported. */
-export interface Cell {
-  teamId: string;
-  injectId: string;
-  status?: DeliveryStatus;
-  seq?: number | null;
-  dueScenarioMs?: number | null;
-  releasedScenarioMs?: number | null;
-  releasedAt?: string | null;
-  deliveredAt?: string | null;
-  acknowledgedAt?: string | null;
-  reportedAt?: string;
-}
+export type { Cell, DeliveryStatus, InjectColumn, Progress } from './msel.js';
 
 export const state: {
   exercise: ExerciseView | null;
   status: string;
+  /** The clock's speed: ages on the board are wall deltas times this, in scenario time. */
+  speed: number;
   teams: TeamRef[];
+  /** In the grid's column order (msel.ts: scenario time, then conditional injects not armed yet). */
   injects: InjectColumn[];
+  view: 'grid' | 'timeline';
+  /**
+   * What the side panel shows: the selected inject's preview (for the selected team, when opened from its cell) or
+   * the selected team's drill-down; null when it is closed.
+   */
+  detail: 'inject' | 'team' | null;
   /** `${teamId}|${injectId}` → its cell. */
   cells: Map<string, Cell>;
   /** Team id → consoles open. */
@@ -58,8 +42,11 @@ export const state: {
 } = {
   exercise: null,
   status: 'draft',
+  speed: 1,
   teams: [],
   injects: [],
+  view: 'grid',
+  detail: null,
   cells: new Map(),
   presence: new Map(),
   scores: new Map(),

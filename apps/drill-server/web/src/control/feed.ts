@@ -5,17 +5,16 @@ import { formatScenario, tlpBadge } from '../common/format.js';
 import { reportKindLabel } from '../common/vocab.js';
 import { renderCell, renderSummary } from './board.js';
 import { cellKey, state } from './context.js';
+import { scheduleLive } from './data.js';
 
 /** The feed keeps the latest reports only; the timeline and the AAR keep them all. */
 const FEED_LENGTH = 300;
 
-export function addToFeed(r: IsmReportView, live: boolean): void {
-  if (state.feed.has(r.id)) return;
-  state.feed.set(r.id, r);
-  byId('feed-empty').hidden = true;
-  const item = h(
+/** A report as one item of a list: who, what kind, TLP, when in scenario time, its title and what it answers. */
+export function reportItem(r: IsmReportView, flash = false): HTMLLIElement {
+  return h(
     'li',
-    { class: live ? 'flash' : '', dataset: { report: r.id } },
+    { class: flash ? 'flash' : '', dataset: { report: r.id } },
     h(
       'div',
       { class: 'report-head' },
@@ -37,6 +36,13 @@ export function addToFeed(r: IsmReportView, live: boolean): void {
         .join(' · '),
     ),
   );
+}
+
+export function addToFeed(r: IsmReportView, live: boolean): void {
+  if (state.feed.has(r.id)) return;
+  state.feed.set(r.id, r);
+  byId('feed-empty').hidden = true;
+  const item = reportItem(r, live);
   const feed = byId('feed');
   // Newest first; the initial load arrives oldest first.
   feed.prepend(item);
@@ -46,9 +52,11 @@ export function addToFeed(r: IsmReportView, live: boolean): void {
       const c = state.cells.get(cellKey(r.teamId, injectId));
       if (c && !c.reportedAt) {
         c.reportedAt = r.submittedAt;
+        c.reportedScenarioMs = r.submittedScenarioMs;
         renderCell(r.teamId, injectId);
       }
     }
   }
   renderSummary();
+  if (live) scheduleLive();
 }

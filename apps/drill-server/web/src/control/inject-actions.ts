@@ -1,53 +1,35 @@
-// Inject actions for the selected column or cell: release now (to all its teams or one), skip what is pending,
-// retime. The detail line says where the inject stands.
+// Inject actions in the preview of the selected inject (opened from its column, row or a cell): release now (to all
+// its teams or one), skip what is pending, retime. The detail line says where the inject stands.
 import { api, errorText } from '../common/api.js';
 import { announce, byId, clear, h, toast, valueOf } from '../common/dom.js';
-import { formatWall } from '../common/format.js';
 import { progress, refreshAges, statusLabel } from './board.js';
 import { cellKey, exerciseId, state, type Cell } from './context.js';
 import { scheduleTimeline } from './data.js';
+import { refreshDetail } from './detail.js';
+import { isReleased } from './msel.js';
 
-const injectSelect = () => byId('inject-select', HTMLSelectElement);
 const teamSelect = () => byId('team-select', HTMLSelectElement);
 const injectPath = (injectId: string) => `/api/exercises/${exerciseId}/injects/${encodeURIComponent(injectId)}`;
 
-export function selectInject(injectId: string, teamId: string | undefined, scroll = true): void {
-  state.selectedInject = injectId;
-  state.selectedTeam = teamId ?? '';
-  injectSelect().value = injectId;
-  teamSelect().value = state.selectedTeam;
-  for (const b of byId('board').querySelectorAll<HTMLElement>('button.col'))
-    b.setAttribute('aria-pressed', String(b.dataset.inject === injectId && !state.selectedTeam));
-  refreshAges();
-  renderInjectDetail();
-  if (scroll) byId('inject-actions').scrollIntoView({ block: 'nearest' });
-}
-
+/** The action part of an inject's preview: where the inject stands, and for which team the buttons act. */
 export function renderInjectDetail(): void {
   const i = state.injects.find((x) => x.id === state.selectedInject);
-  byId('inject-error').hidden = true;
   if (!i) {
     byId('inject-detail').textContent = 'Choose an inject.';
     return;
   }
   const team = state.teams.find((t) => t.id === state.selectedTeam);
+  teamSelect().value = team?.id ?? '';
   const cells = state.teams.map((t) => state.cells.get(cellKey(t.id, i.id))).filter((c): c is Cell => Boolean(c));
-  const count = (s: string) => cells.filter((c) => c.status === s).length;
+  const count = (...s: string[]) => cells.filter((c) => s.includes(c.status ?? '')).length;
   const parts = [
-    `${i.id} · ${i.title}`,
-    i.offset ? `offset ${i.offset}` : '',
+    i.offset ? `planned ${i.offset}` : '',
     i.trigger ? 'conditional inject' : '',
-    `${count('released')} released, ${count('scheduled') + count('armed')} pending, ${count('skipped')} skipped`,
+    `${cells.filter(isReleased).length} released, ${count('scheduled', 'armed')} pending, ${count('skipped')} skipped`,
   ];
   if (team) {
-    const c = state.cells.get(cellKey(team.id, i.id));
-    parts.push(
-      `${team.code}: ${statusLabel(progress(c).st)}` +
-        (c?.releasedAt ? `; released ${formatWall(c.releasedAt)}` : '') +
-        (c?.deliveredAt ? `, delivered ${formatWall(c.deliveredAt)}` : '') +
-        (c?.acknowledgedAt ? `, acknowledged ${formatWall(c.acknowledgedAt)}` : '') +
-        (c?.reportedAt ? `, first report ${formatWall(c.reportedAt)}` : ''),
-    );
+    // Its times are in the preview's table of teams.
+    parts.push(`${team.code}: ${statusLabel(progress(state.cells.get(cellKey(team.id, i.id))).st)}`);
   }
   byId('inject-detail').textContent = parts.filter(Boolean).join(' · ');
   byId('release-now').textContent = team ? `Release now to ${team.code}` : 'Release now to its teams';
@@ -158,8 +140,13 @@ async function retime(): Promise<void> {
 }
 
 export function setupInjectActions(): void {
-  injectSelect().addEventListener('change', (e) => selectInject(valueOf(e), teamSelect().value, false));
-  teamSelect().addEventListener('change', (e) => selectInject(injectSelect().value, valueOf(e), false));
+  for (const t of state.teams) teamSelect().append(h('option', { value: t.id }, `Only ${t.code} (${t.name})`));
+  teamSelect().addEventListener('change', (e) => {
+    state.selectedTeam = valueOf(e);
+    renderInjectDetail();
+    refreshAges();
+    refreshDetail();
+  });
   byId('release-now').addEventListener('click', () => void releaseNow());
   byId('skip').addEventListener('click', confirmSkip);
   byId('retime-form').addEventListener('submit', (e) => {

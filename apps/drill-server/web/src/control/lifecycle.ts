@@ -23,6 +23,7 @@ const ALLOWED: Readonly<Record<Action, readonly string[]>> = {
 export function applyState(s: ClockState): void {
   const changed = s.status !== state.status;
   state.status = s.status;
+  state.speed = s.speed;
   clock.update(s);
   clear(byId('status'), statusBadge(s.status));
   byId('speed').textContent = s.speed === 1 ? 'real time' : `×${s.speed}`;

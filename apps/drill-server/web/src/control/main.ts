@@ -1,57 +1,61 @@
-// Control board: exercise lifecycle and clock, the teams × injects delivery grid with ages, inject actions
-// (release now, skip, retime), the live ISM feed and how many consoles each team has open.
+// Control board: exercise lifecycle and clock, the teams × injects grid and the timeline (MSEL) view of the same
+// deliveries in scenario time, the side panel with an inject's preview and actions (release now, skip, retime) or a
+// team's drill-down, the live ISM feed and how many consoles each team has open.
 import type { IsmReportView } from '@drill/contracts';
+import type { Inject } from '@drill/scenario';
 import { api } from '../common/api.js';
-import { byId, clear, h } from '../common/dom.js';
+import { byId, setupTabs } from '../common/dom.js';
 import { loadExercise, setupHeader, showConnection } from '../common/page.js';
 import { connectLive } from '../common/socket.js';
-import { buildBoard, renderScore, setupBoard } from './board.js';
-import { exerciseId, me, state, type InjectColumn } from './context.js';
-import { applyDelivery, loadPresence, loadTimeline, scheduleTimeline } from './data.js';
+import { renderScore, setupBoard } from './board.js';
+import { exerciseId, me, state } from './context.js';
+import { applyDelivery, loadPresence, loadTimeline, reorder, scheduleTimeline } from './data.js';
+import { setupDetail } from './detail.js';
 import { addToFeed } from './feed.js';
-import { selectInject, setupInjectActions } from './inject-actions.js';
+import { setupInjectActions } from './inject-actions.js';
 import { applyState, setupLifecycle } from './lifecycle.js';
+import { renderMsel, setupMsel } from './msel-view.js';
+import { loadTeamScore } from './team-detail.js';
 
 const reviewLink = byId('review-link', HTMLAnchorElement);
 if (me.role === 'observer') reviewLink.hidden = true;
 else reviewLink.href = `evaluator.html?exercise=${encodeURIComponent(exerciseId)}`;
 setupLifecycle();
 setupBoard();
-setupInjectActions();
+setupMsel();
+setupDetail();
+setupTabs(byId('board-views'), (tab) => {
+  state.view = tab === 'tab-timeline' ? 'timeline' : 'grid';
+  renderMsel();
+});
 
 state.exercise = await loadExercise(exerciseId);
 setupHeader(me, { exerciseName: state.exercise.name });
 document.title = `${state.exercise.name} — Control board`;
 state.teams = state.exercise.teams;
 applyState(state.exercise.clock);
-for (const t of state.teams) byId('team-select').append(h('option', { value: t.id }, `Only ${t.code} (${t.name})`));
+setupInjectActions();
 
 try {
-  const sv = await api<{ scenario: { injects: (InjectColumn & { offsetSeconds: number })[] } }>(
+  const sv = await api<{ scenario: { injects: Inject[] } }>(
     `/api/scenarios/${encodeURIComponent(state.exercise.scenarioId)}/versions/${state.exercise.scenarioVersion}`,
   );
-  state.injects = [...sv.scenario.injects]
-    .sort((a, b) => a.offsetSeconds - b.offsetSeconds)
-    .map((i) => ({
-      id: i.id,
-      title: i.title,
-      offset: i.offset,
-      offsetSeconds: i.offsetSeconds,
-      responseRequired: i.responseRequired,
-      deadlineMinutes: i.deadlineMinutes,
-      trigger: i.trigger,
-    }));
+  state.injects = sv.scenario.injects.map((i) => ({
+    id: i.id,
+    title: i.title,
+    offset: i.offset,
+    offsetSeconds: i.offsetSeconds,
+    responseRequired: i.responseRequired,
+    deadlineMinutes: i.deadlineMinutes,
+    trigger: i.trigger,
+    authored: i,
+  }));
 } catch {
   /* observers cannot read scenarios: columns come from the timeline and live events */
 }
 
 await loadTimeline();
-buildBoard();
-clear(
-  byId('inject-select'),
-  state.injects.map((i) => h('option', { value: i.id }, `${i.id} · ${i.title}`)),
-);
-if (state.injects[0]) selectInject(state.injects[0].id, '', false);
+reorder(true);
 
 if (me.role !== 'observer') {
   api<{ teams: { teamId: string; percent: number | null }[] }>(`/api/exercises/${exerciseId}/scorecards`)
@@ -89,6 +93,7 @@ await connectLive(exerciseId, {
     socket.on('score.update', (u) => {
       state.scores.set(u.teamId, u.percent);
       renderScore(u.teamId);
+      if (state.detail === 'team' && state.selectedTeam === u.teamId) void loadTeamScore(u.teamId);
     });
   },
 });

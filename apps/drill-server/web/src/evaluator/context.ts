@@ -1,6 +1,6 @@
 // What every part of the evaluator review shares: who reviews, which exercise, the scorecards as last read, and
 // what the reviewer has open or half-typed.
-import type { ExerciseStatus } from '@drill/contracts';
+import type { ExerciseStatus, TlpLabel } from '@drill/contracts';
 import type { AarNote, AarState, ImprovementItem } from '@drill/reporting';
 import type {
   InjectExplanation,
@@ -40,9 +40,10 @@ export interface Scorecards {
   scoresFrozen: boolean;
 }
 
-/** GET …/aar: the report's state, the evaluators' notes and the improvement plan. */
+/** GET …/aar: the report's state and TLP marking, the evaluators' notes and the improvement plan. */
 export interface AarWorkspace {
   state: AarState;
+  marking: TlpLabel;
   notes: AarNote[];
   plan: ImprovementItem[];
 }

@@ -2,7 +2,7 @@
 // justification that the scorecard and the AAR show beside the figure.
 import { api, errorText } from '../common/api.js';
 import { announce, byId, clear, h, toast } from '../common/dom.js';
-import { formatWall } from '../common/format.js';
+import { wallTime } from '../common/format.js';
 import { canOverride, exerciseId, fmt, pct, state, type ScorecardInject, type ScorecardTeam } from './context.js';
 import { humanise, loadScores } from './scores.js';
 
@@ -214,7 +214,9 @@ export function renderScorecard(): void {
           ? h(
               'p',
               { class: 'override-note' },
-              `Override by ${s.overrideBy ?? s.override.by} at ${formatWall(s.override.at)}: `,
+              `Override by ${s.overrideBy ?? s.override.by} at `,
+              wallTime(s.override.at),
+              ': ',
               h('q', {}, s.override.justification),
             )
           : '',

@@ -56,8 +56,13 @@ export function markRead(injectId: string): void {
 /** The injects, newest first. */
 export const sortedInjects = () => [...state.injects.values()].sort((a, b) => b.seq - a.seq);
 
-const clock = new DrillClock((_, ms) => {
+const tickListeners: ((scenarioMs: number) => void)[] = [];
+/** Calls `listener` at every tick of the drill clock (every second, and on every state), with the scenario time. */
+export const onClockTick = (listener: (scenarioMs: number) => void) => void tickListeners.push(listener);
+
+export const clock = new DrillClock((_, ms) => {
   byId('clock').textContent = formatScenario(ms);
+  for (const listener of tickListeners) listener(ms);
 });
 
 export function applyState(s: ClockState): void {

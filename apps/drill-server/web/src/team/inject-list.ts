@@ -3,6 +3,7 @@ import type { InjectPayload } from '@drill/contracts';
 import { announce, byId, clear, h } from '../common/dom.js';
 import { severityBadge, tlpBadge } from '../common/format.js';
 import { isRead, markRead, sortedInjects, state } from './context.js';
+import { dueCue } from './deadline.js';
 import { renderInjectView } from './inject-view.js';
 import { renderInjectOptions } from './report/links.js';
 import { beep } from './sound.js';
@@ -37,11 +38,8 @@ export function renderInjectList(flashId?: string): void {
           tlpBadge(i.tlp),
           severityBadge(i.severity),
           h('span', {}, i.scenarioTime),
-          i.acknowledgedAt
-            ? h('span', { class: 'ack-mark' }, '✓ received')
-            : i.responseRequired
-              ? h('span', {}, 'response required')
-              : '',
+          i.acknowledgedAt ? h('span', { class: 'ack-mark' }, '✓ received') : '',
+          i.responseRequired ? dueCue(i) || h('span', {}, 'response required') : '',
         ),
       );
       return h('li', {}, button);

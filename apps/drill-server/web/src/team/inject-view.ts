@@ -1,10 +1,12 @@
 // The selected inject: what it says, its artefacts, and the "Received" acknowledgement.
 import { announce, byId, clear, downloadText, h, toast } from '../common/dom.js';
 import { errorText } from '../common/api.js';
-import { formatWall, severityBadge, tlpBadge } from '../common/format.js';
+import { severityBadge, tlpBadge, wallTime } from '../common/format.js';
 import { renderMarkdown } from '../common/markdown.js';
 import { state, type HeldInject } from './context.js';
+import { dueLine } from './deadline.js';
 import { renderInjectList } from './inject-list.js';
+import { messageHeaders, splitMessageHeaders } from './message.js';
 import { startReportOn } from './report/links.js';
 
 /** Redraws the acknowledgement area of the inject on screen (after "Received" went through). */
@@ -27,7 +29,7 @@ export function renderInjectView(): void {
   renderAck = () => {
     const acknowledgedAt = state.injects.get(i.injectId)?.acknowledgedAt;
     if (acknowledgedAt) {
-      clear(ackArea, h('span', { class: 'ack-mark' }, `✓ Received — acknowledged at ${formatWall(acknowledgedAt)}`));
+      clear(ackArea, h('span', { class: 'ack-mark' }, '✓ Received — acknowledged at ', wallTime(acknowledgedAt)));
     } else {
       clear(
         ackArea,
@@ -47,6 +49,7 @@ export function renderInjectView(): void {
     }
   };
   renderAck();
+  const headers = messageHeaders(i.from, i.body);
   clear(
     view,
     h('h2', { tabindex: '-1' }, `${i.injectId} · ${i.title}`),
@@ -55,11 +58,19 @@ export function renderInjectView(): void {
       { class: 'inject-head' },
       tlpBadge(i.tlp),
       severityBadge(i.severity),
-      h('span', { class: 'muted' }, `released ${i.scenarioTime} (${formatWall(i.releasedAt)})`),
+      h('span', { class: 'muted' }, `released ${i.scenarioTime} (`, wallTime(i.releasedAt), ')'),
     ),
+    headers.length
+      ? h(
+          'dl',
+          { class: 'message-headers', 'aria-label': 'Message headers' },
+          headers.map((m) => h('div', {}, h('dt', {}, `${m.name}:`), h('dd', {}, m.value))),
+        )
+      : '',
     h('p', { class: 'muted' }, timing),
+    dueLine(i),
     ackArea,
-    h('div', { class: 'inject-body' }, renderMarkdown(i.body)),
+    h('div', { class: 'inject-body' }, renderMarkdown(splitMessageHeaders(i.body).rest)),
     artefacts(i),
     h(
       'div',

@@ -5,7 +5,8 @@ import { api } from '../common/api.js';
 import { announce, byId } from '../common/dom.js';
 import { loadExercise, setupHeader, showConnection } from '../common/page.js';
 import { connectLive } from '../common/socket.js';
-import { applyState, exerciseId, isRead, me, sortedInjects, state, type HeldInject } from './context.js';
+import { applyState, exerciseId, isRead, me, onClockTick, sortedInjects, state, type HeldInject } from './context.js';
+import { refreshDeadlines } from './deadline.js';
 import { receiveInject, renderInjectList } from './inject-list.js';
 import { renderInjectView } from './inject-view.js';
 import { restoreDraft, setupDraft } from './report/draft.js';
@@ -23,6 +24,7 @@ setupRows();
 setupPaste();
 setupDraft();
 setupSubmit();
+onClockTick(refreshDeadlines);
 
 state.exercise = await loadExercise(exerciseId);
 setupHeader(me, { exerciseName: state.exercise.name });

@@ -1,7 +1,7 @@
 // The reports the team may see under TLP, grouped in threads (a report and its replies), newest activity first.
 import type { IsmReportView } from '@drill/contracts';
 import { byId, clear, h, type Child } from '../common/dom.js';
-import { formatScenario, formatWall, tlpBadge } from '../common/format.js';
+import { formatScenario, tlpBadge, wallTime } from '../common/format.js';
 import { defangFor } from '../common/indicators.js';
 import { reportKindLabel } from '../common/vocab.js';
 import { me, state } from './context.js';
@@ -81,7 +81,8 @@ function reportView(r: IsmReportView): HTMLElement {
       h(
         'span',
         { class: 'muted' },
-        `${r.teamCode ?? 'Drill control'}${mine ? ' (you)' : ''} · ${formatScenario(r.submittedScenarioMs)} · ${formatWall(r.submittedAt)}`,
+        `${r.teamCode ?? 'Drill control'}${mine ? ' (you)' : ''} · ${formatScenario(r.submittedScenarioMs)} · `,
+        wallTime(r.submittedAt),
       ),
     ),
     h(

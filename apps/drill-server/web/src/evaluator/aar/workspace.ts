@@ -1,4 +1,4 @@
-// The after-action report: whether it is a draft or published, publishing it once the exercise is over (and
+// The after-action report: whether it is a draft or published, its TLP marking, publishing it once the exercise is over (and
 // reopening it, with a reason), the notes, the improvement plan and the preview.
 import { api, ApiError, errorText } from '../../common/api.js';
 import { announce, byId, clear, h, toast } from '../../common/dom.js';
@@ -6,6 +6,7 @@ import { formatWall } from '../../common/format.js';
 import { canEdit, exerciseId, state, type AarWorkspace } from '../context.js';
 import { loadScores } from '../scores.js';
 import { formError } from './forms.js';
+import { markingSection } from './marking.js';
 import { notesSection } from './notes.js';
 import { planSection } from './plan.js';
 import { loadPreview, previewSection } from './preview.js';
@@ -177,6 +178,7 @@ export function renderAar(): void {
   clear(
     byId('aar-body'),
     stateLine(ws),
+    markingSection(ws, editable),
     publishArea,
     h('h3', {}, 'Evaluator notes (strengths and areas for improvement)'),
     notesSection(ws, editable),

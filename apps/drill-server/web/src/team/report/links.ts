@@ -5,7 +5,7 @@ import { reportKindLabel } from '../../common/vocab.js';
 import { me, state } from '../context.js';
 import { tabs } from '../tabs.js';
 import { saveDraft } from './draft.js';
-import { field, form, select, showKindHint } from './fields.js';
+import { field, form, renderRecipients, renderTeamCodes, select, showKindHint } from './fields.js';
 
 const injectBoxes = () => [...byId('r-inject-options').querySelectorAll('input')];
 
@@ -61,16 +61,9 @@ export function renderReplyOptions(): void {
   );
   reply.value = reports.some((r) => r.id === cur) ? cur : '';
   if (reply.value === cur) state.pendingReply = undefined;
-  // Team codes for the recipients field: every team this console has heard of.
-  const codes = new Set([state.exercise?.teams?.[0]?.code].filter((c): c is string => Boolean(c)));
-  for (const r of state.reports.values()) {
-    if (r.teamCode) codes.add(r.teamCode);
-    if (Array.isArray(r.recipients?.teams)) for (const c of r.recipients.teams) codes.add(c);
-  }
-  clear(
-    byId('team-codes'),
-    [...codes].sort().map((c) => h('option', { value: c })),
-  );
+  renderTeamCodes();
+  // A draft put back or a reply started may have changed the people: show them by name.
+  renderRecipients();
 }
 
 function tick(injectId: string): void {
@@ -114,6 +107,7 @@ export function replyTo(reportId: string): void {
     users.value = [...new Set([parent.authorUserId, ...(parent.recipients?.users ?? [])])]
       .filter((u) => u !== me.id)
       .join(', ');
+    renderRecipients();
   }
   for (const id of parent.injectIds ?? []) tick(id);
   saveDraft();

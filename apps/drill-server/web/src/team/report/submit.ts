@@ -7,7 +7,7 @@ import { exerciseId, reportingOpen } from '../context.js';
 import { tabs } from '../tabs.js';
 import { addReport } from '../threads.js';
 import { collectDraft, resetForm, saveDraftNow } from './draft.js';
-import { field, form, select, textArea } from './fields.js';
+import { commaList, field, form, select, textArea } from './fields.js';
 import { rows, type RowKind } from './rows.js';
 
 /** For each kind of row, the index in `rows` of each row that was sent (empty rows are left out). */
@@ -16,11 +16,6 @@ type SentRows = Record<RowKind, number[]>;
 const lines = (s: string) =>
   s
     .split('\n')
-    .map((x) => x.trim())
-    .filter(Boolean);
-const list = (s: string) =>
-  s
-    .split(/[,\s;]+/)
     .map((x) => x.trim())
     .filter(Boolean);
 const trimmed = (s: string | undefined) => (s ?? '').trim();
@@ -55,8 +50,8 @@ function buildReport(): { body: IsmReportRequest; sent: SentRows } {
     at: trimmed(r.at),
     event: trimmed(r.event),
   }));
-  const teams = list(d.teams).map((c) => c.toUpperCase());
-  const users = list(d.users);
+  const teams = commaList(d.teams).map((c) => c.toUpperCase());
+  const users = commaList(d.users);
   const body: IsmReportRequest = {
     kind: d.kind as ReportKind,
     title: d.title.trim(),
@@ -105,7 +100,9 @@ function controlFor(path: string, sent: SentRows): HTMLElement | null | undefine
     case 'injectIds':
       return byId('r-inject-options').querySelector('input') ?? select('r-kind');
     case 'recipients':
-      return path.includes('users') ? field('r-users') : field('r-teams');
+      // People are picked by name (#r-find) once the directory has loaded; until then they are typed as ids.
+      if (!path.includes('users')) return field('r-teams');
+      return byId('r-picker').hidden ? field('r-users') : field('r-find');
     case 'classification':
       return sub === 'type' || path.endsWith('/type') ? select('r-type') : select('r-class');
     case 'determination':
