@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CapacityResponse, Series, TeamHistoryResponse } from '@drill/capacity';
+import { signed, type CapacityResponse, type Series, type TeamHistoryResponse } from '@drill/capacity';
 import { roundTo } from '@drill/reporting';
 import type { Io } from '../apps/drill-cli/src/scenario-commands.js';
 import { runHistory, type SimulationResult } from '../apps/drill-cli/src/simulate/simulate.js';
@@ -152,6 +152,21 @@ describe('capacity across drills', () => {
         expect(cell.score).toBe(objective.mean === null ? null : roundTo(objective.mean * 100, 2));
       }
     }
+    // Each team's "since last drill" line compares it with the drill before (the second run), in figures the
+    // capacity API gives for both drills.
+    const before = (await get(`/api/teams/${aar.scorecards[0].teamId}/history`)).body;
+    const [previous, last] = before.drills.slice(-2);
+    expect(last.exerciseId).toBe(latest);
+    const change = roundTo(last.score - previous.score, 2);
+    const line: string = aar.scorecards[0].sinceLastDrill;
+    expect(line.startsWith(`Since ${previous.exerciseName} (`)).toBe(true);
+    expect(line).toContain(`score ${signed(change!)} points`);
+    for (const card of aar.scorecards) expect(card.sinceLastDrill).toMatch(/^Since .+: score /);
+    const html = (await get(`/api/exercises/${latest}/report`)).text;
+    expect(html).toContain('class="since-last-drill"');
+    // The first drill has nothing to compare with.
+    const first = (await get(`/api/exercises/${runs[0]!.exerciseId}/report?format=json`)).body;
+    expect(first.scorecards.every((c: any) => c.sinceLastDrill === undefined)).toBe(true);
     // Publishing freezes the report; the figures stay the same.
     const published = await server
       .http()

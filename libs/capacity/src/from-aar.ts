@@ -65,3 +65,10 @@ export function figuresFromAar(
     };
   });
 }
+
+/** Each team's information-handling faults over its scored injects (they are not in the report's model). */
+export function handlingFaultsOf(
+  teams: readonly { teamId: string; injects: readonly { handling: { faults: readonly unknown[] } }[] }[],
+): Map<string, number> {
+  return new Map(teams.map((t) => [t.teamId, t.injects.reduce((n, i) => n + i.handling.faults.length, 0)]));
+}

@@ -6,7 +6,7 @@
  * is one CERT. Pure TypeScript; no framework or persistence imports.
  */
 export * from './model.js';
-export { figuresFromAar, lowestRating, type AarFigures, type DrillFigures } from './from-aar.js';
+export { figuresFromAar, handlingFaultsOf, lowestRating, type AarFigures, type DrillFigures } from './from-aar.js';
 export {
   capacityView,
   inFilter,

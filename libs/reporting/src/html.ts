@@ -473,6 +473,7 @@ function teamBlock(t: TeamScorecard): string {
   return `
 <article class="team" id="team-${esc(t.code)}">
   <header class="team-head"><h3>${esc(t.code)} — ${esc(t.name)}</h3><div class="team-score"><span class="big">${percent(t.percent)}</span><span class="muted"> automatic ${percent(t.autoPercent)} · responded ${t.responded}/${t.scored}</span></div></header>
+  ${t.sinceLastDrill ? `<p class="since-last-drill">${esc(t.sinceLastDrill)}</p>` : ''}
   ${
     rows.length === 0
       ? '<p class="empty">No inject required a response from this team.</p>'

@@ -292,6 +292,11 @@ export interface TeamScorecard {
   meanCompleteness: number | null;
   objectiveRatings: { objectiveId: string; rating: Rating | null; mean: number | null }[];
   injects: ScorecardRow[];
+  /**
+   * How the team did against its previous completed drill (score, capabilities, median times, handling faults), in
+   * one sentence; absent when the drill has not ended or is the team's first.
+   */
+  sinceLastDrill?: string;
 }
 
 export interface RatingView {

@@ -90,6 +90,7 @@ details.per-team summary { cursor: pointer; color: var(--muted); font-size: 12px
 .team { margin-top: 26px; }
 .team-head { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 1px solid var(--line); }
 .team-head h3 { margin: 0 0 4px; }
+.since-last-drill { margin: 6px 0; color: var(--muted); }
 .team-score .big { font-size: 20px; font-weight: 700; color: var(--navy); }
 .inject { border-top: 1px solid var(--line); padding-top: 6px; margin-top: 12px; }
 .inject h3 { margin: 6px 0 2px; font-size: 14px; }

@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { NotFound, type TeamTier } from '@drill/contracts';
 import {
   capacityView,
   figuresFromAar,
+  handlingFaultsOf,
   rangeBound,
+  sinceLastDrill,
   renderCapacityCsv,
   teamHistory,
   type CapacityFilter,
@@ -14,6 +16,8 @@ import {
   type TeamDrillResult,
   type TeamHistoryResponse,
 } from '@drill/capacity';
+import type { Aar } from '@drill/reporting';
+import type { TeamScore } from '@drill/scoring';
 import { AarRepository } from '../reporting/aar.repository.js';
 import { ReportingService } from '../reporting/reporting.service.js';
 import { ScoringService } from '../scoring/scoring.service.js';
@@ -34,7 +38,7 @@ const KEPT_DRILLS = 200;
  * to the CERT, not to the drill.
  */
 @Injectable()
-export class CapacityService {
+export class CapacityService implements OnModuleInit {
   private readonly kept = new Map<string, { key: string; figures: DrillFigures[] }>();
 
   constructor(
@@ -43,6 +47,35 @@ export class CapacityService {
     private readonly scoring: ScoringService,
     private readonly aar: AarRepository,
   ) {}
+
+  onModuleInit(): void {
+    this.reporting.useSinceLastDrill((aar, teams) => this.sinceLastDrillOf(aar, teams));
+  }
+
+  /**
+   * The AAR's "since last drill" line of each team of a completed drill: its figures (from the report being built)
+   * against the team's previous completed drill. Earlier drills' figures come from their own reports, which look only
+   * further back, so this never reads the drill it is building.
+   */
+  private async sinceLastDrillOf(aar: Aar, teams: readonly TeamScore[]): Promise<Map<string, string>> {
+    const ex = aar.overview.exercise;
+    if (ex.status !== 'completed' || ex.endedAt === null) return new Map();
+    const endedAt = Date.parse(ex.endedAt);
+    const earlier = (await this.repo.completedDrills(-Infinity, endedAt)).filter(
+      (d) => d.id !== ex.id && d.endedAt! < endedAt,
+    );
+    if (!earlier.length) return new Map();
+    const results = [
+      ...(await this.results(earlier)),
+      ...figuresFromAar(aar, handlingFaultsOf(teams)).map((f) => ({ ...f, tier: null })),
+    ];
+    const lines = new Map<string, string>();
+    for (const card of aar.scorecards) {
+      const line = sinceLastDrill(teamHistory(results, card.code), ex.id);
+      if (line) lines.set(card.teamId, line.text);
+    }
+    return lines;
+  }
 
   /** What a drill's AAR figures depend on, as one string: equal strings mean equal figures. */
   private async keyOf(exerciseId: string): Promise<string> {
@@ -62,10 +95,7 @@ export class CapacityService {
     // Handling faults are not in the report's model: counted from the same scores (frozen too once published, as
     // overrides are then refused and a completed drill takes no reports).
     const snap = await this.scoring.snapshot(drill.id);
-    const faults = new Map(
-      snap.scores.teams.map((t) => [t.teamId, t.injects.reduce((n, i) => n + i.handling.faults.length, 0)]),
-    );
-    const figures = figuresFromAar(aar, faults);
+    const figures = figuresFromAar(aar, handlingFaultsOf(snap.scores.teams));
     this.kept.set(drill.id, { key, figures });
     if (this.kept.size > KEPT_DRILLS) this.kept.delete(this.kept.keys().next().value!);
     return figures;

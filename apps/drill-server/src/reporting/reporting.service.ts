@@ -5,6 +5,7 @@ import { Conflict, NotFound, ValidationFailed, type FieldProblem, type TlpLabel 
 import type { Principal } from '@drill/auth';
 import { scenarioMsAt } from '@drill/exercise';
 import { AarNoteEntity, AarPlanItemEntity, type AarStateEntity } from '@drill/persistence';
+import type { TeamScore } from '@drill/scoring';
 import {
   buildAar,
   DEFAULT_AAR_MARKING,
@@ -27,6 +28,12 @@ import { ScoringService } from '../scoring/scoring.service.js';
 import { AarPdfPrinter } from './aar-pdf.js';
 import { AarRepository } from './aar.repository.js';
 import type { AarNoteDto, PlanItemDto } from './reporting.dto.js';
+
+/**
+ * The "since last drill" sentence of each team (by team id) of a drill's report, from the drills of the same teams
+ * that ended before it; `teams` are the drill's scores (handling faults are counted from them).
+ */
+export type SinceLastDrillSource = (aar: Aar, teams: readonly TeamScore[]) => Promise<ReadonlyMap<string, string>>;
 
 export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -267,7 +274,7 @@ export class ReportingService {
       ...timelineEvents.map((e) => e.actorUserId),
     ]);
     for (const [id, name] of snap.userNames) names.set(id, name);
-    return buildAar({
+    const aar = buildAar({
       exercise: {
         id: ex.id,
         name: ex.name,
@@ -320,6 +327,22 @@ export class ReportingService {
       userNames: Object.fromEntries(names),
       generatedAt: new Date().toISOString(),
     });
+    const lines = (await this.sinceLastDrill?.(aar, snap.scores.teams)) ?? new Map<string, string>();
+    for (const card of aar.scorecards) {
+      const line = lines.get(card.teamId);
+      if (line) card.sinceLastDrill = line;
+    }
+    return aar;
+  }
+
+  /**
+   * Where each team's "since last drill" line comes from: capacity across drills (CapacityService), which itself reads
+   * earlier drills' reports through this service, so it registers here rather than being injected (a cycle).
+   */
+  private sinceLastDrill?: SinceLastDrillSource;
+
+  useSinceLastDrill(source: SinceLastDrillSource): void {
+    this.sinceLastDrill = source;
   }
 
   /** The report: the frozen copy once published, otherwise assembled now and labelled DRAFT. */
