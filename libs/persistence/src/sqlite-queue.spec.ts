@@ -28,7 +28,16 @@ async function open(path: string): Promise<DataSource> {
 }
 
 function team(code: string): TeamEntity {
-  return Object.assign(new TeamEntity(), { id: randomUUID(), code, name: code, country: null, tags: [], createdAt: 1 });
+  return Object.assign(new TeamEntity(), {
+    id: randomUUID(),
+    code,
+    name: code,
+    country: null,
+    tags: [],
+    tier: null,
+    pointsOfContact: [],
+    createdAt: 1,
+  });
 }
 
 async function codes(ds: DataSource): Promise<string[]> {

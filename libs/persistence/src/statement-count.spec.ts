@@ -20,7 +20,14 @@ describe('statement counting', () => {
       const tally = statementTally(ds)!;
       const before = { ...tally };
       await ds.transaction(async (m) => {
-        await m.getRepository(TeamEntity).insert({ id: 't1', code: 'SG', name: 'SG CERT', tags: [], createdAt: 1 });
+        await m.getRepository(TeamEntity).insert({
+          id: 't1',
+          code: 'SG',
+          name: 'SG CERT',
+          tags: [],
+          pointsOfContact: [],
+          createdAt: 1,
+        });
         await m.getRepository(TeamEntity).findOneBy({ id: 't1' });
       });
       await ds.query('SELECT 1');

@@ -1,7 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatLocal, formatWall } from './format.js';
+import { formatLocal, formatWall, formatWallDate } from './format.js';
 
 describe('wall times', () => {
+  it('carry their UTC date where the day matters, the date of the UTC instant', () => {
+    expect(formatWallDate('2026-12-02T22:03:07-08:00')).toBe('2026-12-03 06:03:07 UTC');
+    expect(formatWallDate(null)).toBe('');
+  });
+
   it('are written in UTC to the second, whatever the reader’s zone', () => {
     expect(formatWall('2026-12-02T14:03:07.820Z')).toBe('14:03:07 UTC');
     expect(formatWall(Date.UTC(2026, 11, 2, 3, 4, 5))).toBe('03:04:05 UTC');

@@ -30,6 +30,12 @@ export function formatWall(at: string | number | null | undefined): string {
   return d ? `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC` : '';
 }
 
+/** A wall-clock instant with its date, in UTC ("2026-12-02 14:03:07 UTC"), for what is not today's drill. */
+export function formatWallDate(at: string | number | null | undefined): string {
+  const d = instant(at);
+  return d ? `${d.toISOString().slice(0, 10)} ${formatWall(d.getTime())}` : '';
+}
+
 /** The same instant in the reader's own time zone, with its date and zone, for a tooltip. */
 export function formatLocal(at: string | number | null | undefined): string {
   const d = instant(at);

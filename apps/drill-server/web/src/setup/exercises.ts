@@ -5,7 +5,7 @@ import { TEAM_TIER_LABELS, type FieldProblem, type TeamView as Team } from '@dri
 import type { InjectTargets, Scenario } from '@drill/scenario';
 import { api, ApiError, errorText } from '../common/api.js';
 import { announce, byId, clear, h } from '../common/dom.js';
-import { formatAge } from '../common/format.js';
+import { formatAge, formatWallDate } from '../common/format.js';
 import { requireUser, setupHeader } from '../common/page.js';
 import { setupNav } from './nav.js';
 
@@ -328,7 +328,7 @@ function showCreated(ex: CreatedExercise): void {
   box.hidden = false;
   const when =
     ex.status === 'scheduled' && ex.scheduledStartAt
-      ? `It starts by itself at ${new Date(ex.scheduledStartAt).toLocaleString()}.`
+      ? `It starts by itself at ${formatWallDate(ex.scheduledStartAt)}.`
       : 'It is a draft: start it from the control board when the teams are ready.';
   clear(
     box,

@@ -5,7 +5,7 @@ import type { FieldProblem } from '@drill/contracts';
 import type { AnswerKey, Artefact, Inject, InjectTargets, InjectTrigger, Scenario } from '@drill/scenario';
 import { api, ApiError, errorText } from '../common/api.js';
 import { announce, byId, clear, h, type Child } from '../common/dom.js';
-import { severityBadge, tlpBadge } from '../common/format.js';
+import { formatWallDate, severityBadge, tlpBadge } from '../common/format.js';
 import { renderMarkdown } from '../common/markdown.js';
 import { requireUser, setupHeader } from '../common/page.js';
 import { IOC_TYPE_LABEL } from '../common/vocab.js';
@@ -348,7 +348,7 @@ function renderPreview(box: HTMLElement, v: ScenarioVersion): void {
       'p',
       { class: 'hint' },
       h('span', { class: 'mono' }, s.id),
-      ` · saved ${new Date(v.createdAt).toLocaleString()} · ${s.injects.length} injects · planned duration ` +
+      ` · saved ${formatWallDate(v.createdAt)} · ${s.injects.length} injects · planned duration ` +
         `${Math.floor(s.plannedDurationMinutes / 60)} h ${String(s.plannedDurationMinutes % 60).padStart(2, '0')}`,
     ),
     h(

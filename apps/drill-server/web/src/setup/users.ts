@@ -11,7 +11,7 @@ import {
 } from '@drill/contracts';
 import { api, errorText } from '../common/api.js';
 import { announce, byId, clear, controlValue, h, toast } from '../common/dom.js';
-import { formatWall } from '../common/format.js';
+import { formatWallDate } from '../common/format.js';
 import { requireUser, setupHeader } from '../common/page.js';
 import { clearFieldErrors, showFieldErrors } from './field-errors.js';
 import { setupNav } from './nav.js';
@@ -154,14 +154,8 @@ function tokenRows(u: UserView): HTMLTableRowElement {
                   {},
                   h('td', { class: 'mono' }, t.prefix ? `drl_${t.prefix}…` : '(older token)'),
                   h('td', {}, t.label ?? ''),
-                  h('td', {}, `${new Date(t.createdAt).toLocaleDateString()} ${formatWall(t.createdAt)}`),
-                  h(
-                    'td',
-                    {},
-                    t.expiresAt
-                      ? `${new Date(t.expiresAt).toLocaleDateString()} ${formatWall(t.expiresAt)}`
-                      : 'when revoked',
-                  ),
+                  h('td', {}, formatWallDate(t.createdAt)),
+                  h('td', {}, t.expiresAt ? formatWallDate(t.expiresAt) : 'when revoked'),
                   h('td', {}, h('span', { class: `badge token-${t.status}` }, t.status)),
                   h(
                     'td',

@@ -2,7 +2,7 @@
 // reopening it, with a reason), the notes, the improvement plan and the preview.
 import { api, ApiError, errorText } from '../../common/api.js';
 import { announce, byId, clear, h, toast } from '../../common/dom.js';
-import { formatWall } from '../../common/format.js';
+import { formatWallDate } from '../../common/format.js';
 import { canEdit, exerciseId, state, type AarWorkspace } from '../context.js';
 import { loadScores } from '../scores.js';
 import { formError } from './forms.js';
@@ -48,7 +48,7 @@ function stateLine(ws: AarWorkspace): HTMLElement {
   return h(
     'p',
     { class: 'notice', id: 'aar-state' },
-    `Published${ws.state.publishedBy ? ` by ${ws.state.publishedBy}` : ''} at ${formatWall(at)} (${at ? new Date(at).toLocaleDateString() : ''}). The report is frozen: notes, plan, scores and ratings can no longer change unless an evaluator reopens it.`,
+    `Published${ws.state.publishedBy ? ` by ${ws.state.publishedBy}` : ''} at ${formatWallDate(at)}. The report is frozen: notes, plan, scores and ratings can no longer change unless an evaluator reopens it.`,
   );
 }
 
