@@ -55,6 +55,8 @@ export class DrillClient {
       ack();
     });
     this.socket.on('exercise.state', (s) => this.states.push(s));
+    // A console acknowledges a communications check on arrival (it reached them); confirming is a separate act.
+    this.socket.on('comcheck', (_check, reached) => reached());
     this.socket.onAny((event: string, data: unknown) => {
       if (event !== 'inject') this.events.push({ event, data } as ReceivedEvent);
     });

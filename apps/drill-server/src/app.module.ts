@@ -4,9 +4,11 @@ import { dataSourceOptions, openDataSource } from '@drill/persistence';
 import { AuthModule } from './auth/auth.module.js';
 import { UsersModule } from './auth/users.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
+import { ComcheckModule } from './comcheck/comcheck.module.js';
 import { DrillConfigModule } from './config/config.module.js';
 import type { DrillConfig } from './config/drill-config.js';
 import { CoreModule } from './core.module.js';
+import { FeedbackModule } from './feedback/feedback.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IsmModule } from './ism/ism.module.js';
 import { StoredReportLookup } from './ism/stored-report-lookup.js';
@@ -41,6 +43,8 @@ export class AppModule {
         ScoringModule,
         ReportingModule,
         CapacityModule,
+        ComcheckModule,
+        FeedbackModule,
       ],
     };
   }

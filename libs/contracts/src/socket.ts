@@ -170,6 +170,28 @@ export interface SocketException {
   error: ErrorBody;
 }
 
+/**
+ * `comcheck`: drill control's communications check, to every participant of every enrolled team (and to a
+ * participant who connects before confirming it). The acknowledgement callback records the person *reached*; they
+ * confirm with `comcheck.confirm` (or `POST …/comcheck/:cid/confirm`).
+ */
+export interface ComcheckPayload {
+  exerciseId: string;
+  comcheckId: string;
+  /** ISO wall time of sending. */
+  sentAt: string;
+}
+
+/** `comcheck.update`, to drill control: a person was reached or confirmed (the board reads `GET …/comcheck`). */
+export interface ComcheckUpdate {
+  exerciseId: string;
+  comcheckId: string;
+  teamId: string;
+  userId: string;
+  reachedAt?: string;
+  confirmedAt?: string;
+}
+
 export interface ServerToClientEvents {
   inject: (payload: InjectPayload, delivered: () => void) => void;
   'exercise.state': (state: ExerciseStatePayload) => void;
@@ -180,6 +202,8 @@ export interface ServerToClientEvents {
   'session.ended': (ended: SessionEnded) => void;
   'handshake.warning': (warning: HandshakeWarning) => void;
   exception: (failure: SocketException) => void;
+  comcheck: (check: ComcheckPayload, reached: () => void) => void;
+  'comcheck.update': (update: ComcheckUpdate) => void;
 }
 
 // ---- client → server ---------------------------------------------------------------------------------------
@@ -220,7 +244,15 @@ export interface IsmReportRequest {
 }
 export type IsmReportReply = Ack<{ id: string }>;
 
+/** `comcheck.confirm`: a participant answers drill control's communications check. */
+export interface ComcheckConfirmRequest {
+  comcheckId: string;
+}
+/** `firstConfirmation` is false when they had confirmed it already (the first time stands). */
+export type ComcheckConfirmReply = Ack<{ firstConfirmation: boolean; confirmedAt: string }>;
+
 export interface ClientToServerEvents {
   'inject.ack': (request: InjectAckRequest, reply: (r: InjectAckReply) => void) => void;
   'ism.report': (report: IsmReportRequest, reply: (r: IsmReportReply) => void) => void;
+  'comcheck.confirm': (request: ComcheckConfirmRequest, reply: (r: ComcheckConfirmReply) => void) => void;
 }

@@ -7,3 +7,4 @@ export * from './clock.js';
 export * from './conditions.js';
 export * from './lifecycle.js';
 export * from './targeting.js';
+export * from './comcheck.js';

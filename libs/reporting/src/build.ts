@@ -26,6 +26,8 @@ import {
   type TeamScorecard,
   type TimelineRow,
 } from './model.js';
+import { pocReachability } from './comcheck.js';
+import { summariseFeedback } from './feedback.js';
 import { sharingMatrix } from './sharing.js';
 import { mean, summarize } from './stats.js';
 
@@ -327,6 +329,8 @@ export function buildAar(input: AarInput): Aar {
     sharing,
     plan,
     timeline: rawTimeline(input, code),
+    ...(input.feedback ? { feedback: summariseFeedback(input.scenario.objectives, input.feedback) } : {}),
+    ...(input.comcheck ? { reachability: pocReachability(input.comcheck, input.exercise.startedAt) } : {}),
   };
 }
 

@@ -1,5 +1,7 @@
 import { formatScenarioTime } from '@drill/exercise';
 import { COMPONENT_KEYS } from '@drill/scoring';
+import { reachabilityCsvLines } from './comcheck.js';
+import { feedbackCsvLines } from './feedback-render.js';
 import type { Aar, ScorecardRow, TeamScorecard } from './model.js';
 
 export const CSV_COLUMNS = [
@@ -87,9 +89,14 @@ function rowCells(aar: Aar, t: TeamScorecard, r: ScorecardRow): Cell[] {
 /**
  * The scorecards as CSV: one row per (team, inject) that required a response, CRLF line ends, header first. Every
  * row carries the report's TLP marking (`report_tlp`), so a row copied out of the file keeps its handling rule.
+ * When participants gave feedback, its figures follow as a second table after one empty line (feedback-render.ts).
  */
 export function renderAarCsv(aar: Aar): string {
   const lines = [csvRow(CSV_COLUMNS)];
   for (const t of aar.scorecards) for (const r of t.injects) lines.push(csvRow(rowCells(aar, t, r)));
+  const feedback = feedbackCsvLines(aar);
+  if (feedback.length) lines.push('', ...feedback); // a second table: participant feedback per objective, capability
+  const reachability = reachabilityCsvLines(aar); // then each team's point-of-contact reachability, when checked
+  if (reachability.length) lines.push('', ...reachability);
   return lines.join('\r\n') + '\r\n';
 }

@@ -14,6 +14,8 @@ import {
   score,
   utc,
 } from './format.js';
+import { reachabilitySectionHtml } from './comcheck.js';
+import { feedbackSectionHtml } from './feedback-render.js';
 import { markdownToHtml } from './markdown.js';
 import type { Aar, AarNote, InjectAnalysis, ObjectiveAnalysis, Stats, TeamScorecard } from './model.js';
 import { AAR_STYLES } from './styles.js';
@@ -137,11 +139,12 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
   <li><a href="#scorecards">Team scorecards</a></li>
   <li><a href="#injects">Inject analysis</a></li>
   <li><a href="#sharing">Information sharing</a></li>
+  <li><a href="#reachability">Point-of-contact reachability</a></li>
   <li class="appendix"><a href="#plan">Appendix A — Improvement plan</a></li>
   <li class="appendix"><a href="#participants">Appendix B — Participants</a></li>
   <li class="appendix"><a href="#timeline">Appendix C — Exercise timeline</a></li>
   <li class="appendix"><a href="#method">Appendix D — Scoring method</a></li>
-</ol></nav>`;
+${aar.feedback ? '  <li class="appendix"><a href="#feedback">Appendix E — Participant feedback</a></li>\n' : ''}</ol></nav>`;
 
   // 1 — Exercise overview
   const overview = `
@@ -407,10 +410,12 @@ ${analysis}
 ${scorecards}
 ${injects}
 ${sharing}
+${reachabilitySectionHtml(aar, '7')}
 ${plan}
 ${participants}
 ${timeline}
 ${method}
+${feedbackSectionHtml(aar, 'E')}
 ${markingBand(marking, 'bottom')}
 </main>
 <footer class="doc-footer"><span class="tlp tlp-${tlpClass(marking)}">${esc(marking)}</span> · ${esc(ex.name)} · After-Action Report${draft ? ' · DRAFT' : ''} · generated ${utc(aar.generatedAt)}</footer>

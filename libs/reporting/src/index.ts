@@ -8,6 +8,8 @@
 export * from './model.js';
 export { buildAar, commonMisses } from './build.js';
 export { sharingMatrix } from './sharing.js';
+export * from './feedback.js';
+export * from './comcheck.js';
 export { mean, median, quantileSorted, summarize } from './stats.js';
 export { CSV_COLUMNS, csvField, csvRow, renderAarCsv, roundTo } from './csv.js';
 export { renderAarHtml } from './html.js';

@@ -1,4 +1,5 @@
 import type { ReportKind, Severity, TlpLabel } from '@drill/contracts';
+import type { ComcheckStatus } from '@drill/exercise';
 import type {
   ComponentKey,
   ComponentWeights,
@@ -7,6 +8,8 @@ import type {
   Rating,
   RatingThresholds,
 } from '@drill/scoring';
+import type { PocReachability } from './comcheck.js';
+import type { FeedbackEntry, FeedbackSummary } from './feedback.js';
 
 // The AAR model is plain JSON (ISO strings, no Dates, no Maps): the server stores it as the frozen copy of a
 // published report and renders HTML/CSV from that copy, so everything a renderer needs must be in here.
@@ -158,6 +161,10 @@ export interface AarInput {
   /** Display names of users by id (evaluators who overrode scores or ratings). */
   userNames?: Readonly<Record<string, string>>;
   generatedAt: string;
+  /** Participant feedback forms (HSEEP), when the exercise has ended; writers named only where they chose to be. */
+  feedback?: readonly FeedbackEntry[];
+  /** The communications check of record: the latest sent before the drill ended (none: never sent). */
+  comcheck?: ComcheckStatus;
 }
 
 export interface AarState {
@@ -413,4 +420,8 @@ export interface Aar {
     objectiveCapability?: string;
   })[];
   timeline: TimelineRow[];
+  /** Participant feedback summarised, anonymised unless a writer chose to be named. */
+  feedback?: FeedbackSummary;
+  /** Point-of-contact reachability per team, from the communications check of record. */
+  reachability?: PocReachability;
 }

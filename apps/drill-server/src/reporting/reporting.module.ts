@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { ComcheckModule } from '../comcheck/comcheck.module.js';
+import { FeedbackModule } from '../feedback/feedback.module.js';
 import { IsmModule } from '../ism/ism.module.js';
 import { ScoringModule } from '../scoring/scoring.module.js';
 import { AarPdfPrinter } from './aar-pdf.js';
@@ -7,7 +9,7 @@ import { ReportingService } from './reporting.service.js';
 
 /** The after-action report: evaluators' notes, improvement plan and marking, the report in HTML/PDF/JSON/CSV, publishing. */
 @Module({
-  imports: [ScoringModule, IsmModule],
+  imports: [ScoringModule, IsmModule, FeedbackModule, ComcheckModule],
   controllers: [ReportingController],
   providers: [ReportingService, AarPdfPrinter],
   exports: [ReportingService],

@@ -18,6 +18,8 @@ import {
 } from '@drill/reporting';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
+import { ComcheckService } from '../comcheck/comcheck.service.js';
+import { FeedbackService } from '../feedback/feedback.service.js';
 import { IsmService } from '../ism/ism.service.js';
 import { DeliveryRepository } from '../runtime/delivery.repository.js';
 import { clockOf, ExerciseRuntime } from '../runtime/exercise-runtime.js';
@@ -45,7 +47,9 @@ const inTimeline = (action: string) =>
   action !== 'inject.release' &&
   action !== 'ism.report' &&
   action !== 'inject.acknowledge' &&
-  !action.startsWith('aar.');
+  !action.startsWith('aar.') &&
+  // who gave feedback, and when, would undo the anonymity of the feedback section
+  !action.startsWith('feedback.');
 
 /** The marking stored on the AAR's state row; none (or one from before markings) is the default. */
 const markingOf = (row: AarStateEntity | null): TlpLabel => (row?.marking as TlpLabel | null) ?? DEFAULT_AAR_MARKING;
@@ -73,6 +77,8 @@ export class ReportingService {
     private readonly exercises: ExercisesService,
     private readonly audit: AuditService,
     private readonly pdf: AarPdfPrinter,
+    private readonly feedback: FeedbackService,
+    private readonly comchecks: ComcheckService,
   ) {}
 
   private async names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
@@ -268,6 +274,9 @@ export class ReportingService {
       this.aar.teamCountries(snap.teams.map((t) => t.id)),
     ]);
     const timelineEvents = events.filter((e) => inTimeline(e.action));
+    const ended = ex.status === 'completed' || ex.status === 'aborted';
+    const feedback = ended ? await this.feedback.entries(exerciseId) : undefined;
+    const comcheck = await this.comchecks.ofRecord(exerciseId, ex.endedAt ?? null);
     const names = await this.names([
       ...notes.map((n) => n.authorUserId),
       ...plan.map((p) => p.createdBy),
@@ -326,6 +335,8 @@ export class ReportingService {
       marking,
       userNames: Object.fromEntries(names),
       generatedAt: new Date().toISOString(),
+      ...(feedback ? { feedback } : {}),
+      ...(comcheck ? { comcheck } : {}),
     });
     const lines = (await this.sinceLastDrill?.(aar, snap.scores.teams)) ?? new Map<string, string>();
     for (const card of aar.scorecards) {

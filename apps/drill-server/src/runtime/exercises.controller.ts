@@ -131,15 +131,13 @@ export class ExercisesController {
     return this.exercises.get(id, p);
   }
 
-  @Post(':id/:action')
+  // Each action named: a `:id/:action` pattern would also take every other POST /api/exercises/:id/<word> route
+  // (feedback, comcheck) registered by a module after this one.
+  @Post([':id/start', ':id/pause', ':id/resume', ':id/complete', ':id/abort'])
   @HttpCode(200)
   @Roles('controller')
-  async lifecycle(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Param('action') action: string,
-    @CurrentUser() p: Principal,
-    @Req() req: AuditedRequest,
-  ) {
+  async lifecycle(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() p: Principal, @Req() req: AuditedRequest) {
+    const action = req.path.slice(req.path.lastIndexOf('/') + 1);
     audited(req);
     const actor = actorOf(p, req);
     const run = {

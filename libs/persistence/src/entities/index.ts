@@ -1,8 +1,10 @@
 import { AarNoteEntity, AarPlanItemEntity, AarStateEntity } from './aar.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
+import { ComcheckEntity, ComcheckReceiptEntity } from './comcheck.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
 import { ExerciseTeamEntity } from './exercise-team.entity.js';
 import { ExerciseEntity } from './exercise.entity.js';
+import { ParticipantFeedbackEntity } from './feedback.entity.js';
 import { InjectEditEntity } from './inject-edit.entity.js';
 import { IsmReportEntity } from './ism-report.entity.js';
 import { ScenarioVersionEntity } from './scenario-version.entity.js';
@@ -16,11 +18,14 @@ export {
   AarPlanItemEntity,
   AarStateEntity,
   AuditEventEntity,
+  ComcheckEntity,
+  ComcheckReceiptEntity,
   DeliveryEntity,
   ExerciseEntity,
   ExerciseTeamEntity,
   InjectEditEntity,
   IsmReportEntity,
+  ParticipantFeedbackEntity,
   RatingOverrideEntity,
   ScenarioVersionEntity,
   ScoreOverrideEntity,
@@ -45,4 +50,7 @@ export const ENTITIES = [
   AarNoteEntity,
   AarPlanItemEntity,
   AarStateEntity,
+  ParticipantFeedbackEntity,
+  ComcheckEntity,
+  ComcheckReceiptEntity,
 ];

@@ -8,6 +8,8 @@ import { RuntimeEdits1764115200007 } from './0007-runtime-edits.js';
 import { Tokens1764115200008 } from './0008-tokens.js';
 import { TeamProfile1764115200009 } from './0009-team-profile.js';
 import { AarMarking1764115200010 } from './0010-aar-marking.js';
+import { Comcheck1764115200011 } from './0011-comcheck.js';
+import { ParticipantFeedback1764115200012 } from './0012-participant-feedback.js';
 
 // In order; a migration once released is never edited, only followed by a new one.
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   Tokens1764115200008,
   TeamProfile1764115200009,
   AarMarking1764115200010,
+  Comcheck1764115200011,
+  ParticipantFeedback1764115200012,
 ];

@@ -8,6 +8,7 @@ import { byId, setupTabs } from '../common/dom.js';
 import { loadExercise, setupHeader, showConnection } from '../common/page.js';
 import { connectLive } from '../common/socket.js';
 import { renderScore, setupBoard } from './board.js';
+import { listenComcheck, setupComcheck } from './comcheck.js';
 import { exerciseId, me, state } from './context.js';
 import { applyDelivery, loadPresence, loadTimeline, reorder, scheduleTimeline } from './data.js';
 import { setupDetail } from './detail.js';
@@ -35,6 +36,7 @@ document.title = `${state.exercise.name} — Control board`;
 state.teams = state.exercise.teams;
 applyState(state.exercise.clock);
 setupInjectActions();
+setupComcheck();
 
 try {
   const sv = await api<{ scenario: { injects: Inject[] } }>(
@@ -88,6 +90,7 @@ await connectLive(exerciseId, {
       scheduleTimeline();
     });
     socket.on('delivery', applyDelivery);
+    listenComcheck(socket);
     socket.on('inject.skipped', () => scheduleTimeline(0));
     socket.on('ism.report', (r) => addToFeed(r, true));
     socket.on('score.update', (u) => {

@@ -8,6 +8,7 @@ import { loadExercise, setupHeader, showConnection } from '../common/page.js';
 import { connectLive } from '../common/socket.js';
 import { loadAar, renderAar } from './aar/workspace.js';
 import { canEdit, exerciseId, me, state } from './context.js';
+import { loadFeedback } from './feedback.js';
 import { loadScores } from './scores.js';
 
 byId('board-link', HTMLAnchorElement).href = `control.html?exercise=${encodeURIComponent(exerciseId)}`;
@@ -23,6 +24,7 @@ function applyState(s: ClockState): void {
   clear(byId('status'), statusBadge(s.status));
   // Publishing opens when the exercise ends.
   if (changed && state.aar.available) renderAar();
+  if (changed) void loadFeedback(); // the form opens at ENDEX
 }
 
 state.exercise = await loadExercise(exerciseId);
@@ -35,6 +37,7 @@ try {
   clear(byId('scorecard'), h('p', { class: 'error-box' }, errorText(e)));
 }
 await loadAar();
+await loadFeedback();
 byId('refresh').addEventListener('click', () => void loadScores().catch((e: unknown) => toast(errorText(e), 'error')));
 
 // A half-typed override or rating must not vanish under a live refresh: any edit holds refreshes back.

@@ -7,6 +7,7 @@ import { loadExercise, setupHeader, showConnection } from '../common/page.js';
 import { connectLive } from '../common/socket.js';
 import { applyState, exerciseId, isRead, me, onClockTick, sortedInjects, state, type HeldInject } from './context.js';
 import { refreshDeadlines } from './deadline.js';
+import { feedbackOnStatus } from './feedback.js';
 import { receiveInject, renderInjectList } from './inject-list.js';
 import { renderInjectView } from './inject-view.js';
 import { restoreDraft, setupDraft } from './report/draft.js';
@@ -17,6 +18,7 @@ import { setupRows } from './report/rows.js';
 import { setupSubmit } from './report/submit.js';
 import { setupSound } from './sound.js';
 import { addReport, renderThreads } from './threads.js';
+import { listenComcheck } from './comcheck.js';
 
 setupSound();
 setupFields();
@@ -32,6 +34,7 @@ const myTeam = state.exercise.teams?.find((t) => t.id === me.teamId);
 byId('team-code').textContent = myTeam ? myTeam.code : '';
 byId('team-code').title = myTeam ? myTeam.name : '';
 applyState(state.exercise.clock);
+feedbackOnStatus(state.exercise.status);
 restoreDraft();
 
 const [released, reports] = await Promise.all([
@@ -64,7 +67,11 @@ state.socket = await connectLive(exerciseId, {
       receiveInject(p, true);
       delivered?.();
     });
-    socket.on('exercise.state', (s) => applyState(s));
+    socket.on('exercise.state', (s) => {
+      applyState(s);
+      feedbackOnStatus(s.status);
+    });
+    listenComcheck(socket);
     socket.on('ism.report', (r) => {
       if (addReport(r) && r.authorUserId !== me.id)
         announce(`New shared report from ${r.teamCode ?? 'drill control'}: ${r.title}`);
