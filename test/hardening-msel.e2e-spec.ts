@@ -67,14 +67,17 @@ async function pollDuring(
 }
 
 /**
- * pollDuring, once more when /health was slow: on a loaded two-core machine the scheduler alone can hold this thread
- * for a few hundred milliseconds now and then, while a file that stalls the server stalls it every time.
+ * pollDuring, up to three times while /health was slow: on a loaded two-core machine the scheduler alone can hold this
+ * thread for a few hundred milliseconds now and then (a CI run saw 211 ms twice in a row for the 50 MB CSV, which
+ * passes in 3 s on its own), while a file that stalls the server stalls it every time. The fastest attempt counts.
  */
 async function sendWhilePolling(s: TestServer, file: Buffer, name: string, query = '') {
-  const first = await pollDuring(s, file, name, query);
-  if (first.slowest < HEALTHY_MS) return first;
-  const second = await pollDuring(s, file, name, query);
-  return second.slowest < HEALTHY_MS ? second : { ...second, slowest: Math.min(first.slowest, second.slowest) };
+  let best = await pollDuring(s, file, name, query);
+  for (let attempt = 2; attempt <= 3 && best.slowest >= HEALTHY_MS; attempt++) {
+    const next = await pollDuring(s, file, name, query);
+    best = next.slowest < best.slowest ? next : best;
+  }
+  return best;
 }
 
 async function sheet(build: (ws: ExcelJS.Worksheet) => void): Promise<Buffer> {
