@@ -82,3 +82,13 @@ export interface ExerciseDirectory {
   teams: { id: string; code: string; name: string }[];
   people: { id: string; name: string; teamCode: string }[];
 }
+
+/** One row of GET /api/scenarios: a scenario and its saved versions. */
+export interface ScenarioSummary {
+  id: string;
+  title: string;
+  latestVersion: number;
+  versions: number[];
+  injects: number;
+  updatedAt: string;
+}

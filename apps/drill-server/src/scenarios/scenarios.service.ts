@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NotFound, ValidationFailed, type FieldProblem } from '@drill/contracts';
+import { NotFound, ValidationFailed, type FieldProblem, type ScenarioSummary } from '@drill/contracts';
 import { MAX_REPORTED_PROBLEMS, type Scenario, type ScenarioValidation } from '@drill/scenario';
 import { ScenarioVersionEntity } from '@drill/persistence';
 import { repoRoot } from '../common/repo-files.js';
@@ -10,15 +10,6 @@ import { DRILL_CONFIG } from '../config/config.module.js';
 import type { DrillConfig } from '../config/drill-config.js';
 import { ScenarioRepository, type ScenarioVersionHeading } from './scenario.repository.js';
 import { ScenarioValidationRefused, ScenarioValidator } from './scenario-validator.js';
-
-export interface ScenarioSummary {
-  id: string;
-  title: string;
-  latestVersion: number;
-  versions: number[];
-  injects: number;
-  updatedAt: string;
-}
 
 export interface ScenarioVersionView {
   id: string;

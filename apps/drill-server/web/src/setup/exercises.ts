@@ -1,21 +1,13 @@
 // New exercise page (controllers): one run of a scenario version with its teams, enrolled by tag or one by one, at a
 // speed the page puts in plain words. The server checks every field; its answer is shown next to the field it names.
 import { MAX_SPEED, MIN_SPEED } from '@drill/exercise';
-import { TEAM_TIER_LABELS, type FieldProblem, type TeamView as Team } from '@drill/contracts';
+import { TEAM_TIER_LABELS, type FieldProblem, type ScenarioSummary, type TeamView as Team } from '@drill/contracts';
 import type { InjectTargets, Scenario } from '@drill/scenario';
 import { api, ApiError, errorText } from '../common/api.js';
 import { announce, byId, clear, h } from '../common/dom.js';
 import { formatAge, formatWallDate } from '../common/format.js';
 import { requireUser, setupHeader } from '../common/page.js';
 import { setupNav } from './nav.js';
-
-/** One row of GET /api/scenarios. */
-interface ScenarioSummary {
-  id: string;
-  title: string;
-  latestVersion: number;
-  versions: number[];
-}
 
 /** What POST /api/exercises answers, as far as this page reads it. */
 interface CreatedExercise {

@@ -1,7 +1,7 @@
 // Scenarios page (controllers): the saved scenarios and their versions; a YAML scenario or an MSEL spreadsheet
 // checked before it is saved, each problem shown at its line (or spreadsheet row); and a preview of every inject of
 // a version as drill control sees it, answer key included.
-import type { FieldProblem } from '@drill/contracts';
+import type { FieldProblem, ScenarioSummary } from '@drill/contracts';
 import type { AnswerKey, Artefact, Inject, InjectTargets, InjectTrigger, Scenario } from '@drill/scenario';
 import { api, ApiError, errorText } from '../common/api.js';
 import { announce, byId, clear, h, type Child } from '../common/dom.js';
@@ -10,16 +10,6 @@ import { renderMarkdown } from '../common/markdown.js';
 import { requireUser, setupHeader } from '../common/page.js';
 import { IOC_TYPE_LABEL } from '../common/vocab.js';
 import { setupNav } from './nav.js';
-
-/** One row of GET /api/scenarios. */
-interface ScenarioSummary {
-  id: string;
-  title: string;
-  latestVersion: number;
-  versions: number[];
-  injects: number;
-  updatedAt: string;
-}
 
 /** GET /api/scenarios/:id/versions/:v. */
 interface ScenarioVersion {
