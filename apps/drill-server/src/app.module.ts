@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, openDataSource } from '@drill/persistence';
 import { AuthModule } from './auth/auth.module.js';
 import { UsersModule } from './auth/users.module.js';
+import { AssistanceModule } from './assistance/assistance.module.js';
 import { CapacityModule } from './capacity/capacity.module.js';
 import { ComcheckModule } from './comcheck/comcheck.module.js';
 import { DrillConfigModule } from './config/config.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         IsmModule,
         ScoringModule,
         ReportingModule,
+        AssistanceModule,
         CapacityModule,
         ComcheckModule,
         FeedbackModule,

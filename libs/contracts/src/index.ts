@@ -10,3 +10,4 @@ export * from './vocab.js';
 export * from './errors.js';
 export * from './socket.js';
 export * from './setup.js';
+export * from './assistance.js';

@@ -2,6 +2,7 @@
 // for client events, its acknowledgement. The gateway, the consoles and `drill simulate`'s bots are typed with these
 // maps (`Server<ClientToServerEvents, ServerToClientEvents>`, `Socket<ServerToClientEvents, ClientToServerEvents>`),
 // so a change here is a change of the contract that the compiler follows to every end.
+import type { AssistanceRequestView } from './assistance.js';
 import type { ErrorBody, FieldProblem } from './errors.js';
 import type { RsitClassification } from './rsit.js';
 import type { TlpLabel } from './tlp.js';
@@ -204,6 +205,10 @@ export interface ServerToClientEvents {
   exception: (failure: SocketException) => void;
   comcheck: (check: ComcheckPayload, reached: () => void) => void;
   'comcheck.update': (update: ComcheckUpdate) => void;
+  /** A request for assistance, to the asked team (or drill control) and to drill control; TLP:RED ones to the asker and the asked team. */
+  'assistance.request': (request: AssistanceRequestView) => void;
+  /** The request after an answer, to the same audience. */
+  'assistance.update': (request: AssistanceRequestView) => void;
 }
 
 // ---- client → server ---------------------------------------------------------------------------------------

@@ -1,4 +1,11 @@
-import type { IocType, RsitClassification, Severity, TlpLabel } from '@drill/contracts';
+import type {
+  AssistanceAnswer,
+  AssistanceKind,
+  IocType,
+  RsitClassification,
+  Severity,
+  TlpLabel,
+} from '@drill/contracts';
 
 /**
  * The scenario as the server works with it, after validation. Authored as YAML/JSON (see
@@ -13,6 +20,30 @@ export interface Scenario {
   phases: Phase[];
   injects: Inject[];
   scoring?: ScoringOverrides; // scenario-wide overrides of the default scoring method
+  /** Targets for answering requests for assistance between teams (and scripted ones without their own). */
+  cooperation?: CooperationTargets;
+}
+
+/** Scenario minutes after a request for assistance by which the asked party should answer it and fulfil it. */
+export interface CooperationTargets {
+  respondMinutes: number; // default 30
+  fulfilMinutes: number; // default 120
+}
+
+/**
+ * A request for assistance scripted in the scenario: when its inject is released to a team, drill control (playing
+ * the inject's `from`, a simulated foreign CERT) asks that team. The answer key says what a good answer is.
+ */
+export interface ScriptedAssistance {
+  kind: AssistanceKind;
+  text?: string; // the request as sent; defaults to the inject's title
+  iocs: { type: IocType; value: string; original: string }[];
+  expect: {
+    status: AssistanceAnswer; // the answer expected in the end (fulfilled, accepted, or declined when it must be refused)
+    respondMinutes?: number; // defaults to the scenario's cooperation targets
+    fulfilMinutes?: number;
+    mentions: string[]; // words a good answer mentions (any of them, case-blind), e.g. "suspended"
+  };
 }
 
 export interface Objective {
@@ -56,6 +87,7 @@ export interface Inject {
   expectedActions?: string; // free text, MSEL "Expected Actions"
   answerKey?: AnswerKey;
   trigger?: InjectTrigger; // present = conditional inject: not released by offset alone
+  assistance?: ScriptedAssistance; // present = drill control asks each team it reaches for assistance
   /**
    * MSEL spreadsheet columns the format has no field for (Status, Assumptions, Measure of Performance, …), by
    * header, kept so that export reproduces them. Controller-only: never deliver to teams. (Added by @drill/scenario.)

@@ -1,7 +1,8 @@
 /**
  * @drill/scoring — the scoring method: timeliness and completeness of each team's response to each inject,
  * with the reasons for every figure (structured in the scores, rendered as sentences by explain*), evaluator
- * overrides kept beside the automatic figures, team totals and HSEEP objective ratings.
+ * overrides kept beside the automatic figures, team totals and HSEEP objective ratings, and the cooperation
+ * component (answering requests for assistance).
  * Pure functions over plain inputs; no I/O, no framework imports.
  */
 export * from './model.js';
@@ -25,6 +26,14 @@ export {
   type CompletenessInput,
 } from './completeness.js';
 export { HANDLING_COSTS, scoreHandling } from './handling.js';
+export {
+  COOPERATION_LATE_FACTOR,
+  COOPERATION_WEIGHTS,
+  scoreCooperation,
+  scoreCooperationRequest,
+  type CooperationRequestInput,
+  type TeamCooperationScore,
+} from './cooperation.js';
 export { isBareAcknowledgement, scoreTeamInject } from './inject-score.js';
 export { ratingFor, rateObjectives, scoreTeam } from './aggregate.js';
 export { IncrementalScores, scoreExercise, type ScoresOptions } from './exercise.js';

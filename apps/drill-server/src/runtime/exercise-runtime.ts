@@ -5,11 +5,17 @@ import { DrillClock } from './drill-clock.js';
 import { ExerciseRepository, type EnrolledTeamRow } from './exercise.repository.js';
 import { LifecycleService, type Actor } from './lifecycle.service.js';
 import { ReceiptsService } from './receipts.service.js';
-import { ReleaseEngine, type ReleaseListener } from './release-engine.js';
+import { ReleaseEngine, type ReleaseHook, type ReleaseListener } from './release-engine.js';
 import { ReleaseSupervisor } from './release-supervisor.js';
 
 export { clockOf, statePayload } from './drill-clock.js';
-export { injectPayload, LATE_AFTER_MS, type ReleaseListener } from './release-engine.js';
+export {
+  injectPayload,
+  LATE_AFTER_MS,
+  type ReleaseHook,
+  type ReleaseListener,
+  type Releasing,
+} from './release-engine.js';
 export type { OverdueExercise } from './release-supervisor.js';
 export type { Actor } from './lifecycle.service.js';
 
@@ -50,6 +56,11 @@ export class ExerciseRuntime {
 
   onReleased(listener: ReleaseListener): void {
     this.engine.onReleased(listener);
+  }
+
+  /** Runs `hook` inside every release transaction (see ReleaseHook). */
+  inReleaseTransaction(hook: ReleaseHook): void {
+    this.engine.inReleaseTransaction(hook);
   }
 
   async start(exerciseId: string, actor: Actor): Promise<ExerciseEntity> {

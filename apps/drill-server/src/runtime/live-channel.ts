@@ -127,6 +127,21 @@ export class LiveChannel {
     this.ns?.to(scoresRoom(exerciseId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
   }
 
+  /** Drill control, the teams and the people named, in one broadcast (a socket in several rooms gets it once). */
+  toAudience<E extends RoomEvent>(
+    exerciseId: string,
+    audience: { teams: readonly string[]; users: readonly string[] },
+    event: E,
+    payload: EventPayload<E>,
+  ): void {
+    const rooms = [
+      controlRoom(exerciseId),
+      ...audience.teams.map((t) => teamRoom(exerciseId, t)),
+      ...audience.users.map((u) => userRoom(exerciseId, u)),
+    ];
+    this.ns?.to(rooms).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
+
   toTeam<E extends RoomEvent>(exerciseId: string, teamId: string, event: E, payload: EventPayload<E>): void {
     this.ns?.to(teamRoom(exerciseId, teamId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
   }

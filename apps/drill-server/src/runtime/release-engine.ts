@@ -34,6 +34,23 @@ export const STOPPED = Symbol('stopped');
 /** Told of every release after it is committed (scoring arms a deadline check with it). */
 export type ReleaseListener = (ex: ExerciseEntity, teamId: string, inject: ScenarioInject, releasedAt: number) => void;
 
+/** One release as the in-transaction hooks see it. */
+export interface Releasing {
+  teamId: string;
+  inject: ScenarioInject;
+  releasedAt: number;
+  releasedScenarioMs: number;
+}
+
+/**
+ * Work that must commit with a release or not at all (a scripted request for assistance is made by its inject's
+ * release). Called inside the release transaction, with only the releases that carry what the hook asked for.
+ */
+export interface ReleaseHook {
+  wants(inject: ScenarioInject): boolean;
+  run(m: EntityManager, ex: ExerciseEntity, releases: Releasing[]): Promise<void>;
+}
+
 export function injectPayload(
   exerciseId: string,
   inject: ScenarioInject,
@@ -91,6 +108,7 @@ interface Released extends Due {
 @Injectable()
 export class ReleaseEngine {
   private readonly releaseListeners: ReleaseListener[] = [];
+  private readonly releaseHooks: ReleaseHook[] = [];
 
   constructor(
     private readonly exercises: ExerciseRepository,
@@ -107,6 +125,10 @@ export class ReleaseEngine {
 
   onReleased(listener: ReleaseListener): void {
     this.releaseListeners.push(listener);
+  }
+
+  inReleaseTransaction(hook: ReleaseHook): void {
+    this.releaseHooks.push(hook);
   }
 
   /**
@@ -240,6 +262,15 @@ export class ReleaseEngine {
         released.map((r) => ({ id: r.row.id, seq: r.payload.seq })),
       );
       await this.armDependents(m, ex, pinned, released, releasedScenarioMs, teams);
+      for (const hook of this.releaseHooks) {
+        const wanted = released.filter((r) => hook.wants(r.inject));
+        if (wanted.length)
+          await hook.run(
+            m,
+            current,
+            wanted.map((r) => ({ teamId: r.row.teamId, inject: r.inject, releasedAt: now, releasedScenarioMs })),
+          );
+      }
       await this.audit.recordMany(
         released.map(({ row, by, late, payload }) => ({
           actorUserId: actor?.userId ?? null,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Forbidden, NotFound } from '@drill/contracts';
+import { Forbidden, NotFound, type CooperationView } from '@drill/contracts';
 import { isControl, type Principal } from '@drill/auth';
 import { scenarioMsAt, wallTimeFor } from '@drill/exercise';
 import {
@@ -29,6 +29,9 @@ import { LiveChannel } from '../runtime/live-channel.js';
 import { ScenarioCache } from '../runtime/scenario-cache.js';
 import { holdDraftAar } from './aar-freeze.js';
 import { ScoreRepository } from './score.repository.js';
+
+/** Each enrolled team's cooperation figures (requests for assistance it was asked), by team id. */
+export type CooperationSource = (exerciseId: string) => Promise<Map<string, CooperationView>>;
 
 const MIN = 60_000;
 /** ENDEX: the exercise is over; from then on a team may read the full explanation of its own scores. */
@@ -280,8 +283,17 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
    * while the exercise runs, its figures and what it did but nothing of the answer key (see redactInjectScore in
    * @drill/scoring); after ENDEX it reads its full scorecard with every explanation.
    */
+  /** Where each team's cooperation figures come from (the assistance module registers itself). */
+  private cooperation?: CooperationSource;
+
+  useCooperation(source: CooperationSource): void {
+    this.cooperation = source;
+  }
+
   async scorecards(exerciseId: string, p: Principal, teamId?: string) {
     const ex = await this.checkReader(exerciseId, p, teamId);
+    const cooperation = (await this.cooperation?.(exerciseId)) ?? new Map<string, CooperationView>();
+    const cooperationOf = (t: { teamId: string }) => ({ cooperation: cooperation.get(t.teamId) ?? null });
     const snap = await this.snapshot(exerciseId, teamId === undefined ? {} : { teams: [teamId] });
     const teams = snap.scores.teams;
     if (teamId !== undefined && teams.length === 0) throw new NotFound(`team ${teamId} is not in this exercise`);
@@ -324,7 +336,12 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         exerciseId,
         redacted: false,
         method: { ...general, criticalMissCap: c.criticalMissCap },
-        teams: teams.map((t) => ({ ...t, ...names(t), injects: t.injects.map((i) => this.injectView(i, snap)) })),
+        teams: teams.map((t) => ({
+          ...t,
+          ...names(t),
+          ...cooperationOf(t),
+          injects: t.injects.map((i) => this.injectView(i, snap)),
+        })),
         objectives: [],
         unusedOverrides: snap.scores.unusedScoreOverrides.filter((o) => o.teamId === p.teamId),
         scoresFrozen,
@@ -338,6 +355,7 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
         ...t,
         code: named.get(t.teamId)?.code,
         name: named.get(t.teamId)?.name,
+        ...cooperationOf(t),
         injects: t.injects.map((i) => this.injectView(i, snap)),
       })),
       // Objective ratings compare teams: for drill control only.

@@ -1,4 +1,5 @@
 import { AarNoteEntity, AarPlanItemEntity, AarStateEntity } from './aar.entity.js';
+import { AssistanceRequestEntity, AssistanceResponseEntity } from './assistance.entity.js';
 import { AuditEventEntity } from './audit-event.entity.js';
 import { ComcheckEntity, ComcheckReceiptEntity } from './comcheck.entity.js';
 import { DeliveryEntity, type DeliveryStatus } from './delivery.entity.js';
@@ -17,6 +18,8 @@ export {
   AarNoteEntity,
   AarPlanItemEntity,
   AarStateEntity,
+  AssistanceRequestEntity,
+  AssistanceResponseEntity,
   AuditEventEntity,
   ComcheckEntity,
   ComcheckReceiptEntity,
@@ -53,4 +56,6 @@ export const ENTITIES = [
   ParticipantFeedbackEntity,
   ComcheckEntity,
   ComcheckReceiptEntity,
+  AssistanceRequestEntity,
+  AssistanceResponseEntity,
 ];

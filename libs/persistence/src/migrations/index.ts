@@ -10,6 +10,7 @@ import { TeamProfile1764115200009 } from './0009-team-profile.js';
 import { AarMarking1764115200010 } from './0010-aar-marking.js';
 import { Comcheck1764115200011 } from './0011-comcheck.js';
 import { ParticipantFeedback1764115200012 } from './0012-participant-feedback.js';
+import { Assistance1764115200013 } from './0013-assistance.js';
 
 // In order; a migration once released is never edited, only followed by a new one.
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   AarMarking1764115200010,
   Comcheck1764115200011,
   ParticipantFeedback1764115200012,
+  Assistance1764115200013,
 ];
