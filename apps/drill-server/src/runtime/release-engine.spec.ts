@@ -349,6 +349,37 @@ describe.each(['sqlite', 'postgres'] as const)('release batches (%s)', (kind) =>
     expect(await drill.audits()).toHaveLength(2 * (N + 2));
   }, 60_000);
 
+  it('runs a release hook inside the release transaction: when the hook fails, nothing is released', async () => {
+    if (!available()) return;
+    const r = replica(a!.ds);
+    let fail = true;
+    const calls: { injectIds: string[]; inTransaction: boolean | undefined }[] = [];
+    r.engine.inReleaseTransaction({
+      wants: (inject) => inject.id === ids[0] || inject.id === ids[1],
+      run: async (m, _ex, releases) => {
+        calls.push({
+          injectIds: releases.map((x) => x.inject.id).sort(),
+          inTransaction: m.queryRunner?.isTransactionActive,
+        });
+        if (fail) throw new Error('hook failed');
+      },
+    });
+    const drill = await startedDrill(r);
+    await expect(r.pass(drill.exerciseId)).rejects.toThrow('hook failed');
+    for (const teamId of drill.teamIds) expect(await drill.released(teamId)).toEqual([]);
+    expect(await drill.audits()).toEqual([]);
+    expect(r.announced).toEqual([]);
+
+    fail = false;
+    await r.pass(drill.exerciseId);
+    for (const teamId of drill.teamIds) expect(seqsOf(await drill.released(teamId))).toEqual(oneToN);
+    // Called once per pass with only the releases it wants (two injects × two teams), inside the transaction.
+    expect(calls).toEqual([
+      { injectIds: [ids[1], ids[1], ids[0], ids[0]].sort(), inTransaction: true },
+      { injectIds: [ids[1], ids[1], ids[0], ids[0]].sort(), inTransaction: true },
+    ]);
+  }, 60_000);
+
   it('releases each row once when two passes race on the same rows', async () => {
     if (!available()) return;
     const drill = await startedDrill(a!);
