@@ -6,7 +6,9 @@ import { parse } from 'csv-parse/sync';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { ADMIN_TOKEN, bearer, createTeam, createUser, startServer, type TestServer } from './support/app.js';
+import { createDatabase, type ScratchDatabase } from './support/cluster.js';
 import { act, createExercise, fixture, saveScenario, timeline } from './support/drill.js';
+import { requireService } from './support/services.js';
 
 // aar-drill.yaml: OBJ-1 (Operational Communications, I-01) and OBJ-2 (Cybersecurity, I-02).
 const form = (over: Record<string, unknown> = {}) => ({
@@ -237,4 +239,39 @@ describe('participant feedback after ENDEX', () => {
     },
     90_000,
   );
+});
+
+// On PostgreSQL two first submissions of one person can both find no form to replace; the second must replace the
+// first, not fail on the one-form-per-person index.
+const postgresUp = await requireService('PostgreSQL', 5432);
+(postgresUp ? describe : describe.skip)('participant feedback on PostgreSQL', () => {
+  let db: ScratchDatabase;
+  let s: TestServer;
+  afterAll(async () => {
+    await s?.close();
+    await db?.drop();
+  });
+
+  it('keeps one form per person when the same person submits twice at once', async () => {
+    db = await createDatabase('drill_feedback');
+    s = await startServer({ DATABASE_URL: db.url });
+    const team = await createTeam(s, 'SG');
+    const u = await createUser(s, 'participant', team, 'Double Clicker');
+    await saveScenario(s, fixture('aar-drill.yaml'));
+    const ex = (await createExercise(s, { scenarioId: 'aar-test-drill', name: 'pg', speed: 60, teamIds: [team] })).id;
+    await act(s, ex, 'start');
+    await act(s, ex, 'complete');
+    const send = (rating: number) =>
+      s
+        .http()
+        .post(`/api/exercises/${ex}/feedback`)
+        .set(bearer(u.token))
+        .send(form({ objectiveRatings: [{ objectiveId: 'OBJ-1', rating }] }));
+    for (let round = 0; round < 5; round++) {
+      const both = await Promise.all([send(2), send(4)]);
+      expect(both.map((r) => r.status)).toEqual([200, 200]);
+    }
+    const summary = (await s.http().get(`/api/exercises/${ex}/feedback`).set(bearer(ADMIN_TOKEN)).expect(200)).body;
+    expect(summary.summary.respondents).toBe(1);
+  }, 60_000);
 });

@@ -22,9 +22,22 @@ export class FeedbackRepository extends DrillRepository {
       .find({ where: { exerciseId }, order: { submittedAt: 'ASC', id: 'ASC' } });
   }
 
-  /** Stores the person's form, replacing the one they sent before (same id, so one row per person). */
-  async save(m: EntityManager, row: ParticipantFeedbackEntity): Promise<void> {
-    await m.getRepository(ParticipantFeedbackEntity).save(row);
+  /**
+   * Stores the person's form, replacing the one they sent before: one row per person, whose id stays the first's.
+   * An upsert, because two first submissions racing on PostgreSQL both find no row to replace. Returns the row.
+   */
+  async save(m: EntityManager, row: ParticipantFeedbackEntity): Promise<ParticipantFeedbackEntity> {
+    await m
+      .createQueryBuilder()
+      .insert()
+      .into(ParticipantFeedbackEntity)
+      .values(row)
+      .orUpdate(
+        ['teamId', 'objectiveRatings', 'capabilityRatings', 'strengths', 'improvements', 'anonymous', 'submittedAt'],
+        ['exerciseId', 'userId'],
+      )
+      .execute();
+    return (await this.mine(row.exerciseId, row.userId, m))!;
   }
 
   /** The writers' names and team codes, for the comments of those who chose to be named. */

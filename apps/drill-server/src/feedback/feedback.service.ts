@@ -75,7 +75,7 @@ export class FeedbackService {
     if (problems.length) throw badRequest(problems);
     return this.repo.transaction(async (m) => {
       const before = await this.repo.mine(exerciseId, p.userId, m);
-      const row = Object.assign(new ParticipantFeedbackEntity(), {
+      const written = Object.assign(new ParticipantFeedbackEntity(), {
         id: before?.id ?? randomUUID(),
         exerciseId,
         userId: p.userId,
@@ -87,7 +87,7 @@ export class FeedbackService {
         anonymous: dto.anonymous ?? true,
         submittedAt: Date.now(),
       });
-      await this.repo.save(m, row);
+      const row = await this.repo.save(m, written);
       await this.audit.record(
         {
           actorUserId: p.userId,
