@@ -63,7 +63,7 @@ describe('drill simulate', () => {
     expect(result.problems).toEqual([]);
     expect(result.scenarioMinutes).toBeGreaterThanOrEqual(180); // planned duration +03:00
     expect(result.teams.reduce((n, t) => n + t.stats.reportsRejected, 0)).toBe(0);
-    expect(lines.some((l) => /^T\+\d\d:\d\d:\d\d {2}injects \d+\/18 /.test(l))).toBe(true); // progress lines
+    expect(lines.some((l) => /^T\+\d\d:\d\d:\d\d {2}injects \d+\/19 /.test(l))).toBe(true); // progress lines
     expect(lines.some((l) => l.startsWith('ENDEX at T+'))).toBe(true);
   });
 

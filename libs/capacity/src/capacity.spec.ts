@@ -1,13 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { TeamTier } from '@drill/contracts';
-import { buildAar, median, roundTo, syntheticAarInput } from '@drill/reporting';
+import type { AssistanceRequestView, TeamTier } from '@drill/contracts';
+import { aarCooperation, buildAar, median, roundTo, syntheticAarInput } from '@drill/reporting';
 import { RATINGS, type Rating } from '@drill/scoring';
 import { capacityView, isRangeBound, rangeBound, series, sinceLastDrill, teamHistory } from './capacity.js';
 import { CAPACITY_CSV_COLUMNS, renderCapacityCsv } from './csv.js';
-import { figuresFromAar, lowestRating } from './from-aar.js';
-import type { CapabilityFigure, CapacityView, TeamDrillResult } from './model.js';
+import { cooperationFigure, figuresFromAar, lowestRating } from './from-aar.js';
+import type { CapabilityFigure, CapacityView, CooperationFigure, TeamDrillResult } from './model.js';
 
 const DRILLS = [
   { exerciseId: 'ex-1', exerciseName: 'ACID 2025', endedAt: '2025-08-20T09:00:00.000Z' },
@@ -20,6 +20,17 @@ const cap = (capability: string, score: number | null, rating: Rating | null = n
   objectiveIds: [`OBJ-${capability.length}`],
   score,
   rating,
+});
+
+const coop = (score: number | null, over: Partial<CooperationFigure> = {}): CooperationFigure => ({
+  score,
+  asked: 2,
+  sent: 1,
+  answered: 2,
+  fulfilled: 1,
+  medianToFirstResponseMinutes: 12.5,
+  medianToFulfilmentMinutes: 60,
+  ...over,
 });
 
 function result(
@@ -114,6 +125,29 @@ describe('capacityView', () => {
     ]);
   });
 
+  it('has a cooperation series only for teams with cooperation figures, and shows them in the heat map', () => {
+    expect(view.teams.every((t) => t.cooperation === null)).toBe(true);
+    const withCoop = RESULTS.map((r) =>
+      r.teamCode !== 'SG' || r.exerciseId === 'ex-2'
+        ? r
+        : { ...r, cooperation: coop(r.exerciseId === 'ex-1' ? 50 : 87.5) },
+    );
+    const v = capacityView(withCoop);
+    const sg = v.teams.find((t) => t.teamCode === 'SG')!;
+    expect(sg.cooperation!.points.map((p) => [p.exerciseId, p.value, p.change])).toEqual([
+      ['ex-1', 50, 0],
+      ['ex-2', null, null],
+      ['ex-3', 87.5, 37.5],
+    ]);
+    expect(sg.cooperation!.change).toBe(37.5);
+    expect(v.teams.find((t) => t.teamCode === 'MY')!.cooperation).toBeNull();
+    expect(v.latest!.rows.map((r) => [r.teamCode, r.cooperation?.score ?? null])).toEqual([
+      ['MY', null],
+      ['SG', 87.5],
+      ['LA', null],
+    ]);
+  });
+
   it("shows the latest drill's heat map, team × capability", () => {
     expect(view.latest?.exerciseId).toBe('ex-3');
     expect(view.latest?.rows.map((r) => [r.teamCode, ...r.cells.map((c) => c.score)])).toEqual([
@@ -195,6 +229,19 @@ describe('sinceLastDrill', () => {
   });
 });
 
+describe('sinceLastDrill with cooperation', () => {
+  it('adds the change of the cooperation score when both drills have one', () => {
+    const sg = RESULTS.filter((r) => r.teamCode === 'SG').map((r) =>
+      r.exerciseId === 'ex-1' ? r : { ...r, cooperation: coop(r.exerciseId === 'ex-2' ? 40 : 72.25) },
+    );
+    expect(sinceLastDrill(sg, 'ex-2')!.cooperation).toBeNull();
+    expect(sinceLastDrill(sg, 'ex-2')!.text).not.toContain('cooperation');
+    const s = sinceLastDrill(sg, 'ex-3')!;
+    expect(s.cooperation).toBe(32.25);
+    expect(s.text).toMatch(/; handling faults 0 → 0; cooperation \+32\.25 points\.$/);
+  });
+});
+
 describe('figuresFromAar', () => {
   const aar = buildAar(syntheticAarInput({ teams: 3, injects: 12, seed: 5 }));
 
@@ -223,6 +270,75 @@ describe('figuresFromAar', () => {
         expect(c.rating).toBe(lowestRating(ratings.map((r) => r.rating)));
       }
     }
+  });
+
+  it("takes each team's cooperation from the report's section, the score as a percentage", () => {
+    expect(figuresFromAar(aar).every((f) => f.cooperation === null)).toBe(true); // no section
+    const [a, b, c] = aar.scorecards.map((t) => ({ teamId: t.teamId, code: t.code, name: t.name }));
+    const req = (id: string, min: number, toFirst: number | null, fulfil: number | null): AssistanceRequestView => ({
+      id,
+      exerciseId: aar.overview.exercise.id,
+      from: a!,
+      to: b!,
+      requestedBy: null,
+      injectId: null,
+      kind: 'block',
+      text: 'block it',
+      tlp: 'TLP:AMBER',
+      iocs: [],
+      scripted: false,
+      status: fulfil === null ? 'accepted' : 'fulfilled',
+      requestedAt: new Date(Date.UTC(2026, 0, 1, 0, min)).toISOString(),
+      requestedScenarioTime: `T+00:${String(min).padStart(2, '0')}:00`,
+      toFirstResponseMinutes: toFirst,
+      toFulfilmentMinutes: fulfil,
+      targets: { respondMinutes: 30, fulfilMinutes: 120 },
+      responses: [],
+    });
+    const cooperation = aarCooperation({
+      teams: aar.overview.teams,
+      assistance: [req('r1', 1, 10.004, 40), req('r2', 2, 20, null)],
+      cooperation: new Map([
+        [
+          b!.teamId,
+          {
+            score: 0.123456,
+            asked: 2,
+            sent: 0,
+            answered: 2,
+            fulfilled: 1,
+            medianToFirstResponseMinutes: 15,
+            medianToFulfilmentMinutes: 40,
+            requests: [],
+            explanation: 'fine',
+          },
+        ],
+      ]),
+      marking: 'TLP:AMBER',
+    });
+    const figures = figuresFromAar({ ...aar, cooperation });
+    const of = (id: string) => figures.find((f) => f.teamId === id)!.cooperation;
+    expect(of(b!.teamId)).toEqual({
+      score: 12.35,
+      asked: 2,
+      sent: 0,
+      answered: 2,
+      fulfilled: 1,
+      medianToFirstResponseMinutes: 15, // (10.004 + 20) / 2, rounded to two places
+      medianToFulfilmentMinutes: 40,
+    });
+    // A asked but was asked nothing: figures without a score; C took no part: none.
+    expect(of(a!.teamId)).toEqual({
+      score: null,
+      asked: 0,
+      sent: 2,
+      answered: 0,
+      fulfilled: 0,
+      medianToFirstResponseMinutes: null,
+      medianToFulfilmentMinutes: null,
+    });
+    expect(of(c!.teamId)).toBeNull();
+    expect(cooperationFigure(undefined)).toBeNull();
   });
 
   it('refuses a drill that has not ended', () => {
@@ -259,6 +375,7 @@ const results = fc
         drill: fc.integer({ min: 0, max: drills - 1 }),
         tier: fc.option(fc.constantFrom<TeamTier>(1, 2, 3, 4), { nil: null }),
         score: figure,
+        cooperation: fc.option(figure, { nil: undefined }),
         caps: fc.subarray(caps).chain((cs) => fc.tuple(...cs.map((c) => fc.tuple(fc.constant(c), figure, rating)))),
       }),
       { maxLength: 12 },
@@ -283,6 +400,7 @@ const results = fc
             exerciseId: `ex-${r.drill}`,
             exerciseName: `Drill, "${r.drill}"`,
             endedAt: new Date(Date.UTC(2026, 0, 1 + r.drill)).toISOString(),
+            cooperation: r.cooperation === undefined ? null : coop(r.cooperation),
           },
         ),
       ];
@@ -304,6 +422,7 @@ function jsonPoints(
   for (const t of view.teams) {
     add(`team|${t.teamCode}|score|`, t.score);
     for (const c of t.capabilities) add(`team|${t.teamCode}|capability|${c.capability}`, c);
+    if (t.cooperation) add(`team|${t.teamCode}|cooperation|`, t.cooperation);
   }
   for (const t of view.tiers) {
     add(`tier|${t.tier ?? ''}|score|`, t.score);

@@ -120,6 +120,9 @@ export function capacityView(results: readonly TeamDrillResult[], filter: Capaci
             }),
           ),
         })),
+        cooperation: history.some((r) => r.cooperation !== null)
+          ? series(history.map((r) => ({ ...ref(r), value: r.cooperation?.score ?? null })))
+          : null,
       };
     })
     .sort((a, b) => tierOrder(a.tier) - tierOrder(b.tier) || a.teamCode.localeCompare(b.teamCode));
@@ -177,6 +180,7 @@ function latestDrill(
       cells: capabilities.map(
         (capability) => capabilityOf(r, capability) ?? { capability, objectiveIds: [], score: null, rating: null },
       ),
+      cooperation: r.cooperation,
     })),
   };
 }
@@ -207,12 +211,14 @@ export function sinceLastDrill(history: readonly TeamDrillResult[], exerciseId: 
   const score = diff(now.score, before.score);
   const ack = diff(now.medianTimeToAcknowledge, before.medianTimeToAcknowledge);
   const report = diff(now.medianTimeToReport, before.medianTimeToReport);
+  const cooperation = diff(now.cooperation?.score ?? null, before.cooperation?.score ?? null);
   const parts = [
     score === null ? null : `score ${signed(score)} points`,
     ...capabilities.map((c) => (c.change === null ? null : `${c.capability} ${signed(c.change)}`)),
     ack === null ? null : `median time to acknowledge ${signed(ack)} min`,
     report === null ? null : `median time to report ${signed(report)} min`,
     `handling faults ${before.handlingFaults} → ${now.handlingFaults}`,
+    cooperation === null ? null : `cooperation ${signed(cooperation)} points`,
   ].filter((p): p is string => p !== null);
   return {
     exerciseId,
@@ -222,6 +228,7 @@ export function sinceLastDrill(history: readonly TeamDrillResult[], exerciseId: 
     medianTimeToAcknowledge: ack,
     medianTimeToReport: report,
     handlingFaults: now.handlingFaults - before.handlingFaults,
+    cooperation,
     text: `Since ${before.exerciseName} (${before.endedAt.slice(0, 10)}): ${parts.join('; ')}.`,
   };
 }

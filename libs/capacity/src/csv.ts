@@ -18,7 +18,12 @@ export const CAPACITY_CSV_COLUMNS = [
 
 type Cell = string | number | null | undefined;
 
-function pointRows(lead: Cell[], measure: 'score' | 'capability', capability: string, s: Series): Cell[][] {
+function pointRows(
+  lead: Cell[],
+  measure: 'score' | 'capability' | 'cooperation',
+  capability: string,
+  s: Series,
+): Cell[][] {
   return s.points.map((p) => [
     ...lead,
     measure,
@@ -33,7 +38,8 @@ function pointRows(lead: Cell[], measure: 'score' | 'capability', capability: st
 }
 
 /**
- * The capacity view as CSV, one row per point of every series: each team's overall score and capabilities, then
+ * The capacity view as CSV, one row per point of every series: each team's overall score, capabilities and (when
+ * it has any) cooperation score, then
  * each tier's medians (`series` = team | tier; a tier row has no team; an empty tier is a team without one).
  * The numbers are the JSON's own, already rounded (round.ts), so the file and the API never disagree. CRLF line
  * ends, header first, RFC 4180 quoting as the AAR's CSV does it.
@@ -44,6 +50,7 @@ export function renderCapacityCsv(view: CapacityView): string {
     const lead = ['team', t.tier, t.teamCode, t.teamName];
     rows.push(...pointRows(lead, 'score', '', t.score));
     for (const c of t.capabilities) rows.push(...pointRows(lead, 'capability', c.capability, c));
+    if (t.cooperation) rows.push(...pointRows(lead, 'cooperation', '', t.cooperation));
   }
   for (const t of view.tiers) {
     const lead = ['tier', t.tier, '', ''];

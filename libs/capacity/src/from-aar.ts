@@ -1,13 +1,29 @@
 import { median, type Aar } from '@drill/reporting';
 import { RATINGS, type Rating } from '@drill/scoring';
-import type { CapabilityFigure, TeamDrillResult } from './model.js';
+import type { CapabilityFigure, CooperationFigure, TeamDrillResult } from './model.js';
 import { round2 } from './round.js';
 
 /** A team's figures in one drill before its current tier is looked up (the tier belongs to the team, not the drill). */
 export type DrillFigures = Omit<TeamDrillResult, 'tier'>;
 
 /** The report fields the capacity figures come from: the published copy or the draft assembled now. */
-export type AarFigures = Pick<Aar, 'overview' | 'objectives' | 'scorecards'>;
+export type AarFigures = Pick<Aar, 'overview' | 'objectives' | 'scorecards' | 'cooperation'>;
+
+type AarCooperationTeam = NonNullable<Aar['cooperation']>['teams'][number];
+
+/** A team's cooperation figures from the report's section; none when it neither asked nor was asked anything. */
+export function cooperationFigure(c: AarCooperationTeam | undefined): CooperationFigure | null {
+  if (!c || (c.asked === 0 && c.sent === 0)) return null;
+  return {
+    score: c.score === null ? null : round2(100 * c.score),
+    asked: c.asked,
+    sent: c.sent,
+    answered: c.answered,
+    fulfilled: c.fulfilled,
+    medianToFirstResponseMinutes: round2(c.medianToFirstResponseMinutes),
+    medianToFulfilmentMinutes: round2(c.medianToFulfilmentMinutes),
+  };
+}
 
 /** The lowest rating of several (U is the lowest); null when none is given. */
 export function lowestRating(ratings: readonly (Rating | null)[]): Rating | null {
@@ -19,7 +35,8 @@ export function lowestRating(ratings: readonly (Rating | null)[]): Rating | null
 /**
  * Each team's figures in a completed drill, taken from its after-action report so that they are the report's own:
  * the overall percentage, the objective means and ratings grouped by capability, the median times to acknowledge
- * and to report. Handling faults are not in the report's model; the caller counts them from the same scores
+ * and to report, and the cooperation figures when the report has a cooperation section. Handling faults are not
+ * in the report's model; the caller counts them from the same scores
  * (`handlingFaults`, by team id).
  */
 export function figuresFromAar(
@@ -61,7 +78,7 @@ export function figuresFromAar(
       medianTimeToAcknowledge: round2(median(acks)),
       medianTimeToReport: round2(t.timeToReport?.median),
       handlingFaults: handlingFaults.get(t.teamId) ?? 0,
-      cooperation: null,
+      cooperation: cooperationFigure(aar.cooperation?.teams.find((c) => c.teamId === t.teamId)),
     };
   });
 }

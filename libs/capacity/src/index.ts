@@ -1,12 +1,19 @@
 /**
  * @drill/capacity — capacity across drills: from each completed drill's after-action report, every team's figures
- * (score, HSEEP capability scores and ratings, median times, handling faults), and over drills each team's and each
+ * (score, HSEEP capability scores and ratings, median times, handling faults, cooperation), and over drills each team's and each
  * GCI tier's trend per capability with the change since the first drill in range, the latest drill's heat map, the
  * CSV export of the same figures, and the AAR's "since last drill" comparison. The same team code across exercises
  * is one CERT. Pure TypeScript; no framework or persistence imports.
  */
 export * from './model.js';
-export { figuresFromAar, handlingFaultsOf, lowestRating, type AarFigures, type DrillFigures } from './from-aar.js';
+export {
+  cooperationFigure,
+  figuresFromAar,
+  handlingFaultsOf,
+  lowestRating,
+  type AarFigures,
+  type DrillFigures,
+} from './from-aar.js';
 export {
   capacityView,
   inFilter,

@@ -15,6 +15,21 @@ export interface CapabilityFigure {
   rating: Rating | null;
 }
 
+/**
+ * A team's cooperation in one drill: the requests for assistance it was asked and sent, from the AAR's cooperation
+ * section. Times are scenario minutes after the request.
+ */
+export interface CooperationFigure {
+  /** The cooperation score as a percentage (0–100), like the other capacity scores; null when it was asked nothing. */
+  score: number | null;
+  asked: number;
+  sent: number;
+  answered: number;
+  fulfilled: number;
+  medianToFirstResponseMinutes: number | null;
+  medianToFulfilmentMinutes: number | null;
+}
+
 /** One team's figures in one completed drill, as the drill's after-action report gives them. */
 export interface TeamDrillResult {
   exerciseId: string;
@@ -35,8 +50,11 @@ export interface TeamDrillResult {
   medianTimeToReport: number | null;
   /** Information-handling faults (looser TLP, widened audience, decoy shared) over all its reports. */
   handlingFaults: number;
-  /** Reserved for the cooperation figures of a later issue; null until they exist. */
-  cooperation: number | null;
+  /**
+   * Requests for assistance asked of and sent by the team; null when the drill's report has no cooperation section
+   * or the team neither asked nor was asked anything.
+   */
+  cooperation: CooperationFigure | null;
 }
 
 /** A drill as the capacity views list it. */
@@ -84,6 +102,8 @@ export interface TeamCapacity {
   /** The overall percentage per drill. */
   score: Series;
   capabilities: CapabilitySeries[];
+  /** The cooperation score (0–100) per drill; null when the team has no cooperation figure in any drill in range. */
+  cooperation: Series | null;
 }
 
 /** A tier's median per drill, over its teams that took part in that drill. */
@@ -104,6 +124,7 @@ export interface LatestDrill extends DrillRef {
     tier: TeamTier | null;
     score: number | null;
     cells: CapabilityFigure[];
+    cooperation: CooperationFigure | null;
   }[];
 }
 
@@ -129,6 +150,8 @@ export interface SinceLastDrill {
   medianTimeToAcknowledge: number | null;
   medianTimeToReport: number | null;
   handlingFaults: number;
+  /** Cooperation score points; null unless both drills have one. */
+  cooperation: number | null;
   /** The same as one sentence. */
   text: string;
 }

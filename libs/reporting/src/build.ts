@@ -27,6 +27,7 @@ import {
   type TimelineRow,
 } from './model.js';
 import { pocReachability } from './comcheck.js';
+import { aarCooperation } from './cooperation.js';
 import { summariseFeedback } from './feedback.js';
 import { sharingMatrix } from './sharing.js';
 import { mean, summarize } from './stats.js';
@@ -331,6 +332,16 @@ export function buildAar(input: AarInput): Aar {
     timeline: rawTimeline(input, code),
     ...(input.feedback ? { feedback: summariseFeedback(input.scenario.objectives, input.feedback) } : {}),
     ...(input.comcheck ? { reachability: pocReachability(input.comcheck, input.exercise.startedAt) } : {}),
+    ...(input.assistance
+      ? {
+          cooperation: aarCooperation({
+            teams: input.teams,
+            assistance: input.assistance,
+            ...(input.cooperation ? { cooperation: input.cooperation } : {}),
+            marking: input.marking ?? DEFAULT_AAR_MARKING,
+          }),
+        }
+      : {}),
   };
 }
 

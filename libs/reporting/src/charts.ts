@@ -288,6 +288,121 @@ export function sharingSpec(aar: Aar): TopLevelSpec {
   } as TopLevelSpec;
 }
 
+/** The cooperation heat map's id: drawn only when the report has a cooperation section with requests in it. */
+export const COOPERATION_CHART_ID = 'cooperation' as const;
+
+/**
+ * Requests for assistance from each asking party (rows: teams, drill control, the foreign CERTs it played) to each
+ * asked party (columns), as a heat map: colour is the number of requests; each cell also gives the median minutes to
+ * the first answer when there is room for it.
+ */
+export function cooperationSpec(aar: Aar): TopLevelSpec {
+  const m = aar.cooperation?.matrix ?? { rows: [], columns: [], cells: [] };
+  const rows = m.rows.map((p) => p.label);
+  const columns = m.columns.map((p) => p.label);
+  const labelOf = new Map([...m.rows, ...m.columns].map((p) => [p.key, p.label]));
+  const cellOf = new Map(m.cells.map((c) => [`${c.from}\u0000${c.to}`, c]));
+  const wide = columns.length <= 12;
+  const values = m.rows.flatMap((from) =>
+    m.columns.map((to) => {
+      const self = from.kind === 'team' && from.key === to.key;
+      const c = cellOf.get(`${from.key}\u0000${to.key}`);
+      const requests = self ? null : (c?.requests ?? 0);
+      const med = c?.medianToFirstResponseMinutes ?? null;
+      const label = self
+        ? '–'
+        : !c
+          ? '0'
+          : wide
+            ? `${c.requests} · ${med === null ? 'no answer' : `${m1(med)} min`}`
+            : String(c.requests);
+      return { from: labelOf.get(from.key) ?? from.key, to: labelOf.get(to.key) ?? to.key, requests, label };
+    }),
+  );
+  const max = m.cells.reduce((n, c) => Math.max(n, c.requests), 1);
+  const step = wide ? 72 : columns.length > 20 ? 20 : 28;
+  const x = {
+    field: 'to',
+    type: 'nominal',
+    title: 'Asked party',
+    sort: columns,
+    scale: { domain: columns },
+    axis: { orient: 'top', labelAngle: columns.length > 12 ? -90 : 0 },
+  } as const;
+  const y = {
+    field: 'from',
+    type: 'nominal',
+    title: 'Asking party',
+    sort: rows,
+    scale: { domain: rows },
+    axis: { labelLimit: 200 },
+  } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    description: 'Requests for assistance per asking and asked party',
+    config,
+    width: { step },
+    height: { step: wide ? 32 : step },
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
+        encoding: {
+          x,
+          y,
+          color: {
+            condition: { test: 'datum.requests === null', value: '#e4e7eb' },
+            field: 'requests',
+            type: 'quantitative',
+            title: 'Requests',
+            scale: { domain: [0, max], scheme: 'purples' },
+            legend: { gradientLength: 200, format: 'd', tickMinStep: 1 },
+          },
+        },
+      },
+      {
+        mark: { type: 'text', fontSize: wide ? 10 : 8 },
+        encoding: {
+          x,
+          y,
+          text: { field: 'label' },
+          color: {
+            condition: { test: `datum.requests !== null && datum.requests > ${max / 2}`, value: 'white' },
+            value: INK,
+          },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/** The cooperation heat map's title and description, from the figures it draws. */
+export function cooperationChartText(aar: Aar): ChartText {
+  const title = 'Requests for assistance between teams and with drill control';
+  const m = aar.cooperation?.matrix;
+  if (!m || m.cells.length === 0)
+    return {
+      title,
+      description: 'Heat map of requests for assistance per asking and asked party: nobody asked for assistance.',
+    };
+  const label = new Map([...m.rows, ...m.columns].map((p) => [p.key, p.label]));
+  const cells = [...m.cells].sort((a, b) => b.requests - a.requests);
+  const total = cells.reduce((n, c) => n + c.requests, 0);
+  const pair = (c: (typeof cells)[number]) =>
+    `${label.get(c.from)} to ${label.get(c.to)} ${c.requests}` +
+    (c.medianToFirstResponseMinutes === null
+      ? ', unanswered'
+      : ` (median first answer ${m1(c.medianToFirstResponseMinutes)} min)`);
+  return {
+    title,
+    description:
+      `Heat map of requests for assistance from ${m.rows.length} asking parties (rows: teams, drill control and the ` +
+      `foreign CERTs it played) to ${m.columns.length} asked parties (columns): ${total} request${total === 1 ? '' : 's'} ` +
+      `over ${cells.length} pair${cells.length === 1 ? '' : 's'}; most: ${list(cells.map(pair), 5)}. ` +
+      'The table below gives every pair.',
+  };
+}
+
 export function chartSpecs(aar: Aar): Record<ChartId, TopLevelSpec> {
   return {
     timeline: timelineSpec(aar),

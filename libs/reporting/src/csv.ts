@@ -1,6 +1,7 @@
 import { formatScenarioTime } from '@drill/exercise';
 import { COMPONENT_KEYS } from '@drill/scoring';
 import { reachabilityCsvLines } from './comcheck.js';
+import { cooperationCsvLines } from './cooperation-render.js';
 import { feedbackCsvLines } from './feedback-render.js';
 import type { Aar, ScorecardRow, TeamScorecard } from './model.js';
 
@@ -89,7 +90,8 @@ function rowCells(aar: Aar, t: TeamScorecard, r: ScorecardRow): Cell[] {
 /**
  * The scorecards as CSV: one row per (team, inject) that required a response, CRLF line ends, header first. Every
  * row carries the report's TLP marking (`report_tlp`), so a row copied out of the file keeps its handling rule.
- * When participants gave feedback, its figures follow as a second table after one empty line (feedback-render.ts).
+ * When participants gave feedback, its figures follow as a second table after one empty line (feedback-render.ts);
+ * so do the point-of-contact reachability (comcheck.ts) and the cooperation tables (cooperation-render.ts).
  */
 export function renderAarCsv(aar: Aar): string {
   const lines = [csvRow(CSV_COLUMNS)];
@@ -98,5 +100,7 @@ export function renderAarCsv(aar: Aar): string {
   if (feedback.length) lines.push('', ...feedback); // a second table: participant feedback per objective, capability
   const reachability = reachabilityCsvLines(aar); // then each team's point-of-contact reachability, when checked
   if (reachability.length) lines.push('', ...reachability);
+  const cooperation = cooperationCsvLines(aar); // then requests for assistance: teams, requests, pairs
+  if (cooperation.length) lines.push('', ...cooperation);
   return lines.join('\r\n') + '\r\n';
 }

@@ -1,6 +1,16 @@
 import { TLP_LABELS, type TlpLabel } from '@drill/contracts';
 import { COMPONENT_KEYS, type ComponentKey, type Rating } from '@drill/scoring';
-import { chartTexts, renderCharts, type ChartId, type ChartText } from './charts.js';
+import {
+  accessibleSvg,
+  chartTexts,
+  COOPERATION_CHART_ID,
+  cooperationChartText,
+  cooperationSpec,
+  renderChartSvg,
+  renderCharts,
+  type ChartId,
+  type ChartText,
+} from './charts.js';
 import {
   AAR_MARKING_TEXT,
   CAPABILITY_ELEMENT_TEXT,
@@ -15,6 +25,7 @@ import {
   utc,
 } from './format.js';
 import { reachabilitySectionHtml } from './comcheck.js';
+import { cooperationSectionHtml } from './cooperation-render.js';
 import { feedbackSectionHtml } from './feedback-render.js';
 import { markdownToHtml } from './markdown.js';
 import type { Aar, AarNote, InjectAnalysis, ObjectiveAnalysis, Stats, TeamScorecard } from './model.js';
@@ -47,7 +58,13 @@ function table(cls: string, head: string[], rows: string[], caption?: string): s
 const th = (text: string, cls = '') => `<th${cls ? ` class="${cls}"` : ''} scope="col">${text}</th>`;
 
 /** A chart with a visible title (a heading, so it is in the document outline) above it and its caption below. */
-function figure(id: ChartId, n: number, svg: string, text: ChartText, caption: string): string {
+function figure(
+  id: ChartId | typeof COOPERATION_CHART_ID,
+  n: number,
+  svg: string,
+  text: ChartText,
+  caption: string,
+): string {
   return (
     `<figure class="chart" id="fig-${id}" data-chart="${id}" aria-labelledby="fig-${id}-title">` +
     `<h3 class="fig-title" id="fig-${id}-title"><span class="fig-no">Figure ${n}.</span> ${esc(text.title)}</h3>${svg}` +
@@ -139,7 +156,7 @@ export async function renderAarHtml(aar: Aar): Promise<string> {
   <li><a href="#scorecards">Team scorecards</a></li>
   <li><a href="#injects">Inject analysis</a></li>
   <li><a href="#sharing">Information sharing</a></li>
-  <li><a href="#reachability">Point-of-contact reachability</a></li>
+${aar.cooperation ? '  <li><a href="#cooperation">Cooperation</a></li>\n' : ''}  <li><a href="#reachability">Point-of-contact reachability</a></li>
   <li class="appendix"><a href="#plan">Appendix A — Improvement plan</a></li>
   <li class="appendix"><a href="#participants">Appendix B — Participants</a></li>
   <li class="appendix"><a href="#timeline">Appendix C — Exercise timeline</a></li>
@@ -314,6 +331,22 @@ ${aar.feedback ? '  <li class="appendix"><a href="#feedback">Appendix E — Part
   }
 </section>`;
 
+  // 7 — Cooperation (when the drill had requests for assistance), then point-of-contact reachability
+  let cooperationFigure = '';
+  if (aar.cooperation && aar.cooperation.totals.requests > 0) {
+    const prefix = `chart-${COOPERATION_CHART_ID}`;
+    const text = cooperationChartText(aar);
+    const svg = accessibleSvg(await renderChartSvg(cooperationSpec(aar), prefix), prefix, text);
+    cooperationFigure = figure(
+      COOPERATION_CHART_ID,
+      5,
+      svg,
+      text,
+      'Requests for assistance each asking party (rows) sent to each asked party (columns), with the median minutes to the first answer; the table below gives every figure.',
+    );
+  }
+  const cooperation = cooperationSectionHtml(aar, '7', cooperationFigure);
+
   // Appendix A — Improvement plan
   const plan = `
 <section id="plan" class="section appendix">
@@ -383,7 +416,7 @@ ${aar.feedback ? '  <li class="appendix"><a href="#feedback">Appendix E — Part
     <li>Inject score = ${score(aar.method.timelinessWeight)}·T + ${score(1 - aar.method.timelinessWeight)}·C. T (timeliness) is 1 up to the inject’s target time and falls linearly to the floor at the deadline; 0 after the deadline or without a report.</li>
     <li>C (completeness) weights: ${COMPONENT_KEYS.map((k) => `${esc(k)} ${score(w[k])}`).join(', ')}; components an answer key does not define are left out and the others rescaled.</li>
     <li>HSEEP ratings from the mean inject score: P ≥ ${score(aar.method.ratingThresholds.P)}, S ≥ ${score(aar.method.ratingThresholds.S)}, M ≥ ${score(aar.method.ratingThresholds.M)}, otherwise U. Evaluator overrides are shown beside the automatic figure with their justification.</li>
-    <li>Medians and quartiles are interpolated linearly between order statistics (as QUARTILE.INC); IQR = Q3 − Q1. Common misses are expected IOCs or actions missed by at least half of the teams scored on the inject.</li>
+${aar.cooperation ? '    <li>Cooperation: each request for assistance a team was asked is scored 0–1 on its time to the first answer against the target and on its outcome (final status, time to fulfil and, for a request scripted by drill control, its answer key); a team’s cooperation score is the mean over the requests it was asked. Requests marked stricter than this report are listed without their text, indicators or answers.</li>\n' : ''}    <li>Medians and quartiles are interpolated linearly between order statistics (as QUARTILE.INC); IQR = Q3 − Q1. Common misses are expected IOCs or actions missed by at least half of the teams scored on the inject.</li>
   </ul>
 </section>`;
 
@@ -410,7 +443,8 @@ ${analysis}
 ${scorecards}
 ${injects}
 ${sharing}
-${reachabilitySectionHtml(aar, '7')}
+${cooperation}
+${reachabilitySectionHtml(aar, aar.cooperation ? '8' : '7')}
 ${plan}
 ${participants}
 ${timeline}

@@ -10,6 +10,15 @@ export { buildAar, commonMisses } from './build.js';
 export { sharingMatrix } from './sharing.js';
 export * from './feedback.js';
 export * from './comcheck.js';
+export * from './cooperation.js';
+export {
+  COOPERATION_MATRIX_CSV_COLUMNS,
+  COOPERATION_REQUEST_CSV_COLUMNS,
+  COOPERATION_TEAM_CSV_COLUMNS,
+  cooperationCsvLines,
+  cooperationSectionHtml,
+  cooperationSummary,
+} from './cooperation-render.js';
 export { mean, median, quantileSorted, summarize } from './stats.js';
 export { CSV_COLUMNS, csvField, csvRow, renderAarCsv, roundTo } from './csv.js';
 export { renderAarHtml } from './html.js';
@@ -32,6 +41,9 @@ export {
   chartSpecs,
   chartTexts,
   completenessSpec,
+  COOPERATION_CHART_ID,
+  cooperationChartText,
+  cooperationSpec,
   renderChartSvg,
   renderCharts,
   responseTimesSpec,

@@ -8,7 +8,9 @@ import type {
   Rating,
   RatingThresholds,
 } from '@drill/scoring';
+import type { AssistanceRequestView, CooperationView } from '@drill/contracts';
 import type { PocReachability } from './comcheck.js';
+import type { AarCooperation } from './cooperation.js';
 import type { FeedbackEntry, FeedbackSummary } from './feedback.js';
 
 // The AAR model is plain JSON (ISO strings, no Dates, no Maps): the server stores it as the frozen copy of a
@@ -165,6 +167,10 @@ export interface AarInput {
   feedback?: readonly FeedbackEntry[];
   /** The communications check of record: the latest sent before the drill ended (none: never sent). */
   comcheck?: ComcheckStatus;
+  /** Every request for assistance of the exercise, as drill control sees them; absent: no cooperation section. */
+  assistance?: readonly AssistanceRequestView[];
+  /** Each team's cooperation score and figures (the scorecards' `cooperation`), by team id. */
+  cooperation?: ReadonlyMap<string, CooperationView>;
 }
 
 export interface AarState {
@@ -424,4 +430,6 @@ export interface Aar {
   feedback?: FeedbackSummary;
   /** Point-of-contact reachability per team, from the communications check of record. */
   reachability?: PocReachability;
+  /** Requests for assistance between teams and with drill control, and how they were answered. */
+  cooperation?: AarCooperation;
 }

@@ -8,9 +8,10 @@ import type {
   InjectTrigger,
   Scenario,
   ScoringOverrides,
+  ScriptedAssistance,
 } from './model.js';
 import { formatOffset, parseOffset } from './offset.js';
-import type { Normalise } from './semantic.js';
+import { DEFAULT_COOPERATION, type Normalise } from './semantic.js';
 
 // The authored form (YAML/JSON, scenarios/scenario.schema.json) and the Scenario model differ in a few places:
 // defaults are implicit, targets may be the string "all", TLP:WHITE is accepted, triggers are keyed by kind,
@@ -47,6 +48,11 @@ export function toScenario(doc: Obj, normalise: Normalise = normaliseIoc): Scena
     injects: doc.injects.map((i: Obj) => toInject(i, normalise)),
   };
   if (doc.scoring !== undefined) scenario.scoring = structuredClone(doc.scoring) as ScoringOverrides;
+  if (doc.cooperation !== undefined)
+    scenario.cooperation = {
+      respondMinutes: doc.cooperation.respondMinutes ?? DEFAULT_COOPERATION.respondMinutes,
+      fulfilMinutes: doc.cooperation.fulfilMinutes ?? DEFAULT_COOPERATION.fulfilMinutes,
+    };
   return scenario;
 }
 
@@ -75,6 +81,7 @@ function toInject(i: Obj, normalise: Normalise): Inject {
   if (i.expectedActions !== undefined) inject.expectedActions = i.expectedActions;
   if (i.answerKey !== undefined) inject.answerKey = toAnswerKey(i.answerKey, normalise);
   if (i.trigger !== undefined) inject.trigger = toTrigger(i.trigger);
+  if (i.assistance !== undefined) inject.assistance = toAssistance(i.assistance, normalise);
   if (i.extraColumns !== undefined) inject.extraColumns = { ...i.extraColumns };
   return inject;
 }
@@ -121,6 +128,21 @@ function toAnswerKey(k: Obj, normalise: Normalise): AnswerKey {
   return key;
 }
 
+function toAssistance(a: Obj, normalise: Normalise): ScriptedAssistance {
+  const e = a.expect;
+  return {
+    kind: a.kind,
+    ...(a.text !== undefined && { text: a.text }),
+    iocs: (a.iocs ?? []).map((x: Obj) => ({ type: x.type, ...normalised(normalise, x.type, x.value) })),
+    expect: {
+      status: e.status,
+      ...(e.respondMinutes !== undefined && { respondMinutes: e.respondMinutes }),
+      ...(e.fulfilMinutes !== undefined && { fulfilMinutes: e.fulfilMinutes }),
+      mentions: [...(e.mentions ?? [])],
+    },
+  };
+}
+
 function toTrigger(t: Obj): InjectTrigger {
   if (t.after) return { kind: 'after', inject: t.after.inject, delayMinutes: t.after.delayMinutes };
   if (t.ifNoReport) return { kind: 'ifNoReport', inject: t.ifNoReport.inject };
@@ -159,6 +181,8 @@ export function toAuthoring(s: Scenario): Obj {
     }));
   }
   if (s.scoring !== undefined) doc.scoring = structuredClone(s.scoring);
+  if (s.cooperation !== undefined)
+    doc.cooperation = { respondMinutes: s.cooperation.respondMinutes, fulfilMinutes: s.cooperation.fulfilMinutes };
   doc.injects = s.injects.map(injectToAuthoring);
   return doc;
 }
@@ -226,6 +250,21 @@ function injectToAuthoring(i: Inject): Obj {
         : t.kind === 'ifNoReport'
           ? { ifNoReport: { inject: t.inject } }
           : { ifReportMatches: { inject: t.inject, classification: { ...t.classification } } };
+  }
+  if (i.assistance !== undefined) {
+    const a = i.assistance;
+    const e = a.expect;
+    o.assistance = {
+      kind: a.kind,
+      ...(a.text !== undefined && { text: a.text }),
+      ...(a.iocs.length > 0 && { iocs: a.iocs.map((x) => ({ type: x.type, value: x.original })) }),
+      expect: {
+        status: e.status,
+        ...(e.respondMinutes !== undefined && { respondMinutes: e.respondMinutes }),
+        ...(e.fulfilMinutes !== undefined && { fulfilMinutes: e.fulfilMinutes }),
+        ...(e.mentions.length > 0 && { mentions: [...e.mentions] }),
+      },
+    };
   }
   if (i.extraColumns !== undefined && Object.keys(i.extraColumns).length) o.extraColumns = { ...i.extraColumns };
   return o;

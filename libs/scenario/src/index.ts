@@ -18,6 +18,7 @@ export {
 export { scenarioToYaml } from './yaml-out.js';
 export { toAuthoring } from './authoring.js';
 export { DEFAULT_SEVERITY, DEFAULT_TLP, DEFAULT_MEDIA_TYPE } from './authoring.js';
+export { DEFAULT_COOPERATION } from './semantic.js';
 export { SCENARIO_SCHEMA, SCENARIO_SCHEMA_PATH, TEAM_CODE_PATTERN, TEAM_TAG_PATTERN } from './schema.js';
 export { importMsel, exportMsel, parseMselTime, type MselImport } from './msel.js';
 export {

@@ -1,7 +1,7 @@
-import { parseTlp, type FieldProblem } from '@drill/contracts';
+import { ASSISTANCE_ANSWERS, ASSISTANCE_KINDS, IOC_TYPES, parseTlp, type FieldProblem } from '@drill/contracts';
 import ExcelJS from 'exceljs';
 import type { Problem } from './ajv-messages.js';
-import type { Scenario } from './model.js';
+import type { Inject, Scenario } from './model.js';
 import { readCsv, unescapeFormula, writeCsv } from './msel-csv.js';
 import {
   checkCellLimits,
@@ -35,6 +35,11 @@ import { scenarioToYaml } from './yaml-out.js';
 // - XLSX cells are read for what they are (msel-xlsx.ts). A cell showing an error (#REF!, #N/A, …) or a formula
 //   Excel never calculated is refused by cell, not imported as text; the MSEL sheet is the one named MSEL, else the
 //   first sheet with a header row.
+// - A scripted request for assistance (`assistance`) has columns of its own: RFA Kind, RFA Text, RFA IOCs (one
+//   `type: value` a line), RFA Expect (the expected answer), RFA Respond Minutes, RFA Fulfil Minutes and RFA
+//   Mentions (separated by ";" or line breaks). Export writes them only when some inject has assistance, so that
+//   other scenarios keep the sheet they had. The scenario's cooperation targets go in the "Scenario" sheet (XLSX);
+//   a CSV, like the other scenario-wide fields, does not carry them.
 
 type Field =
   | 'id'
@@ -49,7 +54,22 @@ type Field =
   | 'tlp'
   | 'responseRequired'
   | 'targetMinutes'
-  | 'deadlineMinutes';
+  | 'deadlineMinutes'
+  | RfaField;
+
+/** The columns of a scripted request for assistance; they fill the inject's `assistance` together. */
+type RfaField =
+  'rfaKind' | 'rfaText' | 'rfaIocs' | 'rfaExpect' | 'rfaRespondMinutes' | 'rfaFulfilMinutes' | 'rfaMentions';
+const RFA_FIELDS: readonly RfaField[] = [
+  'rfaKind',
+  'rfaText',
+  'rfaIocs',
+  'rfaExpect',
+  'rfaRespondMinutes',
+  'rfaFulfilMinutes',
+  'rfaMentions',
+];
+const isRfaField = (f: Field): f is RfaField => (RFA_FIELDS as readonly string[]).includes(f);
 
 // First entry = the header exportMsel writes.
 const HEADERS: Record<Field, readonly string[]> = {
@@ -76,8 +96,16 @@ const HEADERS: Record<Field, readonly string[]> = {
   responseRequired: ['Response Required'],
   targetMinutes: ['Target Minutes'],
   deadlineMinutes: ['Deadline Minutes'],
+  rfaKind: ['RFA Kind', 'Assistance Kind'],
+  rfaText: ['RFA Text', 'Assistance Text'],
+  rfaIocs: ['RFA IOCs', 'RFA Indicators', 'Assistance IOCs'],
+  rfaExpect: ['RFA Expect', 'RFA Expected Answer', 'Assistance Expect'],
+  rfaRespondMinutes: ['RFA Respond Minutes', 'Assistance Respond Minutes'],
+  rfaFulfilMinutes: ['RFA Fulfil Minutes', 'RFA Fulfill Minutes', 'Assistance Fulfil Minutes'],
+  rfaMentions: ['RFA Mentions', 'Assistance Mentions'],
 };
 const FIELDS = Object.keys(HEADERS) as Field[];
+const BASE_FIELDS = FIELDS.filter((f) => !isRfaField(f));
 
 /** Authored inject property each column fills. */
 const PROPERTY: Record<Field, string> = {
@@ -94,11 +122,38 @@ const PROPERTY: Record<Field, string> = {
   responseRequired: 'responseRequired',
   targetMinutes: 'targetMinutes',
   deadlineMinutes: 'deadlineMinutes',
+  rfaKind: 'assistance',
+  rfaText: 'assistance',
+  rfaIocs: 'assistance',
+  rfaExpect: 'assistance',
+  rfaRespondMinutes: 'assistance',
+  rfaFulfilMinutes: 'assistance',
+  rfaMentions: 'assistance',
 };
-const FIELD_OF_PROPERTY = new Map(FIELDS.map((f) => [PROPERTY[f], f]));
+const FIELD_OF_PROPERTY = new Map(BASE_FIELDS.map((f) => [PROPERTY[f], f]));
+
+/** The RFA column a problem inside `assistance` is about (path after the property); none for the block itself. */
+function rfaFieldOf(rest: readonly (string | number)[]): RfaField | undefined {
+  const [a, b] = rest.map(String);
+  if (a === 'kind') return 'rfaKind';
+  if (a === 'text') return 'rfaText';
+  if (a === 'iocs') return 'rfaIocs';
+  if (a !== 'expect') return undefined;
+  if (b === 'respondMinutes') return 'rfaRespondMinutes';
+  if (b === 'fulfilMinutes') return 'rfaFulfilMinutes';
+  if (b === 'mentions') return 'rfaMentions';
+  return 'rfaExpect';
+}
 
 const META_SHEET = 'Scenario';
-const META_KEYS = { id: 'Id', title: 'Title', summary: 'Summary', plannedDuration: 'Planned Duration' } as const;
+const META_KEYS = {
+  id: 'Id',
+  title: 'Title',
+  summary: 'Summary',
+  plannedDuration: 'Planned Duration',
+  respondMinutes: 'Cooperation Respond Minutes',
+  fulfilMinutes: 'Cooperation Fulfil Minutes',
+} as const;
 
 const norm = (h: string): string => h.trim().replace(/\s+/g, ' ').replace(/:$/, '').toLowerCase();
 const SYNONYM = new Map<string, Field>();
@@ -186,6 +241,64 @@ function parseMove(text: string): { id: string; title: string } {
 
 function moveLabel(id: string, title: string): string {
   return slug(title) === id ? title : `${id}: ${title}`;
+}
+
+// ───────────────────────────── requests for assistance ─────────────────────────────
+
+const IOC_TYPE_OF = new Map(IOC_TYPES.map((t) => [t.toLowerCase(), t]));
+// A line may hold several indicators separated by ";" when the next one starts with a type (URLs may hold ";").
+const IOC_SPLIT = new RegExp(`;\\s*(?=(?:${IOC_TYPES.map((t) => t.replace(/[|]/g, '\\$&')).join('|')})\\s*:)`, 'i');
+
+/** "type: value" a line (or separated by ";"), as RFA IOCs holds them. */
+function parseRfaIocs(text: string): { iocs: { type: string; value: string }[] } | { error: string } {
+  const iocs: { type: string; value: string }[] = [];
+  for (const piece of text.split(/\r?\n/).flatMap((l) => l.split(IOC_SPLIT))) {
+    if (piece.trim() === '') continue;
+    const colon = piece.indexOf(':');
+    const type = colon < 0 ? undefined : IOC_TYPE_OF.get(piece.slice(0, colon).trim().toLowerCase());
+    const value = colon < 0 ? '' : piece.slice(colon + 1).trim();
+    if (type === undefined || value === '')
+      return {
+        error:
+          `'${piece.trim()}' is not an indicator: write one a line as type: value, e.g. domain: evil[.]example ` +
+          `(types: ${IOC_TYPES.join(', ')})`,
+      };
+    iocs.push({ type, value });
+  }
+  return { iocs };
+}
+
+/** Mentions separated by line breaks, or by ";" in a one-line cell. */
+function splitMentions(text: string): string[] {
+  const parts = /\r?\n/.test(text) ? text.split(/\r?\n/) : text.split(';');
+  return parts.map((m) => m.trim()).filter((m) => m !== '');
+}
+
+function joinMentions(mentions: readonly string[]): string {
+  return mentions.some((m) => m.includes(';')) ? mentions.join('\n') : mentions.join('; ');
+}
+
+function rfaCells(i: Inject): Record<RfaField, string | number> {
+  const a = i.assistance;
+  if (!a)
+    return {
+      rfaKind: '',
+      rfaText: '',
+      rfaIocs: '',
+      rfaExpect: '',
+      rfaRespondMinutes: '',
+      rfaFulfilMinutes: '',
+      rfaMentions: '',
+    };
+  return {
+    rfaKind: a.kind,
+    rfaText: a.text ?? '',
+    rfaIocs: a.iocs.map((x) => `${x.type}: ${x.original}`).join('\n'),
+    rfaExpect: a.expect.status,
+    rfaRespondMinutes: a.expect.respondMinutes ?? '',
+    rfaFulfilMinutes: a.expect.fulfilMinutes ?? '',
+    rfaMentions: joinMentions(a.expect.mentions),
+  };
 }
 
 // ───────────────────────────── import ─────────────────────────────
@@ -343,6 +456,54 @@ export async function importMsel(
     column: column.get(f)! + 1,
   });
 
+  /** The RFA columns of one row to `assistance`; nothing when they are all empty or one of them is wrong. */
+  const readRfa = (
+    row: Row,
+    k: number,
+    text: (f: Field) => string | undefined,
+    fail: (f: Field, message: string) => void,
+    inject: Record<string, unknown>,
+  ): void => {
+    if (RFA_FIELDS.every((f) => text(f) === undefined)) return;
+    const kind = text('rfaKind')?.trim().toLowerCase().replace(/\s+/g, '-');
+    if (kind === undefined) fail('rfaKind', `"${headerLabel('rfaKind')}" is empty, but the row has other RFA columns`);
+    else if (!(ASSISTANCE_KINDS as readonly string[]).includes(kind))
+      fail('rfaKind', `'${text('rfaKind')!.trim()}' must be one of ${ASSISTANCE_KINDS.join(', ')}`);
+    const status = text('rfaExpect')?.trim().toLowerCase();
+    if (status === undefined)
+      fail(
+        'rfaExpect',
+        `"${headerLabel('rfaExpect')}" is empty: say which answer is expected (accepted, declined or fulfilled)`,
+      );
+    else if (!(ASSISTANCE_ANSWERS as readonly string[]).includes(status))
+      fail('rfaExpect', `'${text('rfaExpect')!.trim()}' must be one of ${ASSISTANCE_ANSWERS.join(', ')}`);
+    const expect: Record<string, unknown> = { status };
+    for (const [f, key] of [
+      ['rfaRespondMinutes', 'respondMinutes'],
+      ['rfaFulfilMinutes', 'fulfilMinutes'],
+    ] as const) {
+      const v = column.has(f) ? row.cells[column.get(f)!] : undefined;
+      if (isBlank(v)) continue;
+      const n = typeof v === 'number' ? v : Number(cellText(v)!.trim());
+      if (!Number.isFinite(n) || n <= 0) fail(f, `'${cellText(v)!.trim()}' must be a number of minutes above 0`);
+      else expect[key] = n;
+    }
+    const mentions = text('rfaMentions');
+    if (mentions !== undefined) expect['mentions'] = splitMentions(mentions);
+    const assistance: Record<string, unknown> = { kind };
+    const body = text('rfaText');
+    if (body !== undefined) assistance['text'] = body;
+    const iocs = text('rfaIocs');
+    if (iocs !== undefined) {
+      const parsed = parseRfaIocs(iocs);
+      if ('error' in parsed) fail('rfaIocs', parsed.error);
+      else assistance['iocs'] = parsed.iocs;
+    }
+    assistance['expect'] = expect;
+    // A wrong cell has been reported by its column; the rest of the request is not checked again without it.
+    if (!failed.has(`${k}/assistance`)) inject['assistance'] = assistance;
+  };
+
   const phases: { id: string; title: string }[] = [];
   const injects: Record<string, unknown>[] = [];
   const rowOf: Row[] = [];
@@ -447,6 +608,8 @@ export async function importMsel(
       else inject[f] = n;
     }
 
+    readRfa(row, k, text, fail, inject);
+
     const extra: Record<string, string> = {};
     for (const x of extras) {
       const t = cellText(row.cells[x.index]);
@@ -460,6 +623,12 @@ export async function importMsel(
 
   const title = meta?.title ?? sheetMeta[norm(META_KEYS.title)] ?? 'Imported MSEL';
   const summary = sheetMeta[norm(META_KEYS.summary)];
+  const cooperation: Record<string, unknown> = {};
+  for (const key of ['respondMinutes', 'fulfilMinutes'] as const) {
+    const v = sheetMeta[norm(META_KEYS[key])]?.trim();
+    // Numbers as numbers; anything else as written, for the schema to name.
+    if (v !== undefined && v !== '') cooperation[key] = Number.isFinite(Number(v)) ? Number(v) : v;
+  }
   const doc: Record<string, unknown> = {
     id:
       meta?.id ?? sheetMeta[norm(META_KEYS.id)] ?? (slug(title).toLowerCase().replace(/[._]+/g, '-') || 'msel-import'),
@@ -468,6 +637,7 @@ export async function importMsel(
     plannedDuration:
       sheetMeta[norm(META_KEYS.plannedDuration)] ?? formatOffset(Math.max(1, Math.ceil(maxSeconds / 3600)) * 3600),
     ...(phases.length > 0 && { phases }),
+    ...(Object.keys(cooperation).length > 0 && { cooperation }),
     injects,
   };
 
@@ -486,7 +656,13 @@ export async function importMsel(
     if (!row) return { path: pointerOf(p.path), message: p.message };
     const prop = p.path[2] === undefined ? undefined : String(p.path[2]);
     if (prop !== undefined && failed.has(`${k}/${prop}`)) return undefined;
-    const f = prop === undefined ? undefined : FIELD_OF_PROPERTY.get(prop);
+    // The one problem about the request as a whole is its missing sender: the From column.
+    const f =
+      prop === 'assistance'
+        ? (rfaFieldOf(p.path.slice(3)) ?? 'from')
+        : prop === undefined
+          ? undefined
+          : FIELD_OF_PROPERTY.get(prop);
     if (prop === 'extraColumns' && p.path[3] !== undefined) {
       const x = extras.find((e) => e.name === String(p.path[3]));
       return {
@@ -520,7 +696,9 @@ function table(s: Scenario): { header: string[]; rows: (string | number)[][] } {
   const extraNames: string[] = [];
   for (const i of s.injects)
     for (const k of Object.keys(i.extraColumns ?? {})) if (!extraNames.includes(k)) extraNames.push(k);
-  const header = [...FIELDS.map((f) => HEADERS[f][0]!), ...extraNames];
+  // RFA columns only for a scenario that scripts requests: other sheets stay as they were.
+  const fields = s.injects.some((i) => i.assistance) ? FIELDS : BASE_FIELDS;
+  const header = [...fields.map((f) => HEADERS[f][0]!), ...extraNames];
   const phases = new Map(s.phases.map((p) => [p.id, p]));
   const rows = s.injects.map((i) => {
     const phase = i.phase === undefined ? undefined : phases.get(i.phase);
@@ -540,15 +718,18 @@ function table(s: Scenario): { header: string[]; rows: (string | number)[][] } {
       responseRequired: i.responseRequired ? 'yes' : 'no',
       targetMinutes: i.targetMinutes ?? '',
       deadlineMinutes: i.deadlineMinutes ?? '',
+      ...rfaCells(i),
     };
-    return [...FIELDS.map((f) => byField[f]), ...extraNames.map((n) => i.extraColumns?.[n] ?? '')];
+    return [...fields.map((f) => byField[f]), ...extraNames.map((n) => i.extraColumns?.[n] ?? '')];
   });
   return { header, rows };
 }
 
 /**
- * The scenario as an MSEL spreadsheet. Everything the MSEL columns carry reads back through importMsel unchanged;
- * answer keys, triggers, artefacts and objectives have no MSEL column and stay in the YAML.
+ * The scenario as an MSEL spreadsheet. Everything the MSEL columns carry reads back through importMsel unchanged,
+ * scripted requests for assistance included (RFA columns); answer keys, triggers, artefacts, objectives and scoring
+ * overrides have no MSEL column and stay in the YAML. The XLSX "Scenario" sheet also carries id, title, summary,
+ * planned duration and cooperation targets; a CSV carries none of these scenario-wide fields.
  */
 export async function exportMsel(s: Scenario, format: 'csv' | 'xlsx'): Promise<Buffer> {
   const { header, rows } = table(s);
@@ -559,11 +740,20 @@ export async function exportMsel(s: Scenario, format: 'csv' | 'xlsx'): Promise<B
   const ws = wb.addWorksheet('MSEL', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.addRow(header).font = { bold: true };
   for (const r of rows) ws.addRow(r.map((v) => (v === '' ? null : v)));
-  const widths: Record<string, number> = { Title: 40, Description: 60, 'Expected Actions': 40, To: 20, From: 24 };
+  const widths: Record<string, number> = {
+    Title: 40,
+    Description: 60,
+    'Expected Actions': 40,
+    To: 20,
+    From: 24,
+    'RFA Text': 40,
+    'RFA IOCs': 40,
+  };
+  const wrapped = new Set(['Description', 'Expected Actions', 'RFA Text', 'RFA IOCs', 'RFA Mentions']);
   header.forEach((h, i) => {
     const col = ws.getColumn(i + 1);
     col.width = widths[h] ?? Math.max(12, h.length + 2);
-    if (h === 'Description' || h === 'Expected Actions') col.alignment = { wrapText: true, vertical: 'top' };
+    if (wrapped.has(h)) col.alignment = { wrapText: true, vertical: 'top' };
   });
   const meta = wb.addWorksheet(META_SHEET);
   meta.addRow(['Field', 'Value']).font = { bold: true };
@@ -571,6 +761,10 @@ export async function exportMsel(s: Scenario, format: 'csv' | 'xlsx'): Promise<B
   meta.addRow([META_KEYS.title, s.title]);
   if (s.summary !== '') meta.addRow([META_KEYS.summary, s.summary]);
   meta.addRow([META_KEYS.plannedDuration, formatOffset(s.plannedDurationMinutes * 60)]);
+  if (s.cooperation) {
+    meta.addRow([META_KEYS.respondMinutes, s.cooperation.respondMinutes]);
+    meta.addRow([META_KEYS.fulfilMinutes, s.cooperation.fulfilMinutes]);
+  }
   meta.getColumn(1).width = 18;
   meta.getColumn(2).width = 60;
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -55,6 +55,8 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
   const phaseList = [...phaseIds].slice(0, LISTED).join(', ') + (phaseIds.size > LISTED ? ', …' : '');
   uniqueIds(list(doc['objectives']), 'objectives', 'objective', describe, add);
 
+  const cooperation = cooperationTargets(doc['cooperation'], add);
+
   // Injects: unique ids (first definition wins for references).
   const injects = list(doc['injects']);
   const byId = new Map<string, { index: number; inject: Obj }>();
@@ -109,6 +111,9 @@ export function semanticProblems(doc: unknown, describe: Describe, normalise: No
 
     const key = inj['answerKey'];
     if (isObj(key)) checkAnswerKey(key, at('answerKey'), add, normalise);
+
+    const assistance = inj['assistance'];
+    if (isObj(assistance)) checkAssistance(inj, assistance, at('assistance'), cooperation, add, normalise);
 
     const trigger = inj['trigger'];
     if (isObj(trigger)) {
@@ -233,6 +238,87 @@ function checkAnswerKey(
       add([...path, 'actions', i, 'code'], `duplicate action code '${code}' (also actions[${prev}])`);
     else codes.set(code, i);
   });
+}
+
+/** Cooperation targets when the scenario does not set them (the contract of `cooperation` in the schema). */
+export const DEFAULT_COOPERATION = Object.freeze({ respondMinutes: 30, fulfilMinutes: 120 });
+
+type Targets = { respondMinutes: number; fulfilMinutes: number };
+
+/** The scenario's cooperation targets with defaults filled; a fulfil target before the respond target is reported. */
+function cooperationTargets(c: unknown, add: (path: PathSegment[], message: string) => void): Targets {
+  const set = isObj(c) ? c : {};
+  const respond = num(set['respondMinutes']);
+  const fulfil = num(set['fulfilMinutes']);
+  const targets = {
+    respondMinutes: respond !== undefined && respond > 0 ? respond : DEFAULT_COOPERATION.respondMinutes,
+    fulfilMinutes: fulfil !== undefined && fulfil > 0 ? fulfil : DEFAULT_COOPERATION.fulfilMinutes,
+  };
+  if (targets.fulfilMinutes < targets.respondMinutes) {
+    const which = fulfil !== undefined ? 'fulfilMinutes' : 'respondMinutes';
+    add(
+      ['cooperation', which],
+      `cooperation.fulfilMinutes (${targets.fulfilMinutes}${fulfil === undefined ? ', the default' : ''}) is before ` +
+        `cooperation.respondMinutes (${targets.respondMinutes}${respond === undefined ? ', the default' : ''}): a ` +
+        'request cannot be fulfilled before it is answered',
+    );
+  }
+  return targets;
+}
+
+function checkAssistance(
+  inject: Obj,
+  a: Obj,
+  path: PathSegment[],
+  scenario: Targets,
+  add: (path: PathSegment[], message: string) => void,
+  normalise: Normalise,
+): void {
+  // Drill control asks in the name of the inject's sender: without one the asked team would not know who asks.
+  const from = inject['from'];
+  if (from === undefined || (typeof from === 'string' && from.trim() === '')) {
+    add(path, 'an inject with assistance needs \'from\', the simulated CERT that asks (e.g. "JPCERT/CC (simulated)")');
+  }
+
+  const seen = new Map<string, number>();
+  list(a['iocs']).forEach((ioc, i) => {
+    if (!isObj(ioc)) return;
+    const type = str(ioc['type']);
+    const value = str(ioc['value']);
+    if (type === undefined || value === undefined || !(IOC_TYPES as readonly string[]).includes(type)) return;
+    const r = normalise(type as IocType, value);
+    if (!r.ok) {
+      add([...path, 'iocs', i, 'value'], `${type} value '${value}' is invalid: ${r.message}`);
+      return;
+    }
+    const k = `${iocFamily(r.type)}\u0000${r.value}`;
+    const prev = seen.get(k);
+    if (prev !== undefined) add([...path, 'iocs', i, 'value'], `IOC '${r.value}' is already listed at iocs[${prev}]`);
+    else seen.set(k, i);
+  });
+
+  const expect = a['expect'];
+  if (!isObj(expect)) return;
+  // Held against the targets the request will carry: its own where set, the scenario's (or the defaults) otherwise.
+  const respond = num(expect['respondMinutes']);
+  const fulfil = num(expect['fulfilMinutes']);
+  if (respond === undefined && fulfil === undefined) return;
+  if ((respond !== undefined && respond <= 0) || (fulfil !== undefined && fulfil <= 0)) return; // the schema's
+  const r = respond ?? scenario.respondMinutes;
+  const f = fulfil ?? scenario.fulfilMinutes;
+  if (f >= r) return;
+  if (fulfil !== undefined && respond !== undefined)
+    add([...path, 'expect', 'fulfilMinutes'], `fulfilMinutes (${f}) is before respondMinutes (${r})`);
+  else if (fulfil !== undefined)
+    add(
+      [...path, 'expect', 'fulfilMinutes'],
+      `fulfilMinutes (${f}) is before the scenario's respond target (${r}, cooperation.respondMinutes); set respondMinutes here too`,
+    );
+  else
+    add(
+      [...path, 'expect', 'respondMinutes'],
+      `respondMinutes (${r}) is after the scenario's fulfil target (${f}, cooperation.fulfilMinutes); set fulfilMinutes here too`,
+    );
 }
 
 function checkTriggerGraph(

@@ -1,15 +1,19 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   DRILL_NAMESPACE,
+  type AssistanceRequestView,
   type ClientToServerEvents,
+  type ComcheckPayload,
   type ErrorBody,
   type HandshakeAuth,
   type InjectPayload,
   type ServerToClientEvents,
 } from '@drill/contracts';
-import type { Inject, Scenario } from '@drill/scenario';
+import { DEFAULT_COOPERATION, type Inject, type Scenario } from '@drill/scenario';
+import { ApiError, DrillApi } from './api.js';
+import { planAnswer, planConfirmation, planRequest, type AnswerStep, type PlannedRequest } from './cooperation.js';
 import type { Prng } from './prng.js';
-import type { Behaviour, ProfileName } from './profiles.js';
+import { BEHAVIOURS, type Behaviour, type ProfileName } from './profiles.js';
 import { planResponse, windowOf, type PlannedReport } from './responder.js';
 
 /** A client of the drill's namespace, typed by the wire contract. */
@@ -22,8 +26,32 @@ export interface BotStats {
   earlyWarnings: number;
   reportsRejected: number;
   decoysSent: number;
+  /** Requests for assistance this team made, was asked, answered (a first answer) and fulfilled. */
+  requestsSent: number;
+  requestsAsked: number;
+  requestsAnswered: number;
+  requestsFulfilled: number;
+  /** Communications checks this team's analyst confirmed. */
+  comchecksConfirmed: number;
   /** Planned actions dropped because the exercise ended first. */
   cutOff: number;
+}
+
+export function emptyStats(): BotStats {
+  return {
+    received: 0,
+    acknowledged: 0,
+    reportsSent: 0,
+    earlyWarnings: 0,
+    reportsRejected: 0,
+    decoysSent: 0,
+    requestsSent: 0,
+    requestsAsked: 0,
+    requestsAnswered: 0,
+    requestsFulfilled: 0,
+    comchecksConfirmed: 0,
+    cutOff: 0,
+  };
 }
 
 export interface BotTeam {
@@ -61,20 +89,37 @@ export function parseScenarioTime(s: string): number {
 }
 
 /**
+ * The wall time an event happened, from the server's ISO stamp; a stamp in the future or long past (another host's
+ * clock, a replay) falls back to now.
+ */
+function wallBase(iso: string, now: number): number {
+  const t = Date.parse(iso);
+  return Number.isFinite(t) && t <= now && now - t < 10_000 ? t : now;
+}
+
+/**
  * One simulated team: a real socket.io client of /drill that confirms every delivery, then acknowledges and
- * reports on each inject as its profile dictates, on wall-clock timers scaled by the exercise speed.
+ * reports on each inject as its profile dictates, answers (and makes) requests for assistance and confirms drill
+ * control's communications check, on wall-clock timers scaled by the exercise speed.
  */
 export class Bot {
-  readonly stats: BotStats = {
-    received: 0,
-    acknowledged: 0,
-    reportsSent: 0,
-    earlyWarnings: 0,
-    reportsRejected: 0,
-    decoysSent: 0,
-    cutOff: 0,
-  };
+  readonly stats: BotStats = emptyStats();
   private socket?: DrillClientSocket;
+  /** REST, as the team's analyst, for requests for assistance (the socket has no event for them). */
+  private readonly api: DrillApi;
+  // Streams of their own, forked before any use, so that cooperating does not change which reports a seed gives;
+  // each decision forks again by a label that does not depend on arrival order.
+  private readonly askRng: Prng;
+  private readonly answerRng: Prng;
+  private readonly comcheckRng: Prng;
+  /** Requests asked of this team that it has planned answers for, and communications checks it has seen. */
+  private readonly askedIds = new Set<string>();
+  private readonly comcheckIds = new Set<string>();
+  /** The server has no requests for assistance (an older version): stop asking after telling the operator once. */
+  private noAssistance = false;
+  private connectedOnce = false;
+  /** Set at ENDEX: nothing new is planned after it. */
+  private closed = false;
   /** Injects this team has been sent, by id. */
   readonly receivedIds = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -90,6 +135,14 @@ export class Bot {
     private readonly opts: BotOptions,
   ) {
     for (const i of opts.scenario.injects) this.injects.set(i.id, i);
+    this.api = new DrillApi(opts.url, team.token);
+    this.askRng = opts.rng.fork('assistance.ask');
+    this.answerRng = opts.rng.fork('assistance.answer');
+    this.comcheckRng = opts.rng.fork('comcheck');
+  }
+
+  private get behaviour(): Behaviour {
+    return this.team.behaviour ?? BEHAVIOURS[this.team.profile];
   }
 
   /** Timers not yet fired plus emits awaiting their ack. */
@@ -136,6 +189,16 @@ export class Bot {
       this.lastSeq = Math.max(this.lastSeq, msg.seq);
       this.onInject(msg);
     });
+    socket.on('comcheck', (check, reached) => {
+      reached(); // the console got it; the analyst confirming is `comcheck.confirm`, later (or never)
+      this.onComcheck(check);
+    });
+    socket.on('assistance.request', (request) => this.onRequest(request));
+    // Requests are not replayed on reconnect as injects are: look for those asked while we were away.
+    socket.on('connect', () => {
+      if (this.connectedOnce) this.catchUpRequests().catch((e: unknown) => this.problem((e as Error).message));
+      this.connectedOnce = true;
+    });
     return new Promise((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (e: Error) => {
@@ -157,11 +220,9 @@ export class Bot {
       );
       return;
     }
-    // Delays count from the release, as the scoring does, not from when the socket got round to us. A release time
-    // in the future or long past (another host's clock, a replay) falls back to now.
+    // Delays count from the release, as the scoring does, not from when the socket got round to us.
     const now = Date.now();
-    const released = Date.parse(msg.releasedAt);
-    const base = Number.isFinite(released) && released <= now && now - released < 10_000 ? released : now;
+    const base = wallBase(msg.releasedAt, now);
     const perMin = this.msPerScenarioMinute;
     if (inject.responseRequired)
       this.lastDeadlineAt = Math.max(this.lastDeadlineAt, base + windowOf(inject).D * perMin);
@@ -178,9 +239,68 @@ export class Bot {
     const wait = (min: number) => base + min * perMin - now;
     if (plan.ackAt !== undefined) this.later(wait(plan.ackAt), () => this.acknowledge(msg.injectId));
     for (const r of plan.reports) this.later(wait(r.at), () => this.report(r));
+    if (this.noAssistance) return;
+    const ask = planRequest({
+      cooperation: this.behaviour.cooperation,
+      inject,
+      rng: this.askRng.fork(inject.id),
+      team: { code: this.team.code },
+      exerciseCodes: this.opts.exerciseCodes,
+      iocs: plan.reports.flatMap((r) => r.body.iocs ?? []),
+      targets: this.opts.scenario.cooperation ?? DEFAULT_COOPERATION,
+      releasedAtMin: parseScenarioTime(msg.scenarioTime),
+      plannedEndMin: this.opts.scenario.plannedDurationMinutes,
+    });
+    if (ask) this.later(wait(ask.at), () => this.ask(ask));
+  }
+
+  private onRequest(request: AssistanceRequestView): void {
+    if (this.stopped || request.to.teamId !== this.team.id || request.status !== 'open') return;
+    if (this.askedIds.has(request.id)) return;
+    this.askedIds.add(request.id);
+    this.stats.requestsAsked++;
+    const key = request.scripted && request.injectId ? this.injects.get(request.injectId)?.assistance : undefined;
+    const { steps } = planAnswer({
+      cooperation: this.behaviour.cooperation,
+      request,
+      ...(key ? { key } : {}),
+      rng: this.answerRng.fork(`${request.from.code}|${request.injectId ?? ''}|${request.kind}`),
+      team: { code: this.team.code },
+      requestedAtMin: parseScenarioTime(request.requestedScenarioTime),
+      plannedEndMin: this.opts.scenario.plannedDurationMinutes,
+    });
+    const now = Date.now();
+    const base = wallBase(request.requestedAt, now);
+    steps.forEach((step, n) =>
+      this.later(base + step.at * this.msPerScenarioMinute - now, () => this.answer(request.id, step, n === 0)),
+    );
+  }
+
+  private async catchUpRequests(): Promise<void> {
+    if (this.noAssistance || this.stopped) return;
+    const all = await this.api.get<AssistanceRequestView[]>(`/api/exercises/${this.opts.exerciseId}/assistance`);
+    for (const r of all) this.onRequest(r);
+  }
+
+  private onComcheck(check: ComcheckPayload): void {
+    if (this.stopped || this.comcheckIds.has(check.comcheckId)) return;
+    this.comcheckIds.add(check.comcheckId);
+    const delay = planConfirmation(this.behaviour.cooperation, this.comcheckRng.fork(String(this.comcheckIds.size)));
+    if (delay === undefined) return;
+    const now = Date.now();
+    const base = wallBase(check.sentAt, now);
+    this.later(base + delay * this.msPerScenarioMinute - now, () => this.confirmComcheck(check.comcheckId));
+  }
+
+  private problem(message: string): void {
+    this.opts.onProblem(this.team.code, message);
   }
 
   private later(ms: number, fn: () => Promise<void>): void {
+    if (this.closed) {
+      this.stats.cutOff++;
+      return;
+    }
     const t = setTimeout(
       () => {
         this.timers.delete(t);
@@ -212,8 +332,43 @@ export class Bot {
     }
   }
 
-  /** Drops every action still planned (ENDEX). */
+  private async ask(planned: PlannedRequest): Promise<void> {
+    if (this.noAssistance) return;
+    try {
+      await this.api.post<AssistanceRequestView>(`/api/exercises/${this.opts.exerciseId}/assistance`, planned.body);
+      this.stats.requestsSent++;
+    } catch (e) {
+      // Nest's own 404 for a route it does not have, as opposed to ours naming what was not found.
+      if (e instanceof ApiError && e.status === 404 && /Cannot POST/.test(e.message)) {
+        this.noAssistance = true;
+        this.problem('this server has no requests for assistance (POST …/assistance); the bot asks for none');
+        return;
+      }
+      throw new Error(`request for assistance on ${planned.body.injectId} to ${planned.body.to}: ${(e as Error).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  private async answer(requestId: string, step: AnswerStep, first: boolean): Promise<void> {
+    await this.api.post<AssistanceRequestView>(
+      `/api/exercises/${this.opts.exerciseId}/assistance/${requestId}/respond`,
+      { status: step.status, text: step.text },
+    );
+    if (first) this.stats.requestsAnswered++;
+    if (step.status === 'fulfilled') this.stats.requestsFulfilled++;
+  }
+
+  private async confirmComcheck(comcheckId: string): Promise<void> {
+    const r = await this.socket!.timeout(10_000).emitWithAck('comcheck.confirm', { comcheckId });
+    if (r.ok) {
+      if (r.firstConfirmation) this.stats.comchecksConfirmed++;
+    } else this.problem(`comcheck.confirm ${comcheckId} refused: ${errorText(r.error)}`);
+  }
+
+  /** Drops every action still planned (ENDEX), and plans nothing more. */
   cancelPending(): void {
+    this.closed = true;
     this.stats.cutOff += this.timers.size;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

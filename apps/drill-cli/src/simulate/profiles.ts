@@ -11,12 +11,40 @@ export function isProfileName(s: string): s is ProfileName {
 
 export const PROFILE_DESCRIPTIONS: Record<ProfileName, string> = {
   diligent:
-    'acknowledges within minutes, reports before the target with most IOCs, the right classification and well-structured content',
-  slow: 'as thorough as diligent but late: usually after the target, sometimes after the deadline',
-  partial: 'reports on time with about half the IOCs, the right RSIT class (often the wrong type) and few actions',
-  noisy: 'quick and loud: reports decoys and unrelated IOCs, shares widely, sometimes under a looser TLP',
-  silent: 'acknowledges some injects and rarely, if ever, reports',
+    'acknowledges within minutes, reports before the target with most IOCs, the right classification and well-structured content; answers requests for assistance fast and fulfils them',
+  slow: 'as thorough as diligent but late: usually after the target, sometimes after the deadline; answers requests for assistance late',
+  partial:
+    'reports on time with about half the IOCs, the right RSIT class (often the wrong type) and few actions; accepts requests for assistance, often without fulfilling them',
+  noisy:
+    'quick and loud: reports decoys and unrelated IOCs, shares widely, sometimes under a looser TLP; asks for assistance often and sometimes declines without reason',
+  silent: 'acknowledges some injects and rarely, if ever, reports; never answers requests for assistance or the communications check',
 };
+
+/**
+ * How a team deals with requests for assistance and drill control's communications check. Times of answers are
+ * shares of the request's targets (1 = on the target), so a profile means the same under any scenario's targets.
+ */
+export interface Cooperation {
+  /** Chance to answer a request it is asked at all. */
+  answer: number;
+  /** The first answer, as a share of the respond target. */
+  respondAt: [number, number];
+  /** Chance to decline instead of taking the request on, and the chance that a refusal says why. */
+  decline: number;
+  reasoned: number;
+  /** Chance to fulfil a request it took on (else it stays accepted). */
+  fulfil: number;
+  /** The fulfilment, as a share of the fulfil target. */
+  fulfilAt: [number, number];
+  /** Chance to answer a scripted request as its answer key wants: its words, and refusing what must be refused. */
+  care: number;
+  /** Chance to ask another team for assistance on an inject that needs a response. */
+  ask: number;
+  /** Chance to confirm a communications check, and when (scenario minutes after it arrived). */
+  confirm: number;
+  confirmDelay: [number, number];
+}
+
 
 /** What a team puts into a full report. */
 export interface ContentQuality {
@@ -58,6 +86,7 @@ export interface Behaviour {
   /** Chance to send an early warning first (when the answer key has something to warn about). */
   earlyWarning: number;
   quality: ContentQuality;
+  cooperation: Cooperation;
 }
 
 export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
@@ -83,6 +112,18 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       extraIocs: [0, 1],
       structure: 0.95,
     },
+    cooperation: {
+      answer: 1,
+      respondAt: [0.1, 0.5],
+      decline: 0,
+      reasoned: 1,
+      fulfil: 0.95,
+      fulfilAt: [0.15, 0.6],
+      care: 0.95,
+      ask: 0.35,
+      confirm: 1,
+      confirmDelay: [0.2, 2],
+    },
   },
   slow: {
     ack: 0.95,
@@ -105,6 +146,18 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       decoys: 0.05,
       extraIocs: [0, 1],
       structure: 0.85,
+    },
+    cooperation: {
+      answer: 0.95,
+      respondAt: [1.2, 2.4],
+      decline: 0.05,
+      reasoned: 1,
+      fulfil: 0.8,
+      fulfilAt: [0.9, 1.8],
+      care: 0.85,
+      ask: 0.15,
+      confirm: 1,
+      confirmDelay: [3, 12],
     },
   },
   partial: {
@@ -129,6 +182,18 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       extraIocs: [0, 0],
       structure: 0.35,
     },
+    cooperation: {
+      answer: 0.9,
+      respondAt: [0.4, 1.3],
+      decline: 0.1,
+      reasoned: 0.8,
+      fulfil: 0.3,
+      fulfilAt: [0.5, 1.2],
+      care: 0.5,
+      ask: 0.15,
+      confirm: 1,
+      confirmDelay: [1, 6],
+    },
   },
   noisy: {
     ack: 1,
@@ -152,6 +217,18 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       extraIocs: [2, 5],
       structure: 0.8,
     },
+    cooperation: {
+      answer: 0.95,
+      respondAt: [0.1, 0.6],
+      decline: 0.3,
+      reasoned: 0,
+      fulfil: 0.75,
+      fulfilAt: [0.3, 1.1],
+      care: 0.6,
+      ask: 0.5,
+      confirm: 1,
+      confirmDelay: [0.2, 2],
+    },
   },
   silent: {
     ack: 0.5,
@@ -174,6 +251,18 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       decoys: 0.1,
       extraIocs: [0, 0],
       structure: 0.2,
+    },
+    cooperation: {
+      answer: 0,
+      respondAt: [2, 4],
+      decline: 0,
+      reasoned: 0,
+      fulfil: 0,
+      fulfilAt: [2, 3],
+      care: 0.1,
+      ask: 0,
+      confirm: 0,
+      confirmDelay: [10, 30],
     },
   },
 };

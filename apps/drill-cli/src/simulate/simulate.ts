@@ -60,6 +60,8 @@ export interface TeamOutcome {
   answered: number;
   afterDeadline: number;
   decoysReported: number;
+  /** Cooperation score 0..1 as the asked party (null: asked nothing, or a server without requests for assistance). */
+  cooperation: number | null;
   stats: BotStats;
 }
 
@@ -111,6 +113,8 @@ interface Scorecards {
       timeliness: { rule: string };
       completeness: { components: { iocs: { decoysReported: unknown[] } } };
     }[];
+    /** Absent from a server without requests for assistance. */
+    cooperation?: { score: number | null };
   }[];
   objectives: { objectiveId: string; capability?: string; rating: string | null; mean: number | null }[];
 }
@@ -327,6 +331,14 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
       );
     }
     await Promise.all(bots.map((b) => b.connect()));
+    // As drill control does before STARTEX, so that the AAR has each team's point-of-contact reachability.
+    try {
+      await api.post(`/api/exercises/${exercise.id}/comcheck`);
+      say('Communications check sent');
+    } catch (e) {
+      if (!(e instanceof ApiError && e.status === 404)) throw e;
+      say('This server has no communications check (POST …/comcheck); starting without one');
+    }
     await api.post(`/api/exercises/${exercise.id}/start`);
     say('STARTEX');
 
@@ -339,7 +351,9 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
       const rejected = sum((s) => s.reportsRejected);
       say(
         `${time}  injects ${released().size}/${scenario.injects.length} (deliveries ${sum((s) => s.received)})  acks ${sum((s) => s.acknowledged)}  ` +
-          `reports ${sum((s) => s.reportsSent)}${rejected ? ` (${rejected} rejected)` : ''}  by profile: ${perProfile}`,
+          `reports ${sum((s) => s.reportsSent)}${rejected ? ` (${rejected} rejected)` : ''}  by profile: ${perProfile}  ` +
+          `assistance: ${sum((s) => s.requestsSent)} asked, ${sum((s) => s.requestsAnswered)} answered, ${sum((s) => s.requestsFulfilled)} fulfilled  ` +
+          `comcheck ${sum((s) => s.comchecksConfirmed)}/${bots.length}`,
       );
     };
 
@@ -383,7 +397,7 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
     progress(view.clock.scenarioTime);
     const cutOff = bots.reduce((n, b) => n + b.stats.cutOff, 0);
     say(
-      `ENDEX at ${view.clock.scenarioTime}${cutOff ? ` (${cutOff} planned acknowledgement${cutOff === 1 ? '' : 's'} or report${cutOff === 1 ? '' : 's'} cut off)` : ''}`,
+      `ENDEX at ${view.clock.scenarioTime}${cutOff ? ` (${cutOff} planned action${cutOff === 1 ? '' : 's'} cut off: acknowledgements, reports, answers)` : ''}`,
     );
     for (const b of bots) b.disconnect();
 
@@ -405,6 +419,7 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
           answered: t.injects.filter((i) => i.times.toReport !== undefined).length,
           afterDeadline: t.injects.filter((i) => i.timeliness.rule === 'after-deadline').length,
           decoysReported: t.injects.reduce((n, i) => n + i.completeness.components.iocs.decoysReported.length, 0),
+          cooperation: t.cooperation?.score ?? null,
           stats: { ...bot.stats },
         };
       })
@@ -413,7 +428,9 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
 
     io.out('');
     io.out(`Results — ${scenario.title}`);
-    const rows = [['#', 'Team', 'Profile', 'Score', 'Answered', 'Late', 'Decoys', 'Reports', 'Acks']];
+    const rows = [
+      ['#', 'Team', 'Profile', 'Score', 'Answered', 'Late', 'Decoys', 'Reports', 'Acks', 'Coop', 'RFA', 'Asked', 'Comcheck'],
+    ];
     for (const o of outcomes) {
       rows.push([
         String(o.rank),
@@ -425,10 +442,17 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
         String(o.decoysReported),
         String(o.stats.reportsSent),
         String(o.stats.acknowledged),
+        pct(o.cooperation === null ? null : o.cooperation * 100),
+        `${o.stats.requestsFulfilled}/${o.stats.requestsAnswered}/${o.stats.requestsAsked}`,
+        String(o.stats.requestsSent),
+        o.stats.comchecksConfirmed ? 'confirmed' : '—',
       ]);
     }
     for (const line of table(rows)) io.out(`  ${line}`);
     io.out('  (Answered: injects reported on; Late: first report after the deadline; Decoys: decoy IOCs reported)');
+    io.out(
+      '  (Coop: cooperation score answering requests for assistance; RFA: fulfilled/answered/asked of the team; Asked: requests it made)',
+    );
     if (cards.objectives.length) {
       io.out('Objectives (HSEEP rating, mean score):');
       for (const o of cards.objectives)
@@ -481,6 +505,7 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
             ...(o.drift ? { drift: o.drift } : {}),
             tags: enrolled.find((e) => e.id === o.teamId)?.plan.tags ?? [],
             percent: o.percent,
+            cooperation: o.cooperation,
             ...o.stats,
           })),
           problems,

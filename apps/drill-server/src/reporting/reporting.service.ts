@@ -16,6 +16,7 @@ import {
   type AarState,
   type ImprovementItem,
 } from '@drill/reporting';
+import { AssistanceService } from '../assistance/assistance.service.js';
 import { AuditRepository } from '../audit/audit.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ComcheckService } from '../comcheck/comcheck.service.js';
@@ -79,6 +80,7 @@ export class ReportingService {
     private readonly pdf: AarPdfPrinter,
     private readonly feedback: FeedbackService,
     private readonly comchecks: ComcheckService,
+    private readonly assistance: AssistanceService,
   ) {}
 
   private async names(ids: (string | null | undefined)[]): Promise<Map<string, string>> {
@@ -277,6 +279,11 @@ export class ReportingService {
     const ended = ex.status === 'completed' || ex.status === 'aborted';
     const feedback = ended ? await this.feedback.entries(exerciseId) : undefined;
     const comcheck = await this.comchecks.ofRecord(exerciseId, ex.endedAt ?? null);
+    // Requests for assistance and each team's cooperation score: the report's cooperation section.
+    const [assistance, cooperation] = await Promise.all([
+      this.assistance.listForReport(exerciseId),
+      this.assistance.cooperationOf(exerciseId),
+    ]);
     const names = await this.names([
       ...notes.map((n) => n.authorUserId),
       ...plan.map((p) => p.createdBy),
@@ -337,6 +344,8 @@ export class ReportingService {
       generatedAt: new Date().toISOString(),
       ...(feedback ? { feedback } : {}),
       ...(comcheck ? { comcheck } : {}),
+      assistance,
+      cooperation,
     });
     const lines = (await this.sinceLastDrill?.(aar, snap.scores.teams)) ?? new Map<string, string>();
     for (const card of aar.scorecards) {

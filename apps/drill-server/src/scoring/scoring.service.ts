@@ -292,7 +292,9 @@ export class ScoringService implements OnModuleInit, OnModuleDestroy {
 
   async scorecards(exerciseId: string, p: Principal, teamId?: string) {
     const ex = await this.checkReader(exerciseId, p, teamId);
-    const cooperation = (await this.cooperation?.(exerciseId)) ?? new Map<string, CooperationView>();
+    // A team's scorecard during the drill carries no cooperation score (its explanations quote the answer key).
+    const redacted = p.role === 'participant' && !ended(ex);
+    const cooperation = (!redacted && (await this.cooperation?.(exerciseId))) || new Map<string, CooperationView>();
     const cooperationOf = (t: { teamId: string }) => ({ cooperation: cooperation.get(t.teamId) ?? null });
     const snap = await this.snapshot(exerciseId, teamId === undefined ? {} : { teams: [teamId] });
     const teams = snap.scores.teams;

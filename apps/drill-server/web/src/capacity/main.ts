@@ -3,7 +3,13 @@
 // colour only repeating them), trend lines per team and per tier drawn as inline SVG, and the improvement-plan items
 // earlier AARs assigned. The filters live in the page's address, so a filtered view can be bookmarked or shared.
 import { TEAM_TIER_LABELS, TEAM_TIERS, type TeamTier } from '@drill/contracts';
-import { signed, type CapabilityFigure, type CapacityResponse, type Series } from '@drill/capacity';
+import {
+  signed,
+  type CapabilityFigure,
+  type CapacityResponse,
+  type CooperationFigure,
+  type Series,
+} from '@drill/capacity';
 import { RATING_TEXT } from '@drill/reporting';
 import { api, errorText } from '../common/api.js';
 import { announce, byId, clear, controlValue, downloadText, h, type Child } from '../common/dom.js';
@@ -67,6 +73,19 @@ function readFilters(): Filters {
   return f;
 }
 
+/** A team's cooperation in the latest drill: its score, and how it answered the requests it was asked. */
+function cooperationCell(c: CooperationFigure | null): Child {
+  if (!c) return h('td', { class: 'num', title: 'no request for assistance asked or sent' }, '—');
+  const median = c.medianToFirstResponseMinutes === null ? '' : `, median ${c.medianToFirstResponseMinutes} min`;
+  return h(
+    'td',
+    { class: 'num cooperation', title: `asked ${c.asked}, sent ${c.sent}` },
+    h('span', { class: 'heat-score' }, figure(c.score)),
+    ' ',
+    h('span', { class: 'trend-change' }, `(answered ${c.answered}/${c.asked}${median})`),
+  );
+}
+
 /** The heat map's colour band: the HSEEP rating's, so the colour says what the letter in the cell says. */
 const band = (c: CapabilityFigure) => `heat heat-${(c.rating ?? 'none').toLowerCase()}`;
 
@@ -79,7 +98,11 @@ function heatMap(view: CapacityResponse): Child {
   return h(
     'table',
     { class: 'data heatmap', id: 'heatmap-table' },
-    h('caption', {}, 'Score (0–100) and HSEEP rating per team and capability'),
+    h(
+      'caption',
+      {},
+      'Score (0–100) and HSEEP rating per team and capability; cooperation score (0–100) and the requests for assistance the team answered',
+    ),
     h(
       'thead',
       {},
@@ -90,6 +113,7 @@ function heatMap(view: CapacityResponse): Child {
         h('th', { scope: 'col' }, 'Tier'),
         h('th', { scope: 'col' }, 'Overall score'),
         latest.capabilities.map((c) => h('th', { scope: 'col' }, c)),
+        h('th', { scope: 'col' }, 'Cooperation'),
       ),
     ),
     h(
@@ -110,6 +134,7 @@ function heatMap(view: CapacityResponse): Child {
               c.rating ? [' ', h('span', { class: 'heat-rating' }, c.rating)] : '',
             ),
           ),
+          cooperationCell(r.cooperation),
         ),
       ),
     ),
@@ -174,6 +199,7 @@ function trends(view: CapacityResponse): Child {
           [
             { name: 'Overall score', s: t.score, bold: true },
             ...t.capabilities.map((c) => ({ name: c.capability, s: c })),
+            ...(t.cooperation ? [{ name: 'Cooperation', s: t.cooperation }] : []),
           ],
           ids,
         ),

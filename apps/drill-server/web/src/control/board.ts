@@ -3,6 +3,7 @@
 // columns stay put while the injects scroll under them. One tab stop for the whole grid; arrow keys move between
 // the inject headers, the team names and the cells.
 import { byId, clear, h } from '../common/dom.js';
+import { cooperationTitle } from './assistance.js';
 import { formatAge, formatLocal, formatScenario, formatWall } from '../common/format.js';
 import { cellKey, clock, state, type Cell, type InjectColumn, type Progress } from './context.js';
 import { openInject, openTeam, rebuild } from './detail.js';
@@ -283,6 +284,7 @@ export function renderScore(teamId: string): void {
   if (!td) return;
   const p = state.scores.get(teamId);
   td.textContent = p == null ? '—' : `${Math.round(p)}%`;
+  td.title = cooperationTitle(teamId);
 }
 
 export function renderSummary(): void {

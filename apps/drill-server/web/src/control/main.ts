@@ -1,12 +1,13 @@
 // Control board: exercise lifecycle and clock, the teams × injects grid and the timeline (MSEL) view of the same
 // deliveries in scenario time, the side panel with an inject's preview and actions (release now, skip, retime) or a
-// team's drill-down, the live ISM feed and how many consoles each team has open.
-import type { IsmReportView } from '@drill/contracts';
+// team's drill-down, the live ISM feed, how many consoles each team has open, and the requests for assistance.
+import type { CooperationView, IsmReportView } from '@drill/contracts';
 import type { Inject } from '@drill/scenario';
 import { api } from '../common/api.js';
 import { byId, setupTabs } from '../common/dom.js';
 import { loadExercise, setupHeader, showConnection } from '../common/page.js';
 import { connectLive } from '../common/socket.js';
+import { listenAssistance, setCooperation, setupAssistance } from './assistance.js';
 import { renderScore, setupBoard } from './board.js';
 import { listenComcheck, setupComcheck } from './comcheck.js';
 import { exerciseId, me, state } from './context.js';
@@ -37,6 +38,7 @@ state.teams = state.exercise.teams;
 applyState(state.exercise.clock);
 setupInjectActions();
 setupComcheck();
+setupAssistance();
 
 try {
   const sv = await api<{ scenario: { injects: Inject[] } }>(
@@ -60,12 +62,15 @@ await loadTimeline();
 reorder(true);
 
 if (me.role !== 'observer') {
-  api<{ teams: { teamId: string; percent: number | null }[] }>(`/api/exercises/${exerciseId}/scorecards`)
+  api<{ teams: { teamId: string; percent: number | null; cooperation?: CooperationView }[] }>(
+    `/api/exercises/${exerciseId}/scorecards`,
+  )
     .then((s) => {
       for (const t of s.teams) {
         state.scores.set(t.teamId, t.percent);
         renderScore(t.teamId);
       }
+      setCooperation(s.teams);
     })
     .catch(() => undefined);
 }
@@ -91,6 +96,7 @@ await connectLive(exerciseId, {
     });
     socket.on('delivery', applyDelivery);
     listenComcheck(socket);
+    listenAssistance(socket);
     socket.on('inject.skipped', () => scheduleTimeline(0));
     socket.on('ism.report', (r) => addToFeed(r, true));
     socket.on('score.update', (u) => {

@@ -1,7 +1,9 @@
 // A team's drill-down in the side panel: its score (GET …/scorecards/:teamId), each of its deliveries with the
 // times in scenario time, and the ISM reports it sent (the reports drill control holds, filtered to the team).
+import type { CooperationView } from '@drill/contracts';
 import type { InjectScore } from '@drill/scoring';
 import { api, ApiError, errorText } from '../common/api.js';
+import { cooperationBlock } from '../common/assistance-view.js';
 import { byId, clear, h } from '../common/dom.js';
 import { cellKey, exerciseId, state } from './context.js';
 import { openInject, PROGRESS_HEADINGS, progressCells, rebuild } from './detail.js';
@@ -14,6 +16,7 @@ interface TeamScorecard {
     percent: number | null;
     autoPercent: number | null;
     injects: (Pick<InjectScore, 'injectId' | 'final' | 'override'> & { title?: string })[];
+    cooperation?: CooperationView;
   }[];
 }
 
@@ -114,6 +117,8 @@ export async function loadTeamScore(teamId: string): Promise<void> {
           ),
         )
       : h('p', { class: 'empty' }, 'No inject that needs a response has reached the team yet.'),
+    h('h4', {}, 'Cooperation (answering requests for assistance)'),
+    cooperationBlock(card.cooperation),
   );
 }
 

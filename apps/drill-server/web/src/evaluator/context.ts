@@ -1,6 +1,6 @@
 // What every part of the evaluator review shares: who reviews, which exercise, the scorecards as last read, and
 // what the reviewer has open or half-typed.
-import type { ExerciseStatus, TlpLabel } from '@drill/contracts';
+import type { CooperationView, ExerciseStatus, TlpLabel } from '@drill/contracts';
 import type { AarNote, AarState, ImprovementItem } from '@drill/reporting';
 import type {
   InjectExplanation,
@@ -30,6 +30,8 @@ export interface ScorecardTeam extends Pick<TeamScore, 'teamId' | 'percent' | 'a
   code: string;
   name?: string;
   injects: ScorecardInject[];
+  /** How the team answered the requests for assistance it was asked. */
+  cooperation?: CooperationView;
 }
 
 export interface Scorecards {

@@ -48,12 +48,15 @@ await connectLive(exerciseId, {
   onStatus: showConnection,
   listen: (socket) => {
     socket.on('exercise.state', applyState);
-    socket.on('score.update', () => {
+    const refreshSoon = () => {
       clearTimeout(refreshTimer);
       refreshTimer = setTimeout(() => {
         if (state.dirty) byId('stale').hidden = false;
         else loadScores().catch(() => (byId('stale').hidden = false));
       }, 500);
-    });
+    };
+    socket.on('score.update', refreshSoon);
+    // An answer to a request for assistance moves the team's cooperation score.
+    socket.on('assistance.update', refreshSoon);
   },
 });

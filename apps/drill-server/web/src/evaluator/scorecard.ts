@@ -1,6 +1,8 @@
 // A team's scorecard: each inject's score with its explanation, and the evaluator's override of T or C with the
-// justification that the scorecard and the AAR show beside the figure.
+// justification that the scorecard and the AAR show beside the figure; and how the team answered requests for
+// assistance (cooperation).
 import { api, errorText } from '../common/api.js';
+import { cooperationBlock } from '../common/assistance-view.js';
 import { announce, byId, clear, h, toast } from '../common/dom.js';
 import { wallTime } from '../common/format.js';
 import { canOverride, exerciseId, fmt, pct, state, type ScorecardInject, type ScorecardTeam } from './context.js';
@@ -176,6 +178,7 @@ export function renderScorecard(): void {
         { class: 'empty' },
         'Nothing scored yet: scores appear once injects needing a response are released to the team.',
       ),
+      cooperationSection(team),
     );
     return;
   }
@@ -224,5 +227,21 @@ export function renderScorecard(): void {
         canOverride() ? overrideForm(team, s) : '',
       );
     }),
+    cooperationSection(team),
+  );
+}
+
+/** How the team answered the requests for assistance it was asked: the score, and each request's with its why. */
+function cooperationSection(team: ScorecardTeam): HTMLElement {
+  return h(
+    'section',
+    { class: 'panel cooperation-section', dataset: { cooperation: team.code }, 'aria-labelledby': 'cooperation-title' },
+    h('h3', { id: 'cooperation-title' }, `Cooperation — ${team.code}`),
+    h(
+      'p',
+      { class: 'hint' },
+      'Requests for assistance the team was asked: each scored on the time to its first answer and on the outcome against the target (or a scripted request’s answer key); the score is their mean.',
+    ),
+    cooperationBlock(team.cooperation),
   );
 }

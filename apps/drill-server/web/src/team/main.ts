@@ -19,6 +19,7 @@ import { setupSubmit } from './report/submit.js';
 import { setupSound } from './sound.js';
 import { addReport, renderThreads } from './threads.js';
 import { listenComcheck } from './comcheck.js';
+import { listenAssistance, renderAssistanceInjects, setupAssistance } from './assistance.js';
 
 setupSound();
 setupFields();
@@ -52,6 +53,7 @@ renderInjectList();
 renderThreads();
 renderReplyOptions();
 renderInjectOptions();
+setupAssistance();
 const firstUnread = sortedInjects().find((i) => !isRead(i.injectId));
 if (firstUnread === undefined && sortedInjects().length) {
   state.selected = sortedInjects()[0]!.injectId;
@@ -65,6 +67,7 @@ state.socket = await connectLive(exerciseId, {
   listen: (socket) => {
     socket.on('inject', (p: InjectPayload, delivered) => {
       receiveInject(p, true);
+      renderAssistanceInjects();
       delivered?.();
     });
     socket.on('exercise.state', (s) => {
@@ -72,6 +75,7 @@ state.socket = await connectLive(exerciseId, {
       feedbackOnStatus(s.status);
     });
     listenComcheck(socket);
+    listenAssistance(socket);
     socket.on('ism.report', (r) => {
       if (addReport(r) && r.authorUserId !== me.id)
         announce(`New shared report from ${r.teamCode ?? 'drill control'}: ${r.title}`);
