@@ -30,7 +30,7 @@ import {
 } from '@drill/ism';
 import { AssistanceRequestEntity, AssistanceResponseEntity, type ExerciseEntity } from '@drill/persistence';
 import { median } from '@drill/reporting';
-import type { Inject as ScenarioInject, Scenario } from '@drill/scenario';
+import { DEFAULT_COOPERATION, type Inject as ScenarioInject, type Scenario } from '@drill/scenario';
 import { scoreCooperation, type CooperationRequestInput } from '@drill/scoring';
 import { AuditService } from '../audit/audit.service.js';
 import { DeliveryRepository } from '../runtime/delivery.repository.js';
@@ -41,9 +41,6 @@ import { ScenarioCache } from '../runtime/scenario-cache.js';
 import { ScoringService } from '../scoring/scoring.service.js';
 import type { CreateAssistanceDto, RespondAssistanceDto } from './assistance.dto.js';
 import { AssistanceRepository } from './assistance.repository.js';
-
-/** Targets when the scenario sets none: answer within half an hour, fulfil within two (scenario minutes). */
-export const DEFAULT_COOPERATION_TARGETS = Object.freeze({ respondMinutes: 30, fulfilMinutes: 120 });
 
 const partiesOf = (r: AssistanceRequestEntity): AssistanceParties => ({ ...r, tlp: r.tlp as TlpLabel });
 const takesRequests = (ex: ExerciseEntity) => ex.status === 'running' || ex.status === 'paused';
@@ -413,11 +410,9 @@ export class AssistanceService implements OnModuleInit {
           respondMinutes:
             key?.expect.respondMinutes ??
             ctx.scenario.cooperation?.respondMinutes ??
-            DEFAULT_COOPERATION_TARGETS.respondMinutes,
+            DEFAULT_COOPERATION.respondMinutes,
           fulfilMinutes:
-            key?.expect.fulfilMinutes ??
-            ctx.scenario.cooperation?.fulfilMinutes ??
-            DEFAULT_COOPERATION_TARGETS.fulfilMinutes,
+            key?.expect.fulfilMinutes ?? ctx.scenario.cooperation?.fulfilMinutes ?? DEFAULT_COOPERATION.fulfilMinutes,
         },
         responses: answers.map((a) => ({
           id: a.id,
