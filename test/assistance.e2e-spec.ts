@@ -335,6 +335,48 @@ describe.each([
     expect(late.body.message).toMatch(/the exercise is completed/);
     await answer(user.my!, open.id, { status: 'accepted', text: 'late' }).expect(409);
   });
+
+  it('the after-action report shows who asked whom, how fast, and the matrix; TLP:RED text withheld', async () => {
+    const report = (format: string) =>
+      s.http().get(`/api/exercises/${exerciseId}/report?format=${format}`).set(bearer(evaluator.token)).expect(200);
+    const aar = (await report('json')).body as {
+      marking: string;
+      cooperation: {
+        totals: { requests: number; fulfilled: number };
+        requests: {
+          id: string;
+          from: { code: string };
+          to: { code: string };
+          status: string;
+          toFirstResponseMinutes: number | null;
+          toFulfilmentMinutes: number | null;
+          withheld: boolean;
+          text: string | null;
+        }[];
+        matrix: { cells: { from: string; to: string; requests: number }[] };
+      };
+    };
+    expect(aar.marking).toBe('TLP:AMBER');
+    const all = await list(ADMIN_TOKEN);
+    expect(aar.cooperation.totals.requests).toBe(all.length);
+    const row = aar.cooperation.requests.find((r) => r.id === takedown.id)!;
+    const stored = all.find((v) => v.id === takedown.id)!;
+    expect(row).toMatchObject({
+      from: { code: 'SG' },
+      to: { code: 'MY' },
+      status: 'fulfilled',
+      toFirstResponseMinutes: stored.toFirstResponseMinutes,
+      toFulfilmentMinutes: stored.toFulfilmentMinutes,
+      withheld: false,
+    });
+    const red = aar.cooperation.requests.find((r) => all.find((v) => v.id === r.id)!.tlp === 'TLP:RED')!;
+    expect(red).toMatchObject({ withheld: true, text: null });
+    expect(aar.cooperation.matrix.cells.some((c) => c.requests > 0)).toBe(true);
+    const html = (await report('html')).text;
+    expect(html).toContain('Cooperation');
+    expect(html).toContain('Please take down the phishing site hosted at your registrar');
+    expect(html).not.toContain('Check for 198.51.100.23'); // the RED request's text
+  });
 });
 
 function mapTokens(users: Record<string, User>): Record<string, string> {

@@ -201,8 +201,11 @@ describe('capacity across drills', () => {
     for (const d of history.drills) {
       expect(d.capabilities).toHaveLength(5);
       expect(typeof d.handlingFaults).toBe('number');
-      expect(d.cooperation).toBeNull();
+      // From the AAR's cooperation section: none for a drill where the team neither asked nor was asked anything.
+      if (d.cooperation) expect(d.cooperation.asked + d.cooperation.sent).toBeGreaterThan(0);
+      if (d.cooperation && d.cooperation.score !== null) expect(d.cooperation.score).toBeLessThanOrEqual(100);
     }
+    expect(history.drills.some((d) => d.cooperation !== null)).toBe(true); // the simulation asks for assistance
     expect(history.drills.some((d) => d.medianTimeToReport !== null && d.medianTimeToAcknowledge !== null)).toBe(true);
     expect(history.openPlanItems).toEqual([
       expect.objectContaining({ issue: 'Decoy indicators shared as detections', dueDate: '2020-01-31', overdue: true }),
@@ -242,13 +245,15 @@ describe('capacity across drills', () => {
     for (const t of json.teams) {
       expectRows('team', t.teamCode, 'score', '', t.score);
       for (const c of t.capabilities) expectRows('team', t.teamCode, 'capability', c.capability, c);
+      if (t.cooperation) expectRows('team', t.teamCode, 'cooperation', '', t.cooperation);
     }
     for (const t of json.tiers) {
       expectRows('tier', String(t.tier ?? ''), 'score', '', t.score);
       for (const c of t.capabilities) expectRows('tier', String(t.tier ?? ''), 'capability', c.capability, c);
     }
     expect(rows).toHaveLength(points);
-    expect(points).toBe(2 * 3 * 3 * 6); // (3 teams + 3 tiers) × (score + 5 capabilities) × 3 drills
+    // (3 teams + 3 tiers) × (score + 5 capabilities) × 3 drills, and each team's cooperation over the 3 drills
+    expect(points).toBe(2 * 3 * 3 * 6 + 3 * json.teams.filter((t) => t.cooperation !== null).length);
   });
 
   it('filters by tier, capability and dates', async () => {
@@ -310,7 +315,9 @@ describe('capacity across drills', () => {
         const label = await charts.first().getAttribute('aria-label');
         expect(label).toMatch(/^MY .*: trend over drills: Overall score [\d.]+ → [\d.]+ \([+−±][\d.]*\);/);
         await expect(charts.first().locator('title').first().textContent()).resolves.toMatch(/trend over drills/);
-        await expect(charts.first().locator('g.series').count()).resolves.toBe(6);
+        // Score, 5 capabilities and, when MY has one, its cooperation score.
+        const myTrend = view.teams.find((t) => t.teamCode === 'MY')!;
+        await expect(charts.first().locator('g.series').count()).resolves.toBe(6 + (myTrend.cooperation ? 1 : 0));
         await expect(page.locator('#tier-table tbody tr').count()).resolves.toBe(3);
         await expect(page.locator('#plan-items').textContent()).resolves.toContain(
           'Decoy indicators shared as detections',

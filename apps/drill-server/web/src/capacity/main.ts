@@ -82,7 +82,11 @@ function cooperationCell(c: CooperationFigure | null): Child {
     { class: 'num cooperation', title: `asked ${c.asked}, sent ${c.sent}` },
     h('span', { class: 'heat-score' }, figure(c.score)),
     ' ',
-    h('span', { class: 'trend-change' }, `(answered ${c.answered}/${c.asked}${median})`),
+    h(
+      'span',
+      { class: 'trend-change' },
+      c.asked === 0 ? `(asked nothing, sent ${c.sent})` : `(answered ${c.answered}/${c.asked}${median})`,
+    ),
   );
 }
 
