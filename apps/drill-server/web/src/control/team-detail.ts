@@ -4,6 +4,7 @@ import type { CooperationView } from '@drill/contracts';
 import type { InjectScore } from '@drill/scoring';
 import { api, ApiError, errorText } from '../common/api.js';
 import { cooperationBlock } from '../common/assistance-view.js';
+import { cooperationOf } from './assistance.js';
 import { byId, clear, h } from '../common/dom.js';
 import { cellKey, exerciseId, state } from './context.js';
 import { openInject, PROGRESS_HEADINGS, progressCells, rebuild } from './detail.js';
@@ -118,7 +119,7 @@ export async function loadTeamScore(teamId: string): Promise<void> {
         )
       : h('p', { class: 'empty' }, 'No inject that needs a response has reached the team yet.'),
     h('h4', {}, 'Cooperation (answering requests for assistance)'),
-    cooperationBlock(card.cooperation),
+    cooperationBlock(card.cooperation ?? cooperationOf(teamId)),
   );
 }
 

@@ -1,5 +1,5 @@
 // Team console: live injects, acknowledgement, the ISM report form (with a draft that survives reloads and
-// reconnects) and the threads of reports the team may see.
+// reconnects), the threads of reports the team may see, and requests for assistance between teams.
 import type { InjectPayload, IsmReportView } from '@drill/contracts';
 import { api } from '../common/api.js';
 import { announce, byId } from '../common/dom.js';
