@@ -197,7 +197,8 @@ describe('after-action report: marking, PDF and CSV', () => {
       expect(row.time_to_report_min === '' ? null : Number(row.time_to_report_min)).toBe(
         r.timeToReport === null ? null : r2(r.timeToReport),
       );
-      if ([t.percent, r.final, r.completeness, r.timeToReport].some((x) => x !== null && String(x).length > 8)) unrounded++;
+      if ([t.percent, r.final, r.completeness, r.timeToReport].some((x) => x !== null && String(x).length > 8))
+        unrounded++;
     }
     // The JSON's figures do have long tails, so the checks above were not vacuous.
     expect(unrounded).toBeGreaterThan(0);

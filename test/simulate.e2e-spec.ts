@@ -9,6 +9,15 @@ import type { Io } from '../apps/drill-cli/src/scenario-commands.js';
 import { chromiumAvailable, launchChromium } from './support/browser.js';
 import { runSimulation, type SimulationResult, type TeamOutcome } from '../apps/drill-cli/src/simulate/simulate.js';
 
+interface CooperationCard {
+  score: number | null;
+  asked: number;
+  sent: number;
+  answered: number;
+  fulfilled: number;
+  requests: { fromCode: string; injectId: string | null; scripted: boolean; status: string; score: number }[];
+}
+
 interface InjectCard {
   injectId: string;
   times: { toReport?: number };
@@ -29,9 +38,10 @@ describe('drill simulate', () => {
   let out: string;
   const lines: string[] = [];
   const io: Io = { out: (s) => lines.push(s), err: (s) => lines.push(`ERR ${s}`) };
-  let cards: { teams: { teamId: string; code: string; injects: InjectCard[] }[] };
+  let cards: { teams: { teamId: string; code: string; injects: InjectCard[]; cooperation: CooperationCard }[] };
   const team = (code: string): TeamOutcome => result.teams.find((t) => t.code === code)!;
   const injectsOf = (code: string) => cards.teams.find((t) => t.code === code)!.injects;
+  const cooperationOf = (code: string) => cards.teams.find((t) => t.code === code)!.cooperation;
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'drill-sim-'));
@@ -64,6 +74,9 @@ describe('drill simulate', () => {
     expect(result.scenarioMinutes).toBeGreaterThanOrEqual(180); // planned duration +03:00
     expect(result.teams.reduce((n, t) => n + t.stats.reportsRejected, 0)).toBe(0);
     expect(lines.some((l) => /^T\+\d\d:\d\d:\d\d {2}injects \d+\/19 /.test(l))).toBe(true); // progress lines
+    expect(lines.some((l) => /assistance: \d+ sent, \d+ answered, \d+ fulfilled {2}comcheck \d\/5$/.test(l))).toBe(
+      true,
+    );
     expect(lines.some((l) => l.startsWith('ENDEX at T+'))).toBe(true);
   });
 
@@ -123,11 +136,63 @@ describe('drill simulate', () => {
     expect(recall('ID')).toBeLessThan(recall('SG'));
   });
 
+  it('answers requests for assistance by profile: diligent cooperates best, silent not at all', () => {
+    const sg = cooperationOf('SG');
+    const ph = cooperationOf('PH');
+    expect(sg.asked).toBeGreaterThan(0);
+    expect(sg.score!).toBeGreaterThan(0.6);
+    expect(sg.score!).toBeGreaterThan(ph.score ?? 0);
+    // Silent answers nothing: no score when nobody asked it, 0 when someone did.
+    expect(ph.answered).toBe(0);
+    expect(ph.score).toBe(ph.asked ? 0 : null);
+    // A request scripted in the scenario (a simulated foreign CERT) that reached the diligent team was fulfilled.
+    for (const inject of scenario.injects.filter((i) => i.assistance)) {
+      const asked = sg.requests.filter((r) => r.scripted && r.injectId === inject.id);
+      if (asked.length) expect(asked.map((r) => r.status)).toEqual(['fulfilled']);
+    }
+    // The bots ask each other too, and some of those requests were fulfilled.
+    const betweenTeams = cards.teams.flatMap((t) => t.cooperation.requests.filter((r) => !r.scripted));
+    expect(betweenTeams.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    expect(team('MY').stats.requestsSent).toBeGreaterThan(0); // noisy asks
+    expect(team('PH').stats.requestsSent).toBe(0);
+    // What each bot counted is what the server recorded.
+    for (const t of result.teams) {
+      const c = cooperationOf(t.code);
+      expectAs(
+        [t.stats.requestsSent, t.stats.requestsAsked, t.stats.requestsAnswered, t.stats.requestsFulfilled],
+        `${t.code} sent, asked, answered, fulfilled`,
+      ).toEqual([c.sent, c.asked, c.answered, c.fulfilled]);
+      expect(t.cooperation).toBe(c.score);
+    }
+  });
+
+  it('sent a communications check before STARTEX that every bot but silent confirmed', () => {
+    const aar = JSON.parse(readFileSync(join(out, 'aar.json'), 'utf8')) as {
+      reachability: { beforeStartex: boolean; teams: { code: string; reached: boolean; confirmed: boolean }[] };
+    };
+    expect(aar.reachability.beforeStartex).toBe(true);
+    expect(aar.reachability.teams.map((t) => `${t.code}:${t.reached}:${t.confirmed}`).sort()).toEqual([
+      'ID:true:true',
+      'MY:true:true',
+      'PH:true:false',
+      'SG:true:true',
+      'TH:true:true',
+    ]);
+    for (const t of result.teams) expectAs(t.stats.comchecksConfirmed, t.code).toBe(t.code === 'PH' ? 0 : 1);
+  });
+
   it('writes the scorecards, the run record and the AAR', () => {
     expect(result.outDir).toBe(out);
     const sim = JSON.parse(readFileSync(join(out, 'simulation.json'), 'utf8'));
     expect(sim.seed).toBe(20260415);
     expect(sim.teams.find((t: { code: string }) => t.code === 'PH').profile).toBe('silent');
+    expect(sim.teams.find((t: { code: string }) => t.code === 'SG')).toMatchObject({
+      cooperation: cooperationOf('SG').score,
+      requestsSent: team('SG').stats.requestsSent,
+      requestsAnswered: cooperationOf('SG').answered,
+      requestsFulfilled: cooperationOf('SG').fulfilled,
+      comchecksConfirmed: 1,
+    });
     expect(result.aarWritten).toBe(true);
     for (const f of ['aar.html', 'aar.json', 'aar.csv']) expectAs(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'aar.html'), 'utf8')).toMatch(/<html/i);

@@ -44,7 +44,8 @@ const number = (name: string) => (v: string) => {
 program
   .command('simulate')
   .description(
-    'run a whole drill with simulated teams over real socket.io connections, then write the after-action report',
+    'run a whole drill with simulated teams over real socket.io connections (reports, requests for assistance, ' +
+      'the communications check), then write the after-action report',
   )
   .requiredOption('-s, --scenario <file>', 'scenario file (YAML or JSON)')
   .option('-n, --teams <n>', `number of simulated teams (1-30, default ${DEFAULTS.teams})`, number('--teams'))

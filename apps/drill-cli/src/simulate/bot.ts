@@ -269,11 +269,17 @@ export class Bot {
       requestedAtMin: parseScenarioTime(request.requestedScenarioTime),
       plannedEndMin: this.opts.scenario.plannedDurationMinutes,
     });
-    const now = Date.now();
-    const base = wallBase(request.requestedAt, now);
-    steps.forEach((step, n) =>
-      this.later(base + step.at * this.msPerScenarioMinute - now, () => this.answer(request.id, step, n === 0)),
-    );
+    this.answerInTurn(request.id, steps, 0, wallBase(request.requestedAt, Date.now()));
+  }
+
+  /** Each answer is planned once the one before has gone: at ×speed their timers can fire closer than a round trip. */
+  private answerInTurn(requestId: string, steps: readonly AnswerStep[], n: number, base: number): void {
+    const step = steps[n];
+    if (!step) return;
+    this.later(base + step.at * this.msPerScenarioMinute - Date.now(), async () => {
+      await this.answer(requestId, step, n === 0);
+      this.answerInTurn(requestId, steps, n + 1, base);
+    });
   }
 
   private async catchUpRequests(): Promise<void> {
@@ -344,9 +350,12 @@ export class Bot {
         this.problem('this server has no requests for assistance (POST …/assistance); the bot asks for none');
         return;
       }
-      throw new Error(`request for assistance on ${planned.body.injectId} to ${planned.body.to}: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new Error(
+        `request for assistance on ${planned.body.injectId} to ${planned.body.to}: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
     }
   }
 

@@ -40,6 +40,16 @@ describe('driftedBehaviour', () => {
     expect(down[2]!.report).toBeGreaterThan(BEHAVIOURS.silent.report); // most of the way, not all
   });
 
+  it('moves how a team cooperates too: a slipping team answers fewer requests and confirms fewer checks', () => {
+    const down = [0, 1, 2].map((k) => driftedBehaviour('diligent', 'slips', k, 3).cooperation);
+    expect(down.map((c) => c.answer)).toEqual([1, 1 - 0.3, 1 - 0.6]);
+    expect(down[2]!.confirm).toBeLessThan(down[1]!.confirm);
+    expect(down[2]!.respondAt[0]).toBeGreaterThan(BEHAVIOURS.diligent.cooperation.respondAt[0]);
+    const up = driftedBehaviour('silent', 'improves', 2, 3).cooperation;
+    expect(up.answer).toBeCloseTo(0.85);
+    expect(up.ask).toBeGreaterThan(0);
+  });
+
   it('refuses a drill outside the history', () => {
     expect(() => driftedBehaviour('slow', 'slips', 3, 3)).toThrow(RangeError);
     expect(() => driftedBehaviour('slow', 'slips', -1, 3)).toThrow(RangeError);

@@ -17,7 +17,8 @@ export const PROFILE_DESCRIPTIONS: Record<ProfileName, string> = {
     'reports on time with about half the IOCs, the right RSIT class (often the wrong type) and few actions; accepts requests for assistance, often without fulfilling them',
   noisy:
     'quick and loud: reports decoys and unrelated IOCs, shares widely, sometimes under a looser TLP; asks for assistance often and sometimes declines without reason',
-  silent: 'acknowledges some injects and rarely, if ever, reports; never answers requests for assistance or the communications check',
+  silent:
+    'acknowledges some injects and rarely, if ever, reports; never answers requests for assistance or the communications check',
 };
 
 /**
@@ -44,7 +45,6 @@ export interface Cooperation {
   confirm: number;
   confirmDelay: [number, number];
 }
-
 
 /** What a team puts into a full report. */
 export interface ContentQuality {
@@ -120,7 +120,7 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       fulfil: 0.95,
       fulfilAt: [0.15, 0.6],
       care: 0.95,
-      ask: 0.35,
+      ask: 0.45,
       confirm: 1,
       confirmDelay: [0.2, 2],
     },
@@ -153,7 +153,7 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       decline: 0.05,
       reasoned: 1,
       fulfil: 0.8,
-      fulfilAt: [0.9, 1.8],
+      fulfilAt: [0.8, 1.6],
       care: 0.85,
       ask: 0.15,
       confirm: 1,
@@ -187,8 +187,8 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       respondAt: [0.4, 1.3],
       decline: 0.1,
       reasoned: 0.8,
-      fulfil: 0.3,
-      fulfilAt: [0.5, 1.2],
+      fulfil: 0.35,
+      fulfilAt: [0.4, 1],
       care: 0.5,
       ask: 0.15,
       confirm: 1,
@@ -223,7 +223,7 @@ export const BEHAVIOURS: Record<ProfileName, Behaviour> = {
       decline: 0.3,
       reasoned: 0,
       fulfil: 0.75,
-      fulfilAt: [0.3, 1.1],
+      fulfilAt: [0.2, 0.8],
       care: 0.6,
       ask: 0.5,
       confirm: 1,

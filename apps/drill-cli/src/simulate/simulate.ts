@@ -352,7 +352,7 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
       say(
         `${time}  injects ${released().size}/${scenario.injects.length} (deliveries ${sum((s) => s.received)})  acks ${sum((s) => s.acknowledged)}  ` +
           `reports ${sum((s) => s.reportsSent)}${rejected ? ` (${rejected} rejected)` : ''}  by profile: ${perProfile}  ` +
-          `assistance: ${sum((s) => s.requestsSent)} asked, ${sum((s) => s.requestsAnswered)} answered, ${sum((s) => s.requestsFulfilled)} fulfilled  ` +
+          `assistance: ${sum((s) => s.requestsSent)} sent, ${sum((s) => s.requestsAnswered)} answered, ${sum((s) => s.requestsFulfilled)} fulfilled  ` +
           `comcheck ${sum((s) => s.comchecksConfirmed)}/${bots.length}`,
       );
     };
@@ -429,7 +429,21 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
     io.out('');
     io.out(`Results — ${scenario.title}`);
     const rows = [
-      ['#', 'Team', 'Profile', 'Score', 'Answered', 'Late', 'Decoys', 'Reports', 'Acks', 'Coop', 'RFA', 'Asked', 'Comcheck'],
+      [
+        '#',
+        'Team',
+        'Profile',
+        'Score',
+        'Answered',
+        'Late',
+        'Decoys',
+        'Reports',
+        'Acks',
+        'Coop',
+        'RFA',
+        'RFA sent',
+        'Comcheck',
+      ],
     ];
     for (const o of outcomes) {
       rows.push([
@@ -445,13 +459,13 @@ export async function runSimulation(options: SimulateOptions, io: Io, step?: His
         pct(o.cooperation === null ? null : o.cooperation * 100),
         `${o.stats.requestsFulfilled}/${o.stats.requestsAnswered}/${o.stats.requestsAsked}`,
         String(o.stats.requestsSent),
-        o.stats.comchecksConfirmed ? 'confirmed' : '—',
+        o.stats.comchecksConfirmed ? 'yes' : 'no',
       ]);
     }
     for (const line of table(rows)) io.out(`  ${line}`);
     io.out('  (Answered: injects reported on; Late: first report after the deadline; Decoys: decoy IOCs reported)');
     io.out(
-      '  (Coop: cooperation score answering requests for assistance; RFA: fulfilled/answered/asked of the team; Asked: requests it made)',
+      '  (Coop: cooperation score; RFA: requests for assistance to the team, fulfilled/answered/asked; RFA sent: those it made)',
     );
     if (cards.objectives.length) {
       io.out('Objectives (HSEEP rating, mean score):');
