@@ -305,6 +305,7 @@ describe('teams, users and the exercise directory', () => {
       await page.getByLabel('Code', { exact: true }).fill('KH');
       await page.getByLabel('Name', { exact: true }).fill('Another');
       await page.getByRole('button', { name: 'Create team' }).click();
+      await page.locator('#t-code-error', { hasText: /\S/ }).waitFor(); // after the server's answer
       await expect(page.locator('#t-code-error').textContent()).resolves.toBe('already taken');
 
       await row.getByRole('button', { name: 'Edit KH' }).click();
@@ -332,6 +333,8 @@ describe('teams, users and the exercise directory', () => {
       await expect(box.textContent()).resolves.toContain('will not be shown again');
       await expect(page.locator('#token-title').textContent()).resolves.toBe('New token for Dara (CamCERT)');
       await page.getByRole('button', { name: 'Copy', exact: true }).click();
+      // The clipboard write is a promise: the page says how it went once it settles.
+      await page.locator('#copy-state', { hasText: /\S/ }).waitFor();
       await expect(page.locator('#copy-state').textContent()).resolves.toBe('Copied to the clipboard.');
       type WithClipboard = { navigator: { clipboard: { readText(): Promise<string> } } };
       const copied = await page.evaluate(() => (globalThis as unknown as WithClipboard).navigator.clipboard.readText());

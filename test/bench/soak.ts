@@ -33,6 +33,7 @@ import {
   summarize,
   table,
 } from './support/common.js';
+import { parseLoopDelay } from '../support/event-loop.js';
 import { SoakSocket, type SoakTeam } from './support/soak-bot.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
@@ -218,9 +219,7 @@ function parseMetrics(text: string, life: number): Omit<Scrape, 'canary'> {
     const m = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.eE+-]+)$`, 'm').exec(text);
     return m ? Number(m[1]) : NaN;
   };
-  const buckets = new Map<number, number>();
-  for (const m of text.matchAll(/^drill_event_loop_delay_seconds_bucket\{le="([^"]+)"\} ([0-9.eE+-]+)$/gm))
-    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  const buckets = parseLoopDelay(text);
   const gc = { count: 0, sum: 0, upTo100ms: 0 };
   for (const m of text.matchAll(/^nodejs_gc_duration_seconds_(bucket|count|sum)\{([^}]*)\} ([0-9.eE+-]+)$/gm)) {
     const v = Number(m[3]);
@@ -228,8 +227,6 @@ function parseMetrics(text: string, life: number): Omit<Scrape, 'canary'> {
     else if (m[1] === 'sum') gc.sum += v;
     else if (/(^|,)le="0\.1"/.test(m[2]!)) gc.upTo100ms += v;
   }
-  if (!buckets.size)
-    throw new Error('the server exposes no drill_event_loop_delay_seconds (apps/drill-server/src/health)');
   return {
     at: Date.now(),
     life,

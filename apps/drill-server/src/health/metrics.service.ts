@@ -44,7 +44,7 @@ export class MetricsService implements OnModuleDestroy {
   readonly eventLoopDelay = new Histogram({
     name: 'drill_event_loop_delay_seconds',
     help: 'event-loop delay: how late a 10 ms interval timer fires',
-    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.075, 0.1, 0.2, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
   private readonly loopTimer: NodeJS.Timeout;
