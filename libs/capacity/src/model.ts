@@ -1,4 +1,4 @@
-import type { TeamTier } from '@drill/contracts';
+import type { CooperationView, TeamTier } from '@drill/contracts';
 import type { Rating } from '@drill/scoring';
 
 // Capacity figures are plain JSON and already rounded (see round.ts): the API's JSON and its CSV print the very
@@ -17,18 +17,10 @@ export interface CapabilityFigure {
 
 /**
  * A team's cooperation in one drill: the requests for assistance it was asked and sent, from the AAR's cooperation
- * section. Times are scenario minutes after the request.
+ * section, without the per-request scores. Times are scenario minutes after the request. Unlike the scorecard's,
+ * `score` is a percentage (0–100), like the other capacity scores; null when the team was asked nothing.
  */
-export interface CooperationFigure {
-  /** The cooperation score as a percentage (0–100), like the other capacity scores; null when it was asked nothing. */
-  score: number | null;
-  asked: number;
-  sent: number;
-  answered: number;
-  fulfilled: number;
-  medianToFirstResponseMinutes: number | null;
-  medianToFulfilmentMinutes: number | null;
-}
+export type CooperationFigure = Omit<CooperationView, 'requests' | 'explanation'>;
 
 /** One team's figures in one completed drill, as the drill's after-action report gives them. */
 export interface TeamDrillResult {

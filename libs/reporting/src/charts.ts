@@ -249,13 +249,40 @@ export function sharingSpec(aar: Aar): TopLevelSpec {
   } as const;
   const y = { field: 'from', type: 'nominal', title: 'Author team', sort: teams, scale: { domain: teams } } as const;
   const step = teams.length > 20 ? 20 : teams.length > 12 ? 28 : 36;
+  return countHeatMap({
+    description: 'Information sharing between teams: reports per author and recipient',
+    values,
+    x,
+    y,
+    step,
+    height: step,
+    fontSize: step > 20 ? 10 : 8,
+    count: { field: 'total', title: 'Reports shared', scheme: 'oranges', max },
+  });
+}
+
+/**
+ * A heat map of counts between two sets of parties: a coloured cell per pair (grey where the count is null, a party
+ * with itself) and its label written in it, white on the darker half.
+ */
+function countHeatMap(o: {
+  description: string;
+  values: Record<string, unknown>[];
+  x: object;
+  y: object;
+  step: number;
+  height: number;
+  fontSize: number;
+  count: { field: string; title: string; scheme: string; max: number };
+}): TopLevelSpec {
+  const { x, y, count } = o;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    description: 'Information sharing between teams: reports per author and recipient',
+    description: o.description,
     config,
-    width: { step },
-    height: { step },
-    data: { values },
+    width: { step: o.step },
+    height: { step: o.height },
+    data: { values: o.values },
     layer: [
       {
         mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
@@ -263,23 +290,26 @@ export function sharingSpec(aar: Aar): TopLevelSpec {
           x,
           y,
           color: {
-            condition: { test: 'datum.total === null', value: '#e4e7eb' },
-            field: 'total',
+            condition: { test: `datum.${count.field} === null`, value: '#e4e7eb' },
+            field: count.field,
             type: 'quantitative',
-            title: 'Reports shared',
-            scale: { domain: [0, max], scheme: 'oranges' },
+            title: count.title,
+            scale: { domain: [0, count.max], scheme: count.scheme },
             legend: { gradientLength: 200, format: 'd', tickMinStep: 1 },
           },
         },
       },
       {
-        mark: { type: 'text', fontSize: step > 20 ? 10 : 8 },
+        mark: { type: 'text', fontSize: o.fontSize },
         encoding: {
           x,
           y,
           text: { field: 'label' },
           color: {
-            condition: { test: `datum.total !== null && datum.total > ${max / 2}`, value: 'white' },
+            condition: {
+              test: `datum.${count.field} !== null && datum.${count.field} > ${count.max / 2}`,
+              value: 'white',
+            },
             value: INK,
           },
         },
@@ -337,43 +367,16 @@ export function cooperationSpec(aar: Aar): TopLevelSpec {
     scale: { domain: rows },
     axis: { labelLimit: 200 },
   } as const;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  return countHeatMap({
     description: 'Requests for assistance per asking and asked party',
-    config,
-    width: { step },
-    height: { step: wide ? 32 : step },
-    data: { values },
-    layer: [
-      {
-        mark: { type: 'rect', stroke: 'white', strokeWidth: 1 },
-        encoding: {
-          x,
-          y,
-          color: {
-            condition: { test: 'datum.requests === null', value: '#e4e7eb' },
-            field: 'requests',
-            type: 'quantitative',
-            title: 'Requests',
-            scale: { domain: [0, max], scheme: 'purples' },
-            legend: { gradientLength: 200, format: 'd', tickMinStep: 1 },
-          },
-        },
-      },
-      {
-        mark: { type: 'text', fontSize: wide ? 10 : 8 },
-        encoding: {
-          x,
-          y,
-          text: { field: 'label' },
-          color: {
-            condition: { test: `datum.requests !== null && datum.requests > ${max / 2}`, value: 'white' },
-            value: INK,
-          },
-        },
-      },
-    ],
-  } as TopLevelSpec;
+    values,
+    x,
+    y,
+    step,
+    height: wide ? 32 : step,
+    fontSize: wide ? 10 : 8,
+    count: { field: 'requests', title: 'Requests', scheme: 'purples', max },
+  });
 }
 
 /** The cooperation heat map's title and description, from the figures it draws. */

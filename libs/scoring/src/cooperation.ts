@@ -1,4 +1,4 @@
-import type { AssistanceAnswer, AssistanceKind, AssistanceStatus, CooperationRequestScore } from '@drill/contracts';
+import type { AssistanceAnswer, CooperationRequestScore } from '@drill/contracts';
 import { fmt } from './explain.js';
 import { timeliness } from './timeliness.js';
 
@@ -22,13 +22,11 @@ export const COOPERATION_LATE_FACTOR = 3;
 const ACCEPTED_ONLY = 0.25;
 const DECLINED_WITHOUT_KEY = 0.5;
 
-export interface CooperationRequestInput {
-  requestId: string;
-  fromCode: string;
-  kind: AssistanceKind;
-  injectId: string | null;
-  scripted: boolean;
-  status: AssistanceStatus;
+/** The request as scored: what its score names it by, and what the score is computed from. */
+export interface CooperationRequestInput extends Pick<
+  CooperationRequestScore,
+  'requestId' | 'fromCode' | 'kind' | 'injectId' | 'scripted' | 'status'
+> {
   toFirstResponseMinutes: number | null;
   toFulfilmentMinutes: number | null;
   /** Every answer's text, in order. */

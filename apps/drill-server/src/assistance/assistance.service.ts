@@ -257,25 +257,26 @@ export class AssistanceService implements OnModuleInit {
     return (await this.views(ctx, [await this.visible(exerciseId, p, id)]))[0]!;
   }
 
-  /** Every request of the exercise, for the after-action report. */
-  async listForReport(exerciseId: string): Promise<AssistanceRequestView[]> {
+  /** Every request of the exercise and each team's cooperation, read once, for the after-action report. */
+  async forReport(
+    exerciseId: string,
+  ): Promise<{ assistance: AssistanceRequestView[]; cooperation: Map<string, CooperationView> }> {
     const ctx = await this.contextOf(exerciseId);
-    return this.views(ctx, await this.requests.listOf(exerciseId));
+    const assistance = await this.views(ctx, await this.requests.listOf(exerciseId));
+    return { assistance, cooperation: this.cooperationFrom(ctx, assistance) };
   }
 
   /** Each enrolled team's cooperation figures and score as the asked party. */
   async cooperationOf(exerciseId: string): Promise<Map<string, CooperationView>> {
-    const ctx = await this.contextOf(exerciseId);
-    const rows = await this.requests.listOf(exerciseId);
-    const views = await this.views(ctx, rows);
-    const keyOf = new Map(
-      rows.map((r) => [r.id, r.scripted && r.injectId ? ctx.injects.get(r.injectId)?.assistance : undefined]),
-    );
+    return (await this.forReport(exerciseId)).cooperation;
+  }
+
+  private cooperationFrom(ctx: Context, views: readonly AssistanceRequestView[]): Map<string, CooperationView> {
     const out = new Map<string, CooperationView>();
     for (const team of ctx.teams.values()) {
       const asked = views.filter((v) => v.to.teamId === team.id);
       const inputs: CooperationRequestInput[] = asked.map((v) => {
-        const key = keyOf.get(v.id);
+        const key = v.scripted && v.injectId ? ctx.injects.get(v.injectId)?.assistance : undefined;
         return {
           requestId: v.id,
           fromCode: v.from.code,

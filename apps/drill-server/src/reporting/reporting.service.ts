@@ -280,10 +280,7 @@ export class ReportingService {
     const feedback = ended ? await this.feedback.entries(exerciseId) : undefined;
     const comcheck = await this.comchecks.ofRecord(exerciseId, ex.endedAt ?? null);
     // Requests for assistance and each team's cooperation score: the report's cooperation section.
-    const [assistance, cooperation] = await Promise.all([
-      this.assistance.listForReport(exerciseId),
-      this.assistance.cooperationOf(exerciseId),
-    ]);
+    const { assistance, cooperation } = await this.assistance.forReport(exerciseId);
     const names = await this.names([
       ...notes.map((n) => n.authorUserId),
       ...plan.map((p) => p.createdBy),
